@@ -1,7 +1,10 @@
 // One build script, three bundles (client, language server, CLI); tsc only type-checks.
 import * as esbuild from 'esbuild';
 
+import { readFileSync } from 'node:fs';
+
 const production = process.argv.includes('--production');
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
 
 const common = {
@@ -15,6 +18,7 @@ const common = {
   logLevel: 'warning',
   // jsonc-parser ships a UMD main that esbuild cannot follow; take its ESM build.
   mainFields: ['module', 'main'],
+  define: { __VERSION__: JSON.stringify(version) },
 };
 
 const entries = [

@@ -1,3 +1,2 @@
-// Lets `node --test` run the TypeScript tests directly (tsx = esbuild under the hood).
-import { register } from 'tsx/esm/api';
-register();
+// Lets `node --test` run the TypeScript tests directly (tsx = esbuild under the hood, CJS and ESM).
+import 'tsx';

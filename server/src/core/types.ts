@@ -102,4 +102,6 @@ export interface LintOptions {
   rules?: Partial<Record<string, RuleSetting>>;
   /** Forces the document kind; otherwise taken from the file name. */
   kind?: DocumentKind;
+  /** Called when a rule throws (a bug): the other rules still run. Without it, the error propagates. */
+  onRuleError?: (rule: string, error: unknown) => void;
 }

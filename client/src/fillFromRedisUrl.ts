@@ -1,0 +1,59 @@
+// "Fill from Redis URL…": asks for a redis:// URL (pre-filled from the editor's environment) and
+// writes the equivalent phpredis save_path where the diagnostic was.
+import * as vscode from 'vscode';
+import { encodeJsonStringBody } from '../../server/src/core/jsonString.ts';
+import { quoteIniValue } from '../../server/src/core/ini.ts';
+import { redisUrlToSavePath } from '../../server/src/core/redisUrl.ts';
+
+export interface FillArgs {
+  start: number;
+  end: number;
+  /** The target is inside a JSON string (composer.json): escape the text. */
+  json: boolean;
+  envName?: string;
+}
+
+function envDefault(envName?: string): string {
+  for (const name of [envName, 'SCALINGO_REDIS_URL', 'REDIS_URL', 'REDIS_TLS_URL']) {
+    const v = name ? process.env[name] : undefined;
+    if (v && /^rediss?:\/\//.test(v)) return v;
+  }
+  return '';
+}
+
+/** Asks for a URL; returns the converted save_path or undefined when cancelled. */
+export async function askSavePath(envName?: string): Promise<string | undefined> {
+  const url = await vscode.window.showInputBox({
+    title: 'Redis URL',
+    prompt: 'A redis:// or rediss:// URL, e.g. the value of SCALINGO_REDIS_URL',
+    value: envDefault(envName),
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        redisUrlToSavePath(v.trim());
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  });
+  return url === undefined ? undefined : redisUrlToSavePath(url.trim());
+}
+
+export async function fillFromRedisUrl(uri: string, args: FillArgs): Promise<void> {
+  const savePath = await askSavePath(args.envName);
+  if (savePath === undefined) return;
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+  const value = quoteIniValue(savePath);
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(args.start), doc.positionAt(args.end)), args.json ? encodeJsonStringBody(value) : value);
+  await vscode.workspace.applyEdit(edit);
+}
+
+export async function convertRedisUrl(): Promise<void> {
+  const savePath = await askSavePath();
+  if (savePath === undefined) return;
+  await vscode.env.clipboard.writeText(`session.save_path = ${quoteIniValue(savePath)}`);
+  void vscode.window.showInformationMessage('The session.save_path line is on the clipboard.');
+}

@@ -1,0 +1,69 @@
+// Applying fixes to text: the CLI's --fix, the LSP's source.fixAll, and the tests' "apply, re-lint".
+import { lint } from './lint.ts';
+import type { Fix, LintOptions, TextEdit } from './types.ts';
+
+/** Applies non-overlapping edits (any order) to `text`. Throws on overlap: a fix bug, never silent. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  let limit = Infinity;
+  for (const e of sorted) {
+    if (e.end > limit || e.start > e.end || e.start < 0 || e.end > text.length) throw new Error('overlapping or out-of-range edits');
+    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+    limit = e.start;
+  }
+  return out;
+}
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  // Two insertions at one point would apply in an arbitrary order: treat them as overlapping too.
+  return (a.start < b.end && b.start < a.end) || (a.start === b.start && a.end === a.start && b.end === b.start);
+}
+
+/** Picks whole fixes whose edits overlap none already picked. */
+export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
+  const picked: Fix[] = [];
+  const taken: TextEdit[] = [];
+  for (const f of fixes) {
+    if (f.edits.length === 0) continue;
+    if (f.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
+    picked.push(f);
+    taken.push(...f.edits);
+  }
+  return picked;
+}
+
+export interface FixAllResult {
+  text: string;
+  /** Titles of the fixes applied, in order. */
+  applied: string[];
+}
+
+/** Applies every safe fix, re-linting between rounds until nothing safe is left (bounded). */
+export function fixAll(text: string, fileName: string, options: LintOptions = {}, maxRounds = 10): FixAllResult {
+  let current = text;
+  const applied: string[] = [];
+  for (let round = 0; round < maxRounds; round++) {
+    const safe = lint(current, fileName, options).flatMap((f) => f.fixes.filter((x) => x.safe).slice(0, 1));
+    const batch = compatibleFixes(safe);
+    if (batch.length === 0) break;
+    const next = applyEdits(current, batch.flatMap((f) => f.edits));
+    if (next === current) break;
+    current = next;
+    applied.push(...batch.map((f) => f.title));
+  }
+  return { text: current, applied };
+}
+
+/** The single edit that turns `before` into `after` (common prefix and suffix kept). */
+export function minimalEdit(before: string, after: string): TextEdit {
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
+    endBefore--;
+    endAfter--;
+  }
+  return { start, end: endBefore, newText: after.slice(start, endAfter) };
+}

@@ -1,0 +1,32 @@
+// Code lenses over the effective session.save_path: Test connection and Browse sessions. The
+// lens carries only the document offset: the client reads the path itself, so no secret travels
+// through the protocol (or its trace).
+import { effective } from './config.ts';
+import { phpIniValue } from './ini.ts';
+import { parseDocument } from './lint.ts';
+import { handlerName } from './rules/handler.ts';
+import type { DocumentKind } from './types.ts';
+
+export interface CodeLensResult {
+  start: number;
+  end: number;
+  title: string;
+  command: string;
+  /** Document offset of the save_path value. */
+  offset: number;
+}
+
+export function codeLenses(text: string, kind: DocumentKind): CodeLensResult[] {
+  const model = parseDocument(text, kind);
+  const path = effective(model.config, 'session.save_path');
+  if (!path?.value || !phpIniValue(path.value).trim()) return [];
+  const handler = handlerName(effective(model.config, 'session.save_handler'));
+  if (handler !== 'redis' && handler !== 'rediscluster') return [];
+  const start = path.line.toDoc(path.line.ini.nameSpan.start);
+  const end = path.line.toDoc(path.value.span.end);
+  const offset = path.line.toDoc(path.value.span.start);
+  return [
+    { start, end, title: 'Test connection', command: 'phpRedisSessions.testConnection', offset },
+    { start, end, title: 'Browse sessions', command: 'phpRedisSessions.browseSessions', offset },
+  ];
+}

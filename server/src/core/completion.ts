@@ -1,0 +1,76 @@
+// Completion inside php-config strings and ini files: directive names, handler and serializer
+// names, save_path parameter names.
+import { CLUSTER_PARAMS, COMPRESSIONS, DIRECTIVES, REDIS_PARAMS, SAVE_HANDLERS, SERIALIZE_HANDLERS } from './directives.ts';
+import { parseDocument } from './lint.ts';
+import { lineAt } from './position.ts';
+import type { DocumentKind } from './types.ts';
+
+export interface CompletionResult {
+  label: string;
+  /** LSP CompletionItemKind: 10 Property, 12 Value, 5 Field. */
+  kind: 5 | 10 | 12;
+  detail: string;
+  documentation: string;
+  insertText: string;
+  /** Document span the insert text replaces. */
+  start: number;
+  end: number;
+}
+
+const VALUES: Record<string, readonly string[]> = {
+  'session.save_handler': SAVE_HANDLERS,
+  'session.serialize_handler': SERIALIZE_HANDLERS,
+  'redis.session.compression': COMPRESSIONS,
+};
+
+export function completions(text: string, kind: DocumentKind, offset: number): CompletionResult[] {
+  const model = parseDocument(text, kind);
+  const pos = lineAt(model.lines, offset);
+  if (!pos) {
+    return [];
+  }
+  const { line, local } = pos;
+  const ini = line.ini;
+  const eq = line.text.indexOf('=');
+  const word = (isWordChar: (c: string) => boolean): { start: number; end: number } => {
+    let s = local;
+    while (s > 0 && isWordChar(line.text[s - 1])) s--;
+    let e = local;
+    while (e < line.text.length && isWordChar(line.text[e])) e++;
+    return { start: line.toDoc(s), end: line.toDoc(e) };
+  };
+  if (eq < 0 || local <= eq) {
+    const range = word((c) => /[\w.[\]]/.test(c));
+    return DIRECTIVES.map((d) => ({
+      label: d.name,
+      kind: 10,
+      detail: `default ${d.default}`,
+      documentation: d.doc,
+      insertText: eq < 0 ? `${d.name} = ` : d.name,
+      ...range,
+    }));
+  }
+  const values = VALUES[ini.name];
+  if (values) {
+    const range = word((c) => /[\w-]/.test(c));
+    return values.map((v) => ({ label: v, kind: 12, detail: ini.name, documentation: '', insertText: v, ...range }));
+  }
+  if (ini.name === 'session.save_path') {
+    const before = line.text.slice(eq + 1, local);
+    const lastSep = Math.max(before.lastIndexOf('?'), before.lastIndexOf('&'));
+    const cluster = /seed/.test(line.text) || !before.includes('://');
+    if (lastSep < 0 && !cluster) return [];
+    const tail = before.slice(lastSep + 1);
+    if (tail.includes('=')) return [];
+    const range = word((c) => /[\w[\]]/.test(c));
+    return (cluster ? CLUSTER_PARAMS : REDIS_PARAMS).map((p) => ({
+      label: p.name,
+      kind: 5,
+      detail: `save_path parameter (default ${p.default})`,
+      documentation: p.doc,
+      insertText: p.name === 'seed' ? 'seed[]=' : p.name === 'stream' ? 'stream[verify_peer]=' : `${p.name}=`,
+      ...range,
+    }));
+  }
+  return [];
+}

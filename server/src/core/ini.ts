@@ -1,0 +1,213 @@
+// One php.ini line as PHP's ini scanner reads it (Zend/zend_ini_scanner.l): name, `=`, value with
+// its quoting, `${VAR}` references, and the syntax traps that make PHP fail or truncate the value.
+// Offsets are local to the line's text.
+import type { Span } from './span.ts';
+
+export type Quote = 'none' | 'single' | 'double';
+
+export interface EnvRef {
+  name: string;
+  span: Span;
+}
+
+export interface IniValue {
+  quote: Quote;
+  /** The characters PHP keeps, before `${VAR}` expansion (double-quote escapes undone, unquoted trimmed). */
+  text: string;
+  /** offsets[i] = line offset of text unit i; offsets[text.length] = end of the content. */
+  offsets: number[];
+  /** The value as written, quotes included. */
+  span: Span;
+  /** `${VAR}` that PHP expands (unquoted or double-quoted values). */
+  env: EnvRef[];
+  /** `${VAR}` inside single quotes: kept literally by PHP. */
+  literalEnv: EnvRef[];
+}
+
+export type IniProblemKind = 'missing-equals' | 'unbalanced-quote' | 'needs-quotes' | 'trailing-text' | 'bad-env';
+
+export interface IniProblem {
+  kind: IniProblemKind;
+  message: string;
+  span: Span;
+}
+
+export interface IniLine {
+  kind: 'blank' | 'comment' | 'section' | 'directive';
+  /** Directive name (for php-fpm `php_value[x]`, the inner `x`). */
+  name: string;
+  nameSpan: Span;
+  /** php-fpm pool prefix when the line is `php_value[...]`, `php_admin_value[...]`, … */
+  fpmPrefix?: string;
+  value: IniValue | null;
+  problems: IniProblem[];
+}
+
+const FPM_NAME = /^(php_value|php_admin_value|php_flag|php_admin_flag)\[([^\]]*)\]$/;
+// Characters PHP's scanner does not accept in an unquoted value (VALUE_CHARS in zend_ini_scanner.l).
+const UNQUOTED_FORBIDDEN = /[=&|^~!()"']/;
+
+function isBlank(c: string | undefined): boolean {
+  return c === ' ' || c === '\t';
+}
+
+export function parseIniLine(text: string): IniLine {
+  let i = 0;
+  while (isBlank(text[i])) i++;
+  const empty = { start: i, end: i };
+  if (i >= text.length || text[i] === '\r' || text[i] === '\n') {
+    return { kind: 'blank', name: '', nameSpan: empty, value: null, problems: [] };
+  }
+  if (text[i] === ';' || text[i] === '#') {
+    return { kind: 'comment', name: '', nameSpan: empty, value: null, problems: [] };
+  }
+  if (text[i] === '[') {
+    return { kind: 'section', name: text.slice(i).trim(), nameSpan: { start: i, end: text.trimEnd().length }, value: null, problems: [] };
+  }
+  const eq = text.indexOf('=', i);
+  const nameEndRaw = eq < 0 ? text.length : eq;
+  let nameEnd = nameEndRaw;
+  while (nameEnd > i && isBlank(text[nameEnd - 1])) nameEnd--;
+  let name = text.slice(i, nameEnd);
+  let nameSpan: Span = { start: i, end: nameEnd };
+  let fpmPrefix: string | undefined;
+  const fpm = FPM_NAME.exec(name);
+  if (fpm) {
+    fpmPrefix = fpm[1];
+    const innerStart = i + fpm[1].length + 1;
+    const inner = fpm[2];
+    const lead = inner.length - inner.trimStart().length;
+    name = inner.trim();
+    nameSpan = { start: innerStart + lead, end: innerStart + lead + name.length };
+  }
+  if (eq < 0) {
+    return {
+      kind: 'directive',
+      name,
+      nameSpan,
+      fpmPrefix,
+      value: null,
+      problems: [{ kind: 'missing-equals', message: `"${name}" has no "=": write it as name = value.`, span: nameSpan }],
+    };
+  }
+  const { value, problems } = parseIniValue(text, eq + 1);
+  return { kind: 'directive', name, nameSpan, fpmPrefix, value, problems };
+}
+
+function parseEnvRefs(text: string, offsets: number[], problems: IniProblem[]): EnvRef[] {
+  const refs: EnvRef[] = [];
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf('${', from);
+    if (at < 0) return refs;
+    const close = text.indexOf('}', at + 2);
+    if (close < 0) {
+      problems.push({ kind: 'bad-env', message: '"${" is not closed by "}".', span: { start: offsets[at], end: offsets[text.length] } });
+      return refs;
+    }
+    refs.push({ name: text.slice(at + 2, close), span: { start: offsets[at], end: offsets[close + 1] } });
+    from = close + 1;
+  }
+}
+
+function afterValue(text: string, from: number, problems: IniProblem[]): void {
+  let j = from;
+  while (isBlank(text[j])) j++;
+  if (j < text.length && text[j] !== ';' && text[j] !== '\r' && text[j] !== '\n') {
+    problems.push({
+      kind: 'trailing-text',
+      message: 'Text after the closing quote is glued to the value by PHP: keep the whole value inside the quotes.',
+      span: { start: j, end: text.trimEnd().length },
+    });
+  }
+}
+
+function parseIniValue(text: string, from: number): { value: IniValue; problems: IniProblem[] } {
+  const problems: IniProblem[] = [];
+  let i = from;
+  while (isBlank(text[i])) i++;
+  const quoteChar = text[i];
+  if (quoteChar === '"' || quoteChar === "'") {
+    const quote: Quote = quoteChar === '"' ? 'double' : 'single';
+    let out = '';
+    const offsets: number[] = [];
+    let j = i + 1;
+    let closed = false;
+    while (j < text.length) {
+      const c = text[j];
+      if (c === quoteChar) {
+        closed = true;
+        break;
+      }
+      // Inside double quotes PHP unescapes \" \\ and \$ only (zend_ini_escape_string).
+      if (quote === 'double' && c === '\\' && (text[j + 1] === '"' || text[j + 1] === '\\' || text[j + 1] === '$')) {
+        offsets.push(j);
+        out += text[j + 1];
+        j += 2;
+        continue;
+      }
+      offsets.push(j);
+      out += c;
+      j++;
+    }
+    offsets.push(j);
+    const end = closed ? j + 1 : j;
+    if (!closed) {
+      problems.push({ kind: 'unbalanced-quote', message: `The value opens a ${quote}-quoted string that is never closed.`, span: { start: i, end: j } });
+    } else {
+      afterValue(text, end, problems);
+    }
+    const refs = parseEnvRefs(out, offsets, quote === 'double' ? problems : []);
+    return {
+      value: {
+        quote,
+        text: out,
+        offsets,
+        span: { start: i, end },
+        env: quote === 'double' ? refs : [],
+        literalEnv: quote === 'single' ? refs : [],
+      },
+      problems,
+    };
+  }
+  // Unquoted: up to a `;` comment, trailing blanks trimmed.
+  let end = text.length;
+  const semi = text.indexOf(';', i);
+  if (semi >= 0) end = semi;
+  while (end > i && (isBlank(text[end - 1]) || text[end - 1] === '\r' || text[end - 1] === '\n')) end--;
+  const raw = text.slice(i, end);
+  const offsets: number[] = [];
+  for (let k = i; k <= end; k++) offsets.push(k);
+  const bad = UNQUOTED_FORBIDDEN.exec(raw);
+  if (bad) {
+    problems.push({
+      kind: 'needs-quotes',
+      message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`,
+      span: { start: i, end },
+    });
+  } else if (semi >= 0 && semi === end && semi > i) {
+    // `value;rest`: PHP cuts the value at the `;` (an ini comment) and silently drops the rest.
+    problems.push({
+      kind: 'needs-quotes',
+      message: 'The ";" starts an ini comment and cuts the value here: quote the value.',
+      span: { start: i, end: text.trimEnd().length },
+    });
+  }
+  const env = parseEnvRefs(raw, offsets, problems);
+  return { value: { quote: 'none', text: raw, offsets, span: { start: i, end }, env, literalEnv: [] }, problems };
+}
+
+/** What PHP stores for an unquoted keyword value (`On`, `none`…), else the text itself. */
+export function phpIniValue(value: IniValue): string {
+  if (value.quote !== 'none') return value.text;
+  const lower = value.text.toLowerCase();
+  if (lower === 'true' || lower === 'on' || lower === 'yes') return '1';
+  if (lower === 'false' || lower === 'off' || lower === 'no' || lower === 'none' || lower === 'null') return '';
+  return value.text;
+}
+
+/** Quotes `text` as an ini value: single quotes (raw) unless it needs `${VAR}` expansion or holds a `'`. */
+export function quoteIniValue(text: string): string {
+  if (text.includes('${') || text.includes("'")) return '"' + text.replace(/["\\]/g, (c) => '\\' + c) + '"';
+  return `'${text}'`;
+}

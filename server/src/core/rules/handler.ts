@@ -1,0 +1,147 @@
+// §2.3 save_handler / serialize_handler values, and whether the save_path fits the handler.
+import { lineEdit, type ConfigLine } from '../configLine.ts';
+import { effective, type Occurrence } from '../config.ts';
+import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';
+import { phpIniValue } from '../ini.ts';
+import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
+import { nearest } from '../suggest.ts';
+import type { Fix } from '../types.ts';
+
+// Names people write for a handler, beyond edit distance (reference §1.3).
+const HANDLER_CONFUSIONS: Record<string, string> = {
+  phpredis: 'redis',
+  'php-redis': 'redis',
+  php_redis: 'redis',
+  predis: 'redis',
+  rediss: 'redis',
+  tcp: 'redis',
+  'redis-cluster': 'rediscluster',
+  redis_cluster: 'rediscluster',
+  cluster: 'rediscluster',
+  file: 'files',
+};
+
+export type PathKind = 'empty' | 'cluster' | 'url' | 'socket' | 'directory' | 'other';
+
+/** What a save_path is written for, from its shape alone. */
+export function pathKind(path: string): PathKind {
+  const t = path.trim();
+  if (!t) return 'empty';
+  if (/(^|&)\s*seed(\[|%5B)/i.test(t) || /^seed=/i.test(t)) return 'cluster';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^unix:/.test(t) || /^[^/\s?,]+:\d+([?/,\s]|$)/.test(t)) return 'url';
+  if (t.startsWith('/')) return /\.sock$|redis/i.test(t.split(/[?\s,]/)[0]) ? 'socket' : 'directory';
+  if (/^\d+;/.test(t)) return 'directory';
+  return 'other';
+}
+
+/** The handler value PHP looks up, lower-cased (names are case-insensitive), unless it depends on ${VAR}. */
+export function handlerName(occ: Occurrence | undefined): string | undefined {
+  if (!occ?.value || occ.value.env.length) return undefined;
+  return phpIniValue(occ.value).toLowerCase();
+}
+
+function valueFix(line: ConfigLine, occ: Occurrence, to: string, title: string): Fix {
+  const v = occ.value!;
+  // Keep the user's quoting; an unquoted value is replaced as is.
+  const inner = v.quote === 'none' ? v.span : { start: v.offsets[0], end: v.offsets[v.text.length] };
+  return fix(title, [lineEdit(line, inner.start, inner.end, to)]);
+}
+
+function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {
+  const v = occ.value;
+  const name = handlerName(occ);
+  if (!v || name === undefined) return;
+  const where = lineSpan(occ.line, v.span);
+  if ((SAVE_HANDLERS as readonly string[]).includes(name)) return;
+  if (name === 'user') {
+    ctx.report(finding('user-save-handler', where, 'session.save_handler = user cannot be set from php.ini ("cannot be set by ini_set()"): register the handler with session_set_save_handler() instead.'));
+    return;
+  }
+  const trimmed = name.trim();
+  const guess = (SAVE_HANDLERS as readonly string[]).includes(trimmed)
+    ? trimmed
+    : HANDLER_CONFUSIONS[trimmed] ?? (/^rediss?:\/\//.test(trimmed) ? 'redis' : nearest(trimmed, SAVE_HANDLERS, 2));
+  ctx.report(
+    finding(
+      'unknown-save-handler',
+      where,
+      `PHP has no session save handler "${phpIniValue(v)}" ("Cannot find session save handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SAVE_HANDLERS.join(', ')}.`,
+      guess ? [valueFix(occ.line, occ, guess, `Replace with "${guess}"`)] : [],
+    ),
+  );
+}
+
+function checkSerializer(ctx: RuleContext, occ: Occurrence): void {
+  const v = occ.value;
+  if (!v || v.env.length) return;
+  const name = phpIniValue(v).toLowerCase();
+  if ((SERIALIZE_HANDLERS as readonly string[]).includes(name)) return;
+  const guess = name === 'json' || name === 'serialize' ? 'php_serialize' : nearest(name, SERIALIZE_HANDLERS, 3);
+  ctx.report(
+    finding(
+      'unknown-serialize-handler',
+      lineSpan(occ.line, v.span),
+      `"${phpIniValue(v)}" is not a session serializer ("Cannot find session serialization handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SERIALIZE_HANDLERS.join(', ')}.`,
+      guess ? [valueFix(occ.line, occ, guess, `Replace with "${guess}"`)] : [],
+    ),
+  );
+}
+
+const TEMPLATE: Record<string, string> = {
+  redis: "session.save_path = 'tcp://host:port?auth=password&timeout=2.5'",
+  rediscluster: "session.save_path = 'seed[]=host:port&timeout=2.5&auth=password'",
+};
+
+function checkPathFits(ctx: RuleContext, handlerOcc: Occurrence | undefined, handler: string | undefined): void {
+  const pathOcc = effective(ctx.config, 'session.save_path');
+  const path = pathOcc?.value && !pathOcc.value.env.length ? phpIniValue(pathOcc.value) : undefined;
+  if (handler === 'redis' || handler === 'rediscluster') {
+    const hv = handlerOcc!.value!;
+    if (!pathOcc || path?.trim() === '') {
+      const fixes: Fix[] = [];
+      if (!pathOcc) fixes.push(fix('Add a session.save_path line', [handlerOcc!.line.insertAfter(TEMPLATE[handler])], false));
+      else if (pathOcc.value) fixes.push(fix('Fill in a save_path template', [lineEdit(pathOcc.line, pathOcc.value.span.start, pathOcc.value.span.end, TEMPLATE[handler].split(' = ')[1])], false));
+      const where = pathOcc?.value ? lineSpan(pathOcc.line, pathOcc.value.span) : lineSpan(handlerOcc!.line, hv.span);
+      ctx.report(finding('missing-save-path', where, `session.save_handler = ${handler} needs a session.save_path (PHP otherwise fails: "Failed to initialize storage module: ${handler} (path: )").`, fixes));
+      return;
+    }
+  }
+  if (path === undefined || !pathOcc?.value) return;
+  const kind = pathKind(path);
+  let want: string | undefined;
+  if (handler === 'redis' && kind === 'cluster') want = 'rediscluster';
+  else if (handler === 'rediscluster' && (kind === 'url' || kind === 'socket')) want = 'redis';
+  else if (handler === 'redis' && kind === 'directory') want = 'files';
+  else if ((handler === 'files' || handler === undefined) && (kind === 'url' || kind === 'cluster' || kind === 'socket')) want = kind === 'cluster' ? 'rediscluster' : 'redis';
+  if (!want) return;
+  const pathWhere = lineSpan(pathOcc.line, pathOcc.value.span);
+  const explain = `session.save_path is written for the ${want} handler`;
+  if (handlerOcc?.value) {
+    ctx.report(
+      finding(
+        'handler-path-mismatch',
+        lineSpan(handlerOcc.line, handlerOcc.value.span),
+        `${explain}, but session.save_handler is ${handler}.`,
+        [valueFix(handlerOcc.line, handlerOcc, want, `Switch the handler to ${want}`)],
+        [{ ...pathWhere, message: 'the save_path' }],
+      ),
+    );
+  } else if (handler === undefined && (ctx.kind === 'composer' || ctx.kind === 'ini')) {
+    // No handler at all: PHP keeps its default, files, and treats the URL as a directory.
+    ctx.report(
+      finding('handler-path-mismatch', pathWhere, `${explain}, but no session.save_handler is set, so PHP uses "files".`, [
+        fix(`Add session.save_handler = ${want}`, [pathOcc.line.insertAfter(`session.save_handler = ${want}`)]),
+      ]),
+    );
+  }
+}
+
+export const handlerRules: Rule = (ctx) => {
+  const handlerOcc = effective(ctx.config, 'session.save_handler');
+  if (handlerOcc) checkSaveHandler(ctx, handlerOcc);
+  const serializer = effective(ctx.config, 'session.serialize_handler');
+  if (serializer) checkSerializer(ctx, serializer);
+  const handler = handlerName(handlerOcc);
+  if (handlerOcc && handler === undefined) return; // ${VAR}: unknown until runtime
+  checkPathFits(ctx, handlerOcc, handler);
+};

@@ -1,0 +1,117 @@
+// §2.2 ini lines: syntax PHP cannot read, unknown or duplicate directives, ${VAR} traps.
+import { lineEdit, type ConfigLine } from '../configLine.ts';
+import { effective } from '../config.ts';
+import { DIRECTIVES, directiveDoc, isSessionNamespace } from '../directives.ts';
+import { quoteIniValue, type IniProblem } from '../ini.ts';
+import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
+import { nearest } from '../suggest.ts';
+import type { Fix } from '../types.ts';
+
+const DIRECTIVE_NAMES = DIRECTIVES.map((x) => x.name);
+/** Env vars that hold a redis:// URL on Scalingo / Heroku: phpredis cannot use them as a save_path. */
+export const REDIS_URL_ENV = /^(?:SCALINGO_)?REDIS(?:_TLS)?_URL$|^[A-Z0-9_]*REDIS[A-Z0-9_]*_URL$/;
+
+function syntaxFixes(line: ConfigLine, problem: IniProblem): Fix[] {
+  const ini = line.ini;
+  const value = ini.value;
+  if ((problem.kind === 'needs-quotes' || problem.kind === 'bad-env') && value && value.quote === 'none') {
+    const raw = line.text.slice(value.span.start, problem.span.end).trimEnd();
+    return [fix('Quote the value', [lineEdit(line, value.span.start, value.span.start + raw.length, quoteIniValue(raw))])];
+  }
+  if (problem.kind === 'unbalanced-quote' && value) {
+    const close = value.quote === 'double' ? '"' : "'";
+    const at = line.text.trimEnd().length;
+    return [fix('Close the quote', [lineEdit(line, at, at, close)])];
+  }
+  if (problem.kind === 'missing-equals') {
+    const m = /^(\S+)([ \t]+)(\S.*)$/.exec(line.text.slice(ini.nameSpan.start, ini.nameSpan.end));
+    if (m && directiveDoc(m[1])) {
+      const at = ini.nameSpan.start + m[1].length;
+      return [fix(`Write "${m[1]} = …"`, [lineEdit(line, at, at + m[2].length, ' = ')])];
+    }
+  }
+  return [];
+}
+
+function syntax(ctx: RuleContext, line: ConfigLine): void {
+  for (const problem of line.ini.problems) {
+    ctx.report(finding('ini-syntax', lineSpan(line, problem.span), problem.message, syntaxFixes(line, problem)));
+  }
+}
+
+function unknownDirective(ctx: RuleContext, line: ConfigLine): void {
+  const { name, nameSpan } = line.ini;
+  if (!isSessionNamespace(name) || directiveDoc(name)) return;
+  const guess = nearest(name, DIRECTIVE_NAMES, 4);
+  const fixes = guess ? [fix(`Rename to ${guess}`, [lineEdit(line, nameSpan.start, nameSpan.end, guess)])] : [];
+  ctx.report(finding('unknown-directive', lineSpan(line, nameSpan), `PHP does not know "${name}" and ignores it${guess ? `: did you mean "${guess}"?` : '.'}`, fixes));
+}
+
+function envQuotes(ctx: RuleContext, line: ConfigLine): void {
+  const value = line.ini.value;
+  if (!value || value.literalEnv.length === 0) return;
+  const body = value.text.replace(/["\\]/g, (c) => '\\' + c);
+  ctx.report(
+    finding(
+      'env-in-single-quotes',
+      lineSpan(line, value.literalEnv[0].span),
+      `PHP does not expand ${value.literalEnv[0].name ? '${' + value.literalEnv[0].name + '}' : '${…}'} inside single quotes: use double quotes.`,
+      [fix('Switch to double quotes', [lineEdit(line, value.span.start, value.span.end, `"${body}"`)])],
+    ),
+  );
+}
+
+/** Arguments of the client's "Fill from Redis URL…" command: where to write and how to encode. */
+export function fillArgs(line: ConfigLine, start: number, end: number, envName?: string) {
+  return { start: line.toDoc(start), end: line.toDoc(end), json: line.origin !== 'ini', ...(envName ? { envName } : {}) };
+}
+
+export const iniLineRules: Rule = (ctx) => {
+  for (const line of ctx.lines) {
+    if (line.ini.kind !== 'directive') continue;
+    syntax(ctx, line);
+    unknownDirective(ctx, line);
+    envQuotes(ctx, line);
+  }
+  for (const [name, list] of ctx.config.all) {
+    for (let i = 1; i < list.length; i++) {
+      const later = list[i].line;
+      const earlier = list[i - 1].line;
+      const laterEnd = later.ini.value ? later.ini.value.span.end : later.ini.nameSpan.end;
+      const earlierEnd = earlier.ini.value ? earlier.ini.value.span.end : earlier.ini.nameSpan.end;
+      ctx.report(
+        finding(
+          'duplicate-directive',
+          lineSpan(later, { start: later.ini.nameSpan.start, end: laterEnd }),
+          `${name} is set twice: PHP keeps this later value and ignores the earlier one.`,
+          [fix('Remove the earlier line', [earlier.removal()])],
+          [{ ...lineSpan(earlier, { start: earlier.ini.nameSpan.start, end: earlierEnd }), message: `earlier ${name}, ignored` }],
+        ),
+      );
+    }
+  }
+  const path = effective(ctx.config, 'session.save_path');
+  const env = path?.value?.env ?? [];
+  if (path?.value && env.length === 1 && REDIS_URL_ENV.test(env[0].name) && path.value.text.trim() === `\${${env[0].name}}`) {
+    const v = path.value;
+    ctx.report(
+      finding(
+        'redis-url-env',
+        lineSpan(path.line, v.span),
+        `\${${env[0].name}} holds a redis:// URL, which phpredis cannot use as a save_path (no redis:// transport, credentials ignored). Convert it to tcp://host:port?auth=… .`,
+        [
+          {
+            title: 'Convert a Redis URL to a save_path…',
+            edits: [],
+            safe: false,
+            command: {
+              command: 'phpRedisSessions.fillFromRedisUrl',
+              title: 'Convert a Redis URL to a save_path…',
+              arguments: [fillArgs(path.line, v.span.start, v.span.end, env[0].name)],
+            },
+          },
+        ],
+      ),
+    );
+  }
+};

@@ -1,0 +1,183 @@
+// save_path query parameters: checks shared by the `redis` and `rediscluster` forms
+// (unknown / duplicate keys, `+`, auth shapes, persistent spelling, committed passwords).
+import type { ConfigLine } from '../configLine.ts';
+import type { IniValue } from '../ini.ts';
+import type { QueryParam } from '../phpQuery.ts';
+import { finding, fix, valueDocSpan, valueEdit, type RuleContext } from '../ruleContext.ts';
+import type { SavePathAuth, Span } from '../savePath.ts';
+import { nearest } from '../suggest.ts';
+import type { Fix, TextEdit } from '../types.ts';
+
+/** Where a save_path lives: the value text PHP reads, and how to turn its spans into the document. */
+export interface PathSite {
+  ctx: RuleContext;
+  line: ConfigLine;
+  value: IniValue;
+  /** The text phpredis parses (value.text). */
+  text: string;
+}
+
+export function at(site: PathSite, s: Span): Span {
+  return valueDocSpan(site.line, site.value, s.start, s.end);
+}
+
+export function edit(site: PathSite, s: Span, newText: string): TextEdit {
+  return valueEdit(site.line, site.value, s.start, s.end, newText);
+}
+
+/** Removes one `key=value` pair with one adjacent separator (or the `?` when it was the only pair). */
+export function removeParamEdit(site: PathSite, p: QueryParam): TextEdit {
+  const t = site.text;
+  let { start, end } = p.span;
+  if (t[end] === '&') end++;
+  else if (t[start - 1] === '&' || t[start - 1] === '?') start--;
+  return edit(site, { start, end }, '');
+}
+
+// Keys people write for a phpredis parameter (phpredis silently ignores them).
+const RENAMES: Record<string, string> = {
+  password: 'auth',
+  pass: 'auth',
+  passwd: 'auth',
+  pwd: 'auth',
+  requirepass: 'auth',
+  db: 'database',
+  dbindex: 'database',
+  db_index: 'database',
+  select: 'database',
+  connect_timeout: 'timeout',
+  connection_timeout: 'timeout',
+  readtimeout: 'read_timeout',
+};
+
+/** The registered base name of a param (`auth[]` → `auth`, `stream[verify_peer]` → `stream`). */
+export const baseName = (p: QueryParam): string => p.name;
+
+export function checkUnknownParams(site: PathSite, params: readonly QueryParam[], known: readonly string[], handler: string): void {
+  for (const p of params) {
+    if (p.ignored === 'empty-name' || known.includes(p.name)) continue;
+    const guess = RENAMES[p.name.toLowerCase()] ?? known.find((k) => k === p.name.toLowerCase()) ?? nearest(p.name, known, 2);
+    const hint =
+      p.name.toLowerCase() === 'user' || p.name.toLowerCase() === 'username'
+        ? ' For an ACL user write auth[]=user&auth[]=password.'
+        : p.name.toLowerCase() === 'ssl' || p.name.toLowerCase() === 'tls'
+          ? ' For TLS use a tls:// URL.'
+          : '';
+    const keyBase = { start: p.keySpan.start, end: p.keySpan.start + p.rawKey.replace(/\[.*$/, '').length };
+    ctx(site).report(
+      finding(
+        'unknown-param',
+        at(site, p.keySpan),
+        `phpredis's ${handler} handler ignores "${p.rawKey}"${guess ? `: did you mean "${guess}"?` : '.'}${hint}`,
+        guess ? [fix(`Rename to ${guess}`, [edit(site, keyBase, guess)])] : [],
+      ),
+    );
+  }
+}
+
+function ctx(site: PathSite): RuleContext {
+  return site.ctx;
+}
+
+export function checkDuplicateParams(site: PathSite, params: readonly QueryParam[]): void {
+  const seen = new Map<string, QueryParam>();
+  for (const p of params) {
+    if (p.ignored || p.path.length > 0) continue; // arrays (auth[], seed[]) append, they do not override
+    const earlier = seen.get(p.name);
+    if (earlier) {
+      ctx(site).report(
+        finding(
+          'duplicate-param',
+          at(site, p.span),
+          `"${p.name}" is given twice: phpredis uses this later value.`,
+          [fix('Remove the earlier one', [removeParamEdit(site, earlier)])],
+          [{ ...at(site, earlier.span), message: `earlier ${p.name}, ignored` }],
+        ),
+      );
+    }
+    seen.set(p.name, p);
+  }
+}
+
+export function checkPlus(site: PathSite, params: readonly QueryParam[]): void {
+  for (const p of params) {
+    if (!p.valueSpan || p.rawValue === null || !p.rawValue.includes('+')) continue;
+    const i = p.rawValue.indexOf('+');
+    const where = { start: p.valueSpan.start + i, end: p.valueSpan.start + i + 1 };
+    const encoded = p.rawValue.replace(/\+/g, '%2B');
+    ctx(site).report(
+      finding('plus-in-value', at(site, where), `PHP decodes "+" in "${p.name}" as a space: write %2B for a literal plus.`, [
+        fix('Percent-encode "+" as %2B', [edit(site, p.valueSpan, encoded)]),
+      ]),
+    );
+  }
+}
+
+/** The last param that set `name` (what PHP keeps). */
+export function lastParam(params: readonly QueryParam[], name: string): QueryParam | undefined {
+  for (let i = params.length - 1; i >= 0; i--) if (params[i].name === name && !params[i].ignored) return params[i];
+  return undefined;
+}
+
+export function valueSpanOf(p: QueryParam): Span {
+  return p.valueSpan ?? { start: p.span.end, end: p.span.end };
+}
+
+export function checkAuth(site: PathSite, params: readonly QueryParam[], auth: SavePathAuth): void {
+  const authParams = params.filter((p) => p.name === 'auth' && !p.ignored);
+  if (auth.kind === 'array-size') {
+    const first = authParams[0];
+    const last = authParams[authParams.length - 1];
+    if (first && last) {
+      ctx(site).report(
+        finding(
+          'auth-array-size',
+          at(site, { start: first.span.start, end: last.span.end }),
+          `auth[] has ${auth.count} elements: phpredis wants one (password) or two (user, password), warns "When passing an array as auth it must have one or two elements!" and sends no AUTH.`,
+        ),
+      );
+    }
+    return;
+  }
+  if (auth.kind === 'password' && auth.password === '') {
+    const p = lastParam(params, 'auth');
+    if (p) {
+      ctx(site).report(
+        finding('empty-auth', at(site, p.span), 'auth is empty: phpredis sends AUTH "" and the connection fails. Remove it or give the password.', [
+          fix('Remove the empty auth', [removeParamEdit(site, p)]),
+        ]),
+      );
+    }
+    return;
+  }
+  if (auth.kind === 'password' || auth.kind === 'user-password') {
+    const p = authParams[authParams.length - 1];
+    const v = p?.rawValue ?? '';
+    if (p?.valueSpan && v && !/^\$\{.*\}$/.test(v)) {
+      ctx(site).report(
+        finding(
+          'hardcoded-credentials',
+          at(site, p.valueSpan),
+          'A Redis password is written in this file (and PHP prints the whole save_path, password included, in its session errors). Keep it out of the repository: put the complete save_path in an environment variable and write session.save_path = "${REDIS_SESSION_PATH}" (double quotes, so PHP expands it).',
+        ),
+      );
+    }
+  }
+}
+
+const BOOL_SPELLINGS = ['0', '1', 'true', 'false', 'yes', 'no'];
+
+export function checkPersistent(site: PathSite, params: readonly QueryParam[]): void {
+  const p = lastParam(params, 'persistent');
+  if (!p || p.path.length || BOOL_SPELLINGS.includes(p.value.toLowerCase())) return;
+  const meant = ['on', 'enabled', 'enable', 'y', 'active', '2'].includes(p.value.toLowerCase());
+  const fixes: Fix[] = meant ? [fix('Write persistent=1', [edit(site, valueSpanOf(p), '1')])] : [];
+  ctx(site).report(
+    finding(
+      'invalid-param-value',
+      at(site, valueSpanOf(p)),
+      `persistent="${p.value}" means false to phpredis: only 1, true and yes turn it on (write 0, 1, true, false, yes or no).`,
+      fixes,
+    ),
+  );
+}

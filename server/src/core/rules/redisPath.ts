@@ -1,0 +1,254 @@
+// §2.4 save_path of the `redis` handler, checked against phpredis's own reading of it
+// (savePath.ts): servers, URL form, parameters and their values.
+import { isPlainInteger, isPlainNumber, zvalGetDouble, zvalGetLong } from '../phpNumeric.ts';
+import type { QueryParam } from '../phpQuery.ts';
+import { rawurlencode, redisUrlToSavePath } from '../redisUrl.ts';
+import { finding, fix } from '../ruleContext.ts';
+import { parseRedisSavePath, type SavePathServer, type SavePathToken } from '../savePath.ts';
+import type { Fix } from '../types.ts';
+import { fillArgs } from './iniLines.ts';
+import {
+  at,
+  checkAuth,
+  checkDuplicateParams,
+  checkPersistent,
+  checkPlus,
+  checkUnknownParams,
+  edit,
+  lastParam,
+  valueSpanOf,
+  type PathSite,
+} from './params.ts';
+
+const REDIS_KNOWN = ['weight', 'timeout', 'read_timeout', 'persistent', 'persistent_id', 'database', 'retry_interval', 'prefix', 'auth', 'stream'];
+/** PHP socket transports phpredis can connect through (php_stream_xport_create). */
+const TRANSPORTS = ['tcp', 'tls', 'ssl', 'unix', 'file', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3', 'sslv3'];
+const PLACEHOLDER = /<[^>]*>|\bx{3,}\b/i;
+
+function report(site: PathSite, f: ReturnType<typeof finding>): void {
+  site.ctx.report(f);
+}
+
+/** The doc's placeholders (`tcp://host:port?auth=password`, `<host>`, `xxx`): one clear finding. */
+function placeholder(site: PathSite, servers: SavePathServer[]): boolean {
+  const fillFix: Fix = {
+    title: 'Fill from Redis URL…',
+    edits: [],
+    safe: false,
+    preferred: true,
+    command: { command: 'phpRedisSessions.fillFromRedisUrl', title: 'Fill from Redis URL…', arguments: [fillArgs(site.line, site.value.span.start, site.value.span.end)] },
+  };
+  for (const s of servers) {
+    const hostM = /^[a-z]+:\/\/(host|hostname|your-host|redis-host)(?=[:/?]|$)/i.exec(s.text);
+    const portM = /:(port)(?=[/?]|$)/i.exec(s.text);
+    const auth = s.params.find((p) => p.name === 'auth' && /^(password|pass|secret|yourpassword|your-password|changeme)$/i.test(p.value));
+    const angle = PLACEHOLDER.exec(s.text);
+    let where: { start: number; end: number } | undefined;
+    if (hostM) where = { start: s.span.start + hostM[0].length - hostM[1].length, end: s.span.start + hostM[0].length };
+    else if (portM) where = { start: s.span.start + portM.index + 1, end: s.span.start + portM.index + 1 + portM[1].length };
+    else if (auth) where = valueSpanOf(auth);
+    else if (angle) where = { start: s.span.start + angle.index, end: s.span.start + angle.index + angle[0].length };
+    if (where) {
+      report(site, finding('placeholder-save-path', at(site, where), 'The save_path still holds the documentation\'s placeholders: fill in your Redis host, port and password (from SCALINGO_REDIS_URL / REDIS_URL).', [fillFix]));
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A token that cannot start a server of its own: the separator before it split one URL in two. */
+function isContinuation(prev: SavePathToken, next: SavePathToken): boolean {
+  if (/^[?&=#:]/.test(next.text) || /[?&=]$/.test(prev.text)) return true;
+  const startsServer = /^[a-z][a-z0-9+.-]*:\/\//i.test(next.text) || next.text.startsWith('unix:') || next.text.startsWith('/');
+  return !startsServer && (prev.text.includes('?') || next.text.includes('='));
+}
+
+function separators(site: PathSite, tokens: SavePathToken[]): Set<number> {
+  const bogus = new Set<number>();
+  for (let i = 1; i < tokens.length; i++) {
+    const prev = tokens[i - 1];
+    const next = tokens[i];
+    if (!isContinuation(prev, next)) continue;
+    bogus.add(i);
+    const gap = { start: prev.span.end, end: next.span.start };
+    const raw = site.text.slice(gap.start, gap.end);
+    const delimiterGap = /^[?&=#:]/.test(next.text) || /[?&=]$/.test(prev.text);
+    const fixes = delimiterGap
+      ? [fix('Remove the whitespace', [edit(site, gap, '')])]
+      : [fix('Percent-encode it', [edit(site, gap, raw.replace(/[\s,]/g, (c) => rawurlencode(c)))])];
+    report(
+      site,
+      finding(
+        'separator-in-path',
+        at(site, gap),
+        `phpredis splits the save_path at every space and comma, so this ${raw.includes(',') ? 'comma' : 'whitespace'} cuts one URL into two bogus servers. ${delimiterGap ? 'Remove it.' : 'Percent-encode it (%20, %2C).'}`,
+        fixes,
+      ),
+    );
+  }
+  return bogus;
+}
+
+function urlProblems(site: PathSite, s: SavePathServer): boolean {
+  const u = s.url;
+  const token = s.span;
+  if (!u) {
+    const port = /:\/\/[^/?#]*:([^/?#]*)/.exec(s.text)?.[1];
+    const why =
+      port !== undefined && !/^\d*$/.test(port)
+        ? `the port "${port}" is not a number`
+        : port !== undefined && Number(port) > 65535
+          ? `the port ${port} is above 65535`
+          : /^[a-z]+:\/\/(:|\/|\?|$)/i.test(s.text)
+            ? 'it names no host'
+            : 'PHP\'s URL parser rejects it';
+    report(site, finding('malformed-url', at(site, token), `"${s.text}" is not a server URL phpredis can read: ${why} ("Failed to parse session.save_path").`));
+    return true;
+  }
+  const scheme = u.scheme;
+  // `host:6379?params`: PHP reads "host" as the scheme and the parameters are lost.
+  if (scheme !== undefined && !s.text.includes('://') && !s.unixRewrite && /^[^:/?#\s]+:\d+[?#/]/.test(s.text)) {
+    report(
+      site,
+      finding('params-without-scheme', at(site, token), `Without "tcp://" PHP reads "${scheme}" as a URL scheme and drops the host, port and parameters: write tcp://${s.text}.`, [
+        fix('Prepend tcp://', [edit(site, { start: token.start, end: token.start }, 'tcp://')]),
+      ]),
+    );
+    return true;
+  }
+  if (scheme !== undefined && u.host !== undefined && !TRANSPORTS.includes(scheme)) {
+    const fixes: Fix[] = [];
+    const lower = scheme.toLowerCase();
+    if (lower === 'redis' || lower === 'rediss') {
+      try {
+        const user = u.user ? decodeURIComponent(u.user) : '';
+        fixes.push(fix('Convert to a phpredis save_path', [edit(site, token, redisUrlToSavePath(s.text))]));
+        if (user && !['default', 'h'].includes(user)) fixes.push(fix('Convert with ACL user (auth[]=user&auth[]=password)', [edit(site, token, redisUrlToSavePath(s.text, { acl: true }))], true, false));
+      } catch {
+        // Not convertible (e.g. a bad port): the message still says what to do.
+      }
+    } else if (TRANSPORTS.includes(lower)) {
+      fixes.push(fix(`Write ${lower}://`, [edit(site, u.spans.scheme!, lower)]));
+    }
+    report(
+      site,
+      finding(
+        'unsupported-scheme',
+        at(site, u.spans.scheme ?? token),
+        lower === 'redis' || lower === 'rediss'
+          ? `phpredis cannot connect to a ${scheme}:// URL (PHP has no "${scheme}" transport, and it ignores the credentials in it): write tcp://host:port?auth=password (tls:// for rediss).`
+          : `"${scheme}" is not a transport phpredis can use: write tcp://, tls:// or unix:// (lowercase).`,
+        fixes,
+      ),
+    );
+    return true;
+  }
+  if (s.unixRewrite && u.host !== undefined) {
+    report(site, finding('malformed-url', at(site, token), `"${s.text}" reads "${u.host}" as a host: a unix socket needs an absolute path, unix:///path/to/redis.sock (three slashes).`));
+    return true;
+  }
+  if (scheme !== undefined && u.host === undefined && ['tcp', 'tls', 'ssl'].includes(scheme)) {
+    report(site, finding('malformed-url', at(site, token), `"${s.text}" has no host: write ${scheme}://host:port (two slashes).`));
+    return true;
+  }
+  if (s.failReason === 'no-host-or-path') {
+    report(site, finding('malformed-url', at(site, token), `"${s.text}" names neither a host nor a socket path.`));
+    return true;
+  }
+  if (u.host === undefined && u.path !== undefined && !u.path.startsWith('/') && !/^[A-Za-z0-9.-]+$/.test(u.path)) {
+    report(site, finding('malformed-url', at(site, token), `phpredis would use "${u.path}" as a host name: write tcp://host:port.`));
+    return true;
+  }
+  if (u.port === 0 && u.spans.port) {
+    report(site, finding('invalid-param-value', at(site, u.spans.port), 'Port 0 makes phpredis connect to 6379: write the port.'));
+  }
+  if (u.user !== undefined || u.pass !== undefined) {
+    const userinfo = { start: token.start + s.text.indexOf('//') + 2, end: token.start + s.text.indexOf('@') + 1 };
+    const user = u.user ?? '';
+    const pass = u.pass ?? '';
+    const rest = s.text.slice(userinfo.end - token.start);
+    const sep = rest.includes('?') ? '&' : '?';
+    const enc = (v: string): string => v.replace(/\+/g, '%2B');
+    const fixes: Fix[] = [];
+    const withAuth = (auth: string): string => s.text.slice(0, userinfo.start - token.start) + rest + sep + auth;
+    if (pass || !user) fixes.push(fix('Move the password to auth=', [edit(site, token, withAuth(`auth=${enc(pass)}`))], true, !user || ['default', 'h'].includes(user)));
+    if (user && pass) fixes.push(fix('Move them to auth[]=user&auth[]=password', [edit(site, token, withAuth(`auth[]=${enc(user)}&auth[]=${enc(pass)}`))], false, !['default', 'h'].includes(user)));
+    if (user && !pass) fixes.push(fix('Move it to auth=', [edit(site, token, withAuth(`auth=${enc(user)}`))], false, true));
+    report(site, finding('userinfo-ignored', at(site, userinfo), 'phpredis never sends the credentials written before "@": it connects without AUTH. Pass them as auth= (or auth[]=user&auth[]=password).', fixes));
+  }
+  return false;
+}
+
+function numberParams(site: PathSite, s: SavePathServer): void {
+  const params = s.params;
+  const weight = lastParam(params, 'weight');
+  if (weight && !weight.path.length) {
+    const w = zvalGetLong(weight.value);
+    if (s.settings.weight <= 0) {
+      report(site, finding('invalid-weight', at(site, valueSpanOf(weight)), `weight "${weight.value}" reads as ${w} to PHP; phpredis needs an integer > 0 ("Failed to parse session.save_path").`, [fix('Write weight=1', [edit(site, valueSpanOf(weight), '1')])]));
+    } else if (!isPlainInteger(weight.value)) {
+      report(site, finding('invalid-param-value', at(site, valueSpanOf(weight)), `weight "${weight.value}" is read as ${w}: write the integer.`, [fix(`Write weight=${w}`, [edit(site, valueSpanOf(weight), String(w))])]));
+    }
+  }
+  const timeout = lastParam(params, 'timeout');
+  if (timeout && !timeout.path.length) {
+    const t = zvalGetDouble(timeout.value);
+    if (!(s.settings.timeout > 0)) {
+      report(site, finding('invalid-timeout', at(site, valueSpanOf(timeout)), `timeout "${timeout.value}" reads as ${t} to PHP; phpredis needs seconds > 0 ("Failed to parse session.save_path").`, [fix('Write timeout=2.5', [edit(site, valueSpanOf(timeout), '2.5')])]));
+    } else if (!isPlainNumber(timeout.value)) {
+      report(site, finding('invalid-param-value', at(site, valueSpanOf(timeout)), `timeout "${timeout.value}" is read as ${t}: write the number of seconds.`, [fix(`Write timeout=${t}`, [edit(site, valueSpanOf(timeout), String(t))])]));
+    }
+  }
+  const checks: [string, (v: string) => boolean, string, string][] = [
+    ['read_timeout', (v) => isPlainNumber(v) && zvalGetDouble(v) >= 0, 'seconds ≥ 0', '2.5'],
+    ['retry_interval', (v) => /^\d+$/.test(v), 'milliseconds, an integer ≥ 0', '100'],
+    ['database', (v) => /^\d+$/.test(v), 'an integer ≥ 0', '0'],
+  ];
+  for (const [name, ok, want, example] of checks) {
+    const p = lastParam(params, name);
+    if (!p || p.path.length || ok(p.value)) continue;
+    const fixes = name === 'database' || name === 'retry_interval' ? [] : [fix(`Write ${name}=${example}`, [edit(site, valueSpanOf(p), example)])];
+    report(site, finding('invalid-param-value', at(site, valueSpanOf(p)), `${name} "${p.value}" is not ${want}; phpredis reads it with PHP's number rules (as ${name === 'read_timeout' ? zvalGetDouble(p.value) : zvalGetLong(p.value)}).`, fixes));
+  }
+}
+
+function streamWithoutTls(site: PathSite, s: SavePathServer): void {
+  const stream = s.params.filter((p) => p.name === 'stream' && !p.ignored);
+  if (!stream.length || !s.url || s.url.host === undefined) return;
+  const scheme = s.url.scheme;
+  if (scheme !== undefined && scheme !== 'tcp') return;
+  const fixes = scheme === 'tcp' && s.url.spans.scheme ? [fix('Switch to tls://', [edit(site, s.url.spans.scheme, 'tls')])] : [];
+  report(site, finding('stream-without-tls', at(site, { start: stream[0].span.start, end: stream[stream.length - 1].span.end }), 'stream[...] options only apply to TLS connections: phpredis ignores them on tcp://. Use tls://.', fixes));
+}
+
+function noTimeout(site: PathSite, s: SavePathServer): void {
+  if (lastParam(s.params, 'timeout') || !s.url) return;
+  const sep = s.query ? (s.text.endsWith('?') || s.text.endsWith('&') ? '' : '&') : '?';
+  const end = { start: s.span.end, end: s.span.end };
+  report(
+    site,
+    finding('no-timeout', at(site, s.span), 'No timeout: phpredis then waits up to 86400 s to connect, so a Redis outage stalls every PHP worker. Add timeout=2.5 (seconds).', [
+      fix('Add timeout=2.5', [edit(site, end, `${sep}timeout=2.5`)]),
+    ]),
+  );
+}
+
+export function checkRedisPath(site: PathSite): void {
+  const parsed = parseRedisSavePath(site.text);
+  if (placeholder(site, parsed.servers)) return;
+  const tokens = parsed.servers.map((s) => ({ text: s.text, span: s.span }));
+  const bogus = separators(site, tokens);
+  parsed.servers.forEach((s, i) => {
+    if (bogus.has(i) || (i + 1 < tokens.length && bogus.has(i + 1) && !s.url)) return;
+    if (urlProblems(site, s)) return;
+    const params: QueryParam[] = s.params;
+    checkUnknownParams(site, params, REDIS_KNOWN, 'redis');
+    checkDuplicateParams(site, params);
+    checkPlus(site, params);
+    numberParams(site, s);
+    checkPersistent(site, params);
+    checkAuth(site, params, s.settings.auth);
+    streamWithoutTls(site, s);
+    if (!bogus.has(i + 1)) noTimeout(site, s);
+  });
+}

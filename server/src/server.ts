@@ -1,0 +1,212 @@
+// The language server: a thin LSP adapter over the pure core (lint, fixes, hover, completion,
+// code lens). Pull diagnostics, as lsp-sample and vscode-eslint do.
+import {
+  CodeActionKind,
+  createConnection,
+  DiagnosticSeverity,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type Diagnostic,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fixAll, minimalEdit } from './core/applyFixes.ts';
+import { codeLenses } from './core/codeLens.ts';
+import { completions } from './core/completion.ts';
+import { hover } from './core/hover.ts';
+import { documentKind, lint } from './core/lint.ts';
+import type { Finding, Fix, LintOptions, RuleSetting, Severity } from './core/types.ts';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, LintStatusNotification, ruleHref, SERVER_SECTION, type ServerSettings } from './protocol.ts';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const settingsCache = new Map<string, Promise<ServerSettings>>();
+let configurationCapability = false;
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+const RULE_SETTINGS = new Set<string>(['off', 'error', 'warning', 'information', 'hint']);
+
+connection.onInitialize((params): InitializeResult => {
+  configurationCapability = !!params.capabilities.workspace?.configuration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['=', '?', '&', '.'] },
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'php-redis-sessions' },
+  };
+});
+
+connection.onDidChangeConfiguration(() => {
+  settingsCache.clear();
+  connection.languages.diagnostics.refresh();
+});
+
+documents.onDidClose((e) => settingsCache.delete(e.document.uri));
+
+function settingsFor(uri: string): Promise<ServerSettings> {
+  if (!configurationCapability) return Promise.resolve({});
+  let s = settingsCache.get(uri);
+  if (!s) {
+    s = connection.workspace
+      .getConfiguration({ scopeUri: uri, section: SERVER_SECTION })
+      .then((v: ServerSettings | null) => v ?? {}, () => ({}));
+    settingsCache.set(uri, s);
+  }
+  return s;
+}
+
+function lintOptions(settings: ServerSettings): LintOptions {
+  const rules: Record<string, RuleSetting> = {};
+  for (const [id, value] of Object.entries(settings.rules ?? {})) {
+    if (typeof value === 'string' && RULE_SETTINGS.has(value)) rules[id] = value as RuleSetting;
+  }
+  return {
+    rules,
+    onRuleError: (rule, err) => connection.console.error(`rule ${rule} failed: ${err instanceof Error ? err.message : String(err)}`),
+  };
+}
+
+function pathOf(uri: string): string {
+  return decodeURIComponent(uri.replace(/[?#].*$/, ''));
+}
+
+async function findingsOf(doc: TextDocument): Promise<Finding[]> {
+  const kind = documentKind(pathOf(doc.uri));
+  if (!kind) return [];
+  const settings = await settingsFor(doc.uri);
+  if (settings.lint?.enable === false) return [];
+  return lint(doc.getText(), pathOf(doc.uri), { ...lintOptions(settings), kind });
+}
+
+function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
+  return {
+    range: { start: doc.positionAt(f.start), end: doc.positionAt(f.end) },
+    severity: SEVERITY[f.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: f.rule,
+    codeDescription: { href: ruleHref(f.rule) },
+    message: f.message,
+    ...(f.related?.length
+      ? {
+          relatedInformation: f.related.map((r) => ({
+            location: { uri: doc.uri, range: { start: doc.positionAt(r.start), end: doc.positionAt(r.end) } },
+            message: r.message,
+          })),
+        }
+      : {}),
+  };
+}
+
+connection.languages.diagnostics.on(async (params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return { kind: 'full', items: [] };
+  const started = performance.now();
+  try {
+    const findings = await findingsOf(doc);
+    const validationTime = performance.now() - started;
+    void connection.sendNotification(LintStatusNotification.type, { uri: doc.uri, validationTime, findings: findings.length });
+    return { kind: 'full', items: findings.map((f) => toDiagnostic(doc, f)) };
+  } catch (err) {
+    // An empty report rather than stale diagnostics; the message never includes document text.
+    connection.console.error(`lint failed: ${err instanceof Error ? err.message : String(err)}`);
+    return { kind: 'full', items: [] };
+  }
+});
+
+function toAction(doc: TextDocument, fx: Fix, diagnostic: Diagnostic): CodeAction {
+  const action: CodeAction = { title: fx.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fx.preferred ?? false };
+  if (fx.edits.length) {
+    action.edit = {
+      changes: {
+        [doc.uri]: fx.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })),
+      },
+    };
+  }
+  if (fx.command) action.command = { title: fx.command.title, command: fx.command.command, arguments: [doc.uri, ...fx.command.arguments] };
+  return action;
+}
+
+connection.onCodeAction(async (params) => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const only = params.context.only;
+  const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === FIX_ALL_KIND);
+  const wantsQuickFix = !only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k));
+  const actions: CodeAction[] = [];
+  const findings = await findingsOf(doc);
+  if (wantsQuickFix) {
+    const start = doc.offsetAt(params.range.start);
+    const end = doc.offsetAt(params.range.end);
+    for (const f of findings) {
+      if (f.end < start || f.start > end) continue;
+      const diagnostic = toDiagnostic(doc, f);
+      for (const fx of f.fixes) actions.push(toAction(doc, fx, diagnostic));
+    }
+  }
+  if (wantsFixAll && findings.some((f) => f.fixes.some((x) => x.safe))) {
+    const settings = await settingsFor(doc.uri);
+    const text = doc.getText();
+    const kind = documentKind(pathOf(doc.uri));
+    const result = fixAll(text, pathOf(doc.uri), { ...lintOptions(settings), ...(kind ? { kind } : {}) });
+    if (result.text !== text) {
+      const e = minimalEdit(text, result.text);
+      actions.push({
+        title: 'Fix all PHP Redis Sessions problems',
+        kind: FIX_ALL_KIND,
+        edit: { changes: { [doc.uri]: [{ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText }] } },
+      });
+    }
+  }
+  return actions;
+});
+
+connection.onHover((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  const kind = doc && documentKind(pathOf(doc.uri));
+  if (!doc || !kind) return null;
+  const h = hover(doc.getText(), kind, doc.offsetAt(params.position));
+  if (!h) return null;
+  return { contents: { kind: 'markdown', value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
+});
+
+connection.onCompletion((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  const kind = doc && documentKind(pathOf(doc.uri));
+  if (!doc || !kind) return [];
+  return completions(doc.getText(), kind, doc.offsetAt(params.position)).map((c) => ({
+    label: c.label,
+    kind: c.kind,
+    detail: c.detail,
+    documentation: { kind: 'markdown' as const, value: c.documentation },
+    textEdit: { range: { start: doc.positionAt(c.start), end: doc.positionAt(c.end) }, newText: c.insertText },
+  }));
+});
+
+connection.onCodeLens((params) => {
+  const doc = documents.get(params.textDocument.uri);
+  const kind = doc && documentKind(pathOf(doc.uri));
+  if (!doc || !kind) return [];
+  return codeLenses(doc.getText(), kind).map((l) => ({
+    range: { start: doc.positionAt(l.start), end: doc.positionAt(l.end) },
+    command: { title: l.title, command: l.command, arguments: [doc.uri, l.offset] },
+  }));
+});
+
+// A bug must never take the server down with the editor's documents: log and carry on.
+process.on('uncaughtException', (err) => connection.console.error(`uncaught: ${err.message}`));
+process.on('unhandledRejection', (err) => connection.console.error(`unhandled rejection: ${err instanceof Error ? err.message : String(err)}`));
+
+documents.listen(connection);
+connection.listen();
