@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyFix, composer, covered, ini, only, rules } from '../helpers/lintHelpers.ts';
+
+test('ini-syntax: unquoted save_path with = and & ; fix quotes it (in ini and in composer.json)', () => {
+  const text = ini('session.save_handler = redis', 'session.save_path = tcp://127.0.0.1:6379?auth=x&timeout=2');
+  const f = only(text, 'ini-syntax');
+  assert.equal(f.length, 1);
+  assert.equal(covered(text, f[0]), 'tcp://127.0.0.1:6379?auth=x&timeout=2');
+  assert.match(applyFix(text, 'ini-syntax'), /session\.save_path = 'tcp:\/\/127\.0\.0\.1:6379\?auth=x&timeout=2'/);
+  const json = composer(['session.save_handler = redis', 'session.save_path = tcp://h:1?timeout=2']);
+  const fixed = applyFix(json, 'ini-syntax', 'composer.json');
+  assert.equal(JSON.parse(fixed).extra.paas['php-config'][1], "session.save_path = 'tcp://h:1?timeout=2'");
+});
+
+test('ini-syntax: near misses are quiet', () => {
+  assert.deepEqual(only(ini("session.save_path = 'tcp://h:1?timeout=2'"), 'ini-syntax'), []);
+  assert.deepEqual(only(ini('session.save_path = "tcp://h:1?timeout=2"'), 'ini-syntax'), []);
+  assert.deepEqual(only(ini('session.save_path = tcp://127.0.0.1:6379'), 'ini-syntax'), []);
+  assert.deepEqual(only(ini('; session.save_path = tcp://h:1?a=b'), 'ini-syntax'), []);
+});
+
+test('ini-syntax: unbalanced quote gets closed; missing = gets one', () => {
+  assert.match(applyFix(ini("session.save_path = 'tcp://h:1?timeout=2"), 'ini-syntax'), /'tcp:\/\/h:1\?timeout=2'/);
+  assert.match(applyFix(ini('session.save_handler redis'), 'ini-syntax'), /^session\.save_handler = redis$/m);
+});
+
+test('unknown-directive: typos in session.* / redis.session.* only; rename fix', () => {
+  const text = ini('session.save_hander = redis', 'opcache.enable = 1', 'redis.session.lock_expires = 3');
+  const f = only(text, 'unknown-directive');
+  assert.deepEqual(f.map((x) => covered(text, x)), ['session.save_hander', 'redis.session.lock_expires']);
+  assert.match(applyFix(text, 'unknown-directive'), /^session\.save_handler = redis$/m);
+  assert.deepEqual(only(ini('session.cookie_samesite = Lax'), 'unknown-directive'), []);
+});
+
+test('duplicate-directive: on the later line, related to the earlier, fix removes the earlier', () => {
+  const text = ini('session.save_handler = files', 'x = 1', 'session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1'");
+  const f = only(text, 'duplicate-directive');
+  assert.equal(f.length, 1);
+  assert.equal(covered(text, f[0]), 'session.save_handler = redis');
+  assert.equal(text.slice(f[0].related![0].start, f[0].related![0].end), 'session.save_handler = files');
+  const fixed = applyFix(text, 'duplicate-directive');
+  assert.equal(fixed, ini('x = 1', 'session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1'"));
+  // composer: removing an array element keeps the JSON valid
+  const json = composer(['session.save_handler = files', 'session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1'"]);
+  assert.deepEqual(JSON.parse(applyFix(json, 'duplicate-directive', 'composer.json')).extra.paas['php-config'], [
+    'session.save_handler = redis',
+    "session.save_path = 'tcp://h:1?timeout=1'",
+  ]);
+});
+
+test('duplicate-directive: an earlier broken value is not an error, the later one wins', () => {
+  const text = ini('session.save_handler = reddis', 'session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1'");
+  assert.deepEqual(only(text, 'unknown-save-handler'), []);
+});
+
+test('env-in-single-quotes: literal ${VAR}; fix switches to double quotes', () => {
+  const text = ini('session.save_handler = redis', "session.save_path = '${REDIS_SESSION_PATH}'");
+  assert.equal(covered(text, only(text, 'env-in-single-quotes')[0]), '${REDIS_SESSION_PATH}');
+  assert.match(applyFix(text, 'env-in-single-quotes'), /session\.save_path = "\$\{REDIS_SESSION_PATH\}"/);
+  assert.deepEqual(only(ini('session.save_path = "${REDIS_SESSION_PATH}"'), 'env-in-single-quotes'), []);
+});
+
+test('redis-url-env: ${SCALINGO_REDIS_URL}, ${REDIS_URL}, ${REDIS_TLS_URL} as the save_path', () => {
+  for (const name of ['SCALINGO_REDIS_URL', 'REDIS_URL', 'REDIS_TLS_URL']) {
+    const text = ini('session.save_handler = redis', `session.save_path = "\${${name}}"`);
+    const f = only(text, 'redis-url-env');
+    assert.equal(f.length, 1, name);
+    assert.equal(f[0].fixes[0].command?.command, 'phpRedisSessions.fillFromRedisUrl');
+  }
+  assert.deepEqual(only(ini('session.save_handler = redis', 'session.save_path = "${REDIS_SESSION_PATH}"'), 'redis-url-env'), []);
+  assert.ok(!rules(ini('session.save_handler = redis', 'session.save_path = "${REDIS_SESSION_PATH}"')).some((r) => r.startsWith('missing')));
+});
