@@ -53,9 +53,9 @@ export function checkClusterPath(site: PathSite): void {
     if (!p || p.path.length) continue;
     const v = zvalGetDouble(p.value);
     if (v < 0) {
-      site.ctx.report(finding('invalid-timeout', at(site, valueSpanOf(p)), `${name} is negative: phpredis refuses it ("Can't set negative timeout values in session configuration").`, [fix(`Write ${name}=2.5`, [edit(site, valueSpanOf(p), '2.5')])]));
+      site.ctx.report(finding('invalid-timeout', at(site, p.span), `${name} is negative: phpredis refuses it ("Can't set negative timeout values in session configuration").`, [fix(`Write ${name}=2.5`, [edit(site, valueSpanOf(p), '2.5')])]));
     } else if (!/^\d+(\.\d*)?$|^\.\d+$/.test(p.value)) {
-      site.ctx.report(finding('invalid-param-value', at(site, valueSpanOf(p)), `${name} "${p.value}" is read as ${v}: write a number of seconds.`));
+      site.ctx.report(finding('invalid-param-value', at(site, p.span), `${name} "${p.value}" is read as ${v}: write a number of seconds.`));
     }
   }
   for (const p of c.params) {
@@ -64,7 +64,7 @@ export function checkClusterPath(site: PathSite): void {
   }
   const failover = lastParam(c.params, 'failover');
   if (failover && !['none', 'error', 'distribute'].includes(failover.value.toLowerCase())) {
-    site.ctx.report(finding('invalid-param-value', at(site, valueSpanOf(failover)), `failover must be none, error or distribute; "${failover.value}" means none.`));
+    site.ctx.report(finding('invalid-param-value', at(site, failover.span), `failover must be none, error or distribute; "${failover.value}" means none.`));
   }
   checkUnknownParams(site, c.params, [...CLUSTER_KNOWN, ...CLUSTER_IGNORED], 'rediscluster');
   checkDuplicateParams(site, c.params);

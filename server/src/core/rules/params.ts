@@ -175,7 +175,7 @@ export function checkPersistent(site: PathSite, params: readonly QueryParam[]): 
   ctx(site).report(
     finding(
       'invalid-param-value',
-      at(site, valueSpanOf(p)),
+      at(site, p.span),
       `persistent="${p.value}" means false to phpredis: only 1, true and yes turn it on (write 0, 1, true, false, yes or no).`,
       fixes,
     ),

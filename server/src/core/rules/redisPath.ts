@@ -185,18 +185,18 @@ function numberParams(site: PathSite, s: SavePathServer): void {
   if (weight && !weight.path.length) {
     const w = zvalGetLong(weight.value);
     if (s.settings.weight <= 0) {
-      report(site, finding('invalid-weight', at(site, valueSpanOf(weight)), `weight "${weight.value}" reads as ${w} to PHP; phpredis needs an integer > 0 ("Failed to parse session.save_path").`, [fix('Write weight=1', [edit(site, valueSpanOf(weight), '1')])]));
+      report(site, finding('invalid-weight', at(site, weight.span), `weight "${weight.value}" reads as ${w} to PHP; phpredis needs an integer > 0 ("Failed to parse session.save_path").`, [fix('Write weight=1', [edit(site, valueSpanOf(weight), '1')])]));
     } else if (!isPlainInteger(weight.value)) {
-      report(site, finding('invalid-param-value', at(site, valueSpanOf(weight)), `weight "${weight.value}" is read as ${w}: write the integer.`, [fix(`Write weight=${w}`, [edit(site, valueSpanOf(weight), String(w))])]));
+      report(site, finding('invalid-param-value', at(site, weight.span), `weight "${weight.value}" is read as ${w}: write the integer.`, [fix(`Write weight=${w}`, [edit(site, valueSpanOf(weight), String(w))])]));
     }
   }
   const timeout = lastParam(params, 'timeout');
   if (timeout && !timeout.path.length) {
     const t = zvalGetDouble(timeout.value);
     if (!(s.settings.timeout > 0)) {
-      report(site, finding('invalid-timeout', at(site, valueSpanOf(timeout)), `timeout "${timeout.value}" reads as ${t} to PHP; phpredis needs seconds > 0 ("Failed to parse session.save_path").`, [fix('Write timeout=2.5', [edit(site, valueSpanOf(timeout), '2.5')])]));
+      report(site, finding('invalid-timeout', at(site, timeout.span), `timeout "${timeout.value}" reads as ${t} to PHP; phpredis needs seconds > 0 ("Failed to parse session.save_path").`, [fix('Write timeout=2.5', [edit(site, valueSpanOf(timeout), '2.5')])]));
     } else if (!isPlainNumber(timeout.value)) {
-      report(site, finding('invalid-param-value', at(site, valueSpanOf(timeout)), `timeout "${timeout.value}" is read as ${t}: write the number of seconds.`, [fix(`Write timeout=${t}`, [edit(site, valueSpanOf(timeout), String(t))])]));
+      report(site, finding('invalid-param-value', at(site, timeout.span), `timeout "${timeout.value}" is read as ${t}: write the number of seconds.`, [fix(`Write timeout=${t}`, [edit(site, valueSpanOf(timeout), String(t))])]));
     }
   }
   const checks: [string, (v: string) => boolean, string, string][] = [
@@ -208,7 +208,7 @@ function numberParams(site: PathSite, s: SavePathServer): void {
     const p = lastParam(params, name);
     if (!p || p.path.length || ok(p.value)) continue;
     const fixes = name === 'database' || name === 'retry_interval' ? [] : [fix(`Write ${name}=${example}`, [edit(site, valueSpanOf(p), example)])];
-    report(site, finding('invalid-param-value', at(site, valueSpanOf(p)), `${name} "${p.value}" is not ${want}; phpredis reads it with PHP's number rules (as ${name === 'read_timeout' ? zvalGetDouble(p.value) : zvalGetLong(p.value)}).`, fixes));
+    report(site, finding('invalid-param-value', at(site, p.span), `${name} "${p.value}" is not ${want}; phpredis reads it with PHP's number rules (as ${name === 'read_timeout' ? zvalGetDouble(p.value) : zvalGetLong(p.value)}).`, fixes));
   }
 }
 

@@ -1,0 +1,273 @@
+// A user-given Redis address (a redis:// URL or a phpredis save_path) → connection settings.
+// Pure: no I/O. File paths (CA, client cert) stay paths; redisConnection reads them.
+
+/** TLS settings in phpredis's vocabulary (its `stream[...]` ssl context options). */
+export interface TlsSettings {
+  /** `verify_peer`: check the certificate chain (Node's rejectUnauthorized). */
+  verifyPeer: boolean;
+  /** `verify_peer_name`: check that the certificate names the host. */
+  verifyPeerName: boolean;
+  /** `allow_self_signed`: accept a self-signed certificate. */
+  allowSelfSigned?: boolean;
+  /** `cafile` / `capath`. */
+  caFile?: string;
+  caPath?: string;
+  /** `local_cert` / `local_pk` / `passphrase`: a client certificate. */
+  certFile?: string;
+  keyFile?: string;
+  passphrase?: string;
+  /** `peer_name`: the name expected in the certificate (and sent as SNI). */
+  peerName?: string;
+  ciphers?: string;
+  /** `SNI_enabled=0` turns SNI off. */
+  sniEnabled?: boolean;
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+interface TargetCommon {
+  username?: string;
+  password?: string;
+  /** Database number; 0 sends no SELECT (as phpredis). */
+  db: number;
+  /** Session key prefix, e.g. `PHPREDIS_SESSION:`; may be empty. */
+  prefix: string;
+  tls?: TlsSettings;
+  /** What the user wrote: decides the label's wording and default prefix. */
+  origin: 'url' | 'save_path' | 'cluster_save_path';
+}
+
+export interface TcpTarget extends TargetCommon {
+  kind: 'tcp';
+  host: string;
+  port: number;
+}
+
+export interface SocketTarget extends TargetCommon {
+  kind: 'socket';
+  path: string;
+}
+
+export interface ClusterTarget extends TargetCommon {
+  kind: 'cluster';
+  seeds: HostPort[];
+}
+
+export type ConnectionTarget = TcpTarget | SocketTarget | ClusterTarget;
+
+/** Settings that win over what the address says (a connection's settings, SecretStorage). */
+export interface TargetOverrides {
+  prefix?: string;
+  username?: string;
+  password?: string;
+  db?: number;
+  /** Merged over the TLS settings; giving it on a plain target turns TLS on. */
+  tls?: Partial<TlsSettings>;
+  /** Treat a redis:// URL (or each save_path host) as the seed of a Redis Cluster. */
+  cluster?: boolean;
+  /** Where `REDIS_PASSWORD` is read from when nothing else gives a password (default: process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+export const DEFAULT_PREFIX = 'PHPREDIS_SESSION:';
+export const DEFAULT_CLUSTER_PREFIX = 'PHPREDIS_CLUSTER_SESSION:';
+export const DEFAULT_PORT = 6379;
+
+/** A target the input does not describe; the message never contains a secret. */
+export class TargetError extends Error {
+  override name = 'TargetError';
+}
+
+/**
+ * Parses `input` into one target per Redis server it names (a save_path may list several hosts;
+ * a `rediscluster` save_path or a cluster URL gives one cluster target).
+ */
+export function parseConnectionTargets(input: string, overrides: TargetOverrides = {}): ConnectionTarget[] {
+  const text = input.trim();
+  if (text === '') throw new TargetError('No Redis address given.');
+  let targets: ConnectionTarget[];
+  if (/^rediss?:\/\//i.test(text)) targets = [parseRedisUrlTarget(text)];
+  else if (isClusterSavePath(text)) targets = [parseClusterTarget(text)];
+  else targets = parseSavePathTargets(text);
+  if (overrides.cluster) targets = [toCluster(targets)];
+  return targets.map((t) => applyOverrides(t, overrides));
+}
+
+/** The same, for callers that know the input names exactly one server. */
+export function parseConnectionTarget(input: string, overrides: TargetOverrides = {}): ConnectionTarget {
+  const targets = parseConnectionTargets(input, overrides);
+  if (targets.length !== 1) {
+    throw new TargetError(`The address names ${targets.length} servers; pick one of them.`);
+  }
+  return targets[0];
+}
+
+function isClusterSavePath(text: string): boolean {
+  return /(^|&)seed(\[|%5B)/i.test(text);
+}
+
+// ---------------------------------------------------------------- redis:// and rediss:// URLs
+
+function parseRedisUrlTarget(text: string): TcpTarget {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TargetError(`Not a valid Redis URL: ${maskUrl(text)}`);
+  }
+  const tls = url.protocol.toLowerCase() === 'rediss:';
+  const host = stripBrackets(url.hostname);
+  if (!host) throw new TargetError(`The Redis URL names no host: ${maskUrl(text)}`);
+  const port = url.port ? Number(url.port) : DEFAULT_PORT;
+  let db = 0;
+  const path = url.pathname.replace(/^\/+|\/+$/g, '');
+  if (path !== '') {
+    if (!/^\d+$/.test(path)) throw new TargetError(`The Redis URL path must be a database number, not "/${path}".`);
+    db = Number(path);
+  }
+  const dbParam = url.searchParams.get('db');
+  if (dbParam !== null && /^\d+$/.test(dbParam)) db = Number(dbParam);
+  const target: TcpTarget = { kind: 'tcp', origin: 'url', host, port, db, prefix: DEFAULT_PREFIX };
+  const username = decodeUserinfo(url.username);
+  const password = decodeUserinfo(url.password);
+  if (password !== undefined && password !== '') {
+    target.password = password;
+    // Legacy Heroku URLs say `h`, Redis < 6 knows no users: a password-only AUTH is what works.
+    if (username && username !== 'h' && username !== 'default') target.username = username;
+  } else if (username) {
+    // `redis://secret@host`: redis-cli and most clients read a lone userinfo as the password.
+    target.password = username;
+  }
+  if (tls) target.tls = { verifyPeer: true, verifyPeerName: true };
+  return target;
+}
+
+function decodeUserinfo(raw: string): string | undefined {
+  if (raw === '') return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** A URL with its userinfo password replaced, for messages about an input that did not parse. */
+function maskUrl(text: string): string {
+  return text.replace(/^([a-z+]+:\/\/)([^@/?#]*)@/i, (_m, scheme: string, userinfo: string) => {
+    const user = userinfo.includes(':') ? userinfo.slice(0, userinfo.indexOf(':')) : '';
+    return `${scheme}${user}:***@`;
+  });
+}
+
+// ---------------------------------------------------------------- phpredis save_path forms
+
+function parseSavePathTargets(_text: string): ConnectionTarget[] {
+  throw new TargetError('save_path parsing is not available yet.');
+}
+
+function parseClusterTarget(_text: string): ClusterTarget {
+  throw new TargetError('rediscluster save_path parsing is not available yet.');
+}
+
+// ---------------------------------------------------------------- overrides
+
+function toCluster(targets: ConnectionTarget[]): ClusterTarget {
+  const seeds: HostPort[] = [];
+  for (const t of targets) {
+    if (t.kind === 'socket') throw new TargetError('A Redis Cluster cannot be reached over a unix socket.');
+    if (t.kind === 'cluster') seeds.push(...t.seeds);
+    else seeds.push({ host: t.host, port: t.port });
+  }
+  const first = targets[0];
+  const cluster: ClusterTarget = {
+    kind: 'cluster',
+    origin: first.origin,
+    seeds,
+    db: 0,
+    prefix: first.origin === 'url' ? DEFAULT_CLUSTER_PREFIX : first.prefix,
+  };
+  if (first.username !== undefined) cluster.username = first.username;
+  if (first.password !== undefined) cluster.password = first.password;
+  if (first.tls) cluster.tls = first.tls;
+  return cluster;
+}
+
+function applyOverrides(target: ConnectionTarget, o: TargetOverrides): ConnectionTarget {
+  const t: ConnectionTarget = { ...target };
+  if (o.prefix !== undefined) t.prefix = o.prefix;
+  if (o.username !== undefined && o.username !== '') t.username = o.username;
+  if (o.password !== undefined && o.password !== '') t.password = o.password;
+  if (o.db !== undefined) {
+    if (!Number.isInteger(o.db) || o.db < 0) throw new TargetError(`Database must be an integer ≥ 0, not ${o.db}.`);
+    t.db = o.db;
+  }
+  if (o.tls) t.tls = { verifyPeer: true, verifyPeerName: true, ...t.tls, ...o.tls };
+  if (t.password === undefined) {
+    const fromEnv = (o.env ?? process.env).REDIS_PASSWORD;
+    if (fromEnv) t.password = fromEnv;
+  }
+  if (t.kind === 'cluster' && t.db !== 0) {
+    throw new TargetError('Redis Cluster has only database 0.');
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------- labels and key patterns
+
+/** A label for the target with the password masked, e.g. `rediss://alice:***@10.0.0.5:6380/2`. */
+export function describeTarget(target: ConnectionTarget): string {
+  const userinfo =
+    target.username !== undefined
+      ? `${target.username}${target.password !== undefined ? ':***' : ''}@`
+      : target.password !== undefined
+        ? ':***@'
+        : '';
+  let label: string;
+  switch (target.kind) {
+    case 'tcp':
+      label = `${target.tls ? 'rediss' : 'redis'}://${userinfo}${hostPort(target)}${target.db ? `/${target.db}` : ''}`;
+      break;
+    case 'socket':
+      label = `unix://${userinfo}${target.path}${target.db ? `?database=${target.db}` : ''}`;
+      break;
+    case 'cluster':
+      label = `cluster ${target.tls ? 'rediss' : 'redis'}://${userinfo}${target.seeds.map(hostPort).join(',')}`;
+      break;
+  }
+  const defaultPrefix = target.kind === 'cluster' ? DEFAULT_CLUSTER_PREFIX : DEFAULT_PREFIX;
+  if (target.prefix !== defaultPrefix) label += ` (prefix "${target.prefix}")`;
+  return label;
+}
+
+function hostPort(a: HostPort): string {
+  return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+}
+
+/** The secrets a target carries, for scrubbing messages. */
+export function targetSecrets(target: ConnectionTarget): string[] {
+  const secrets: string[] = [];
+  if (target.password) secrets.push(target.password);
+  if (target.tls?.passphrase) secrets.push(target.tls.passphrase);
+  return secrets;
+}
+
+/** Escapes the glob characters of SCAN MATCH (`* ? [ ] \`) so a prefix matches literally. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** The SCAN MATCH pattern of the sessions under `prefix` whose id matches the glob `idPattern`. */
+export function sessionMatchPattern(prefix: string, idPattern = ''): string {
+  const tail = idPattern.endsWith('*') ? idPattern : `${idPattern}*`;
+  return escapeGlob(prefix) + tail;
+}
+
+/** The suffix phpredis appends to a session key for its lock key. */
+export const LOCK_SUFFIX = '_LOCK';

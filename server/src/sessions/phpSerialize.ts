@@ -1,0 +1,679 @@
+// PHP's unserialize() grammar, byte for byte as php-src ext/standard/var_unserializer.re accepts it,
+// into the value tree. Iterative (an explicit frame stack) so hostile nesting cannot overflow the JS
+// stack; every declared length is checked against the bytes left before anything is allocated.
+import {
+  PHP_FALSE,
+  PHP_NULL,
+  PHP_TRUE,
+  decodeUtf8,
+  isValidUtf8,
+  type PhpArray,
+  type PhpArrayEntry,
+  type PhpCell,
+  type PhpInt,
+  type PhpKey,
+  type PhpObject,
+  type PhpProperty,
+  type PhpValue,
+  type PhpVisibility,
+} from './phpValue.ts';
+
+/** Any refusal to decode: malformed, truncated or hostile bytes. `offset` is where it went wrong. */
+export class SessionDecodeError extends Error {
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    super(`${message} (at byte ${offset})`);
+    this.name = 'SessionDecodeError';
+    this.offset = offset;
+  }
+}
+
+export const DEFAULT_MAX_DEPTH = 512;
+
+export interface UnserializeOptions {
+  /** Maximum nesting of arrays/objects, like PHP's unserialize_max_depth. Default 512. */
+  maxDepth?: number;
+}
+
+// Byte values of the grammar's characters.
+const QUOTE = 0x22;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const COLON = 0x3a;
+const SEMI = 0x3b;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MASK = (1n << 64n) - 1n;
+
+/** Shared immutable ints for the common small values (keys 0..255 mostly). */
+const SMALL_INTS: PhpInt[] = Array.from({ length: 256 }, (_, i) => Object.freeze({ kind: 'int', value: BigInt(i) }));
+const SMALL_BIGINTS: bigint[] = SMALL_INTS.map((i) => i.value);
+
+export function phpInt(v: bigint): PhpInt {
+  return v >= 0n && v < 256n ? SMALL_INTS[Number(v)]! : { kind: 'int', value: v };
+}
+
+/** zend_is_valid_class_name: [A-Za-z0-9_\\] and any byte >= 0x80. */
+function isClassNameByte(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= ZERO && c <= NINE) || c === 0x5f || c === BACKSLASH || c >= 0x80;
+}
+
+function latin1(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+function byteName(c: number): string {
+  return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `0x${c.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * A string array key that PHP stores as an integer (ZEND_HANDLE_NUMERIC_STR): an optional '-',
+ * no leading zero, no "-0", within the 64-bit range. Returns null when it stays a string.
+ */
+export function numericStringKey(b: Uint8Array, start: number, end: number): bigint | null {
+  const len = end - start;
+  if (len === 0 || len > 20) return null;
+  let i = start;
+  const neg = b[i] === MINUS;
+  if (neg) i++;
+  if (i >= end) return null;
+  if (b[i] === ZERO && len > 1) return null;
+  for (let k = i; k < end; k++) {
+    const c = b[k]!;
+    if (c < ZERO || c > NINE) return null;
+  }
+  const digits = end - i;
+  if (digits > 19) return null;
+  if (digits <= 15) {
+    let n = 0;
+    for (let k = i; k < end; k++) n = n * 10 + (b[k]! - ZERO);
+    return neg ? -BigInt(n) : n < 256 ? SMALL_BIGINTS[n]! : BigInt(n);
+  }
+  const v = BigInt(latin1(b, i, end));
+  if (neg ? v > INT64_MAX + 1n : v > INT64_MAX) return null;
+  return neg ? -v : v;
+}
+
+/** Splits a mangled property name: `\0*\0x` protected, `\0Class\0x` private, else public (zend_unmangle_property_name_ex). */
+export function unmangleProperty(b: Uint8Array, start: number, end: number): PhpProperty {
+  const len = end - start;
+  let visibility: PhpVisibility = 'public';
+  let declaringClass: string | undefined;
+  let nameStart = start;
+  if (len > 0 && b[start] === 0 && len >= 3 && b[start + 1] !== 0) {
+    let cn = 0; // zend_strnlen(name + 1, len - 2)
+    while (cn < len - 2 && b[start + 1 + cn] !== 0) cn++;
+    if (cn < len - 2 && b[start + 1 + cn] === 0) {
+      // An anonymous class name contains a NUL of its own: the class part then runs to the next one.
+      let anon = 0;
+      while (anon < len - cn - 2 && b[start + cn + 2 + anon] !== 0) anon++;
+      if (cn + anon + 2 !== len) cn += anon + 1;
+      nameStart = start + cn + 2;
+      if (cn === 1 && b[start + 1] === 0x2a) visibility = 'protected';
+      else {
+        visibility = 'private';
+        declaringClass = decodeUtf8(b, start + 1, start + 1 + cn);
+      }
+    }
+  }
+  const prop: PhpProperty = { name: decodeUtf8(b, nameStart, end), visibility, value: PHP_NULL };
+  if (declaringClass !== undefined) prop.declaringClass = declaringClass;
+  if (!isValidUtf8(b, start, end)) prop.rawName = b.slice(start, end);
+  return prop;
+}
+
+/** An open array or object whose members are still being read. */
+interface Frame {
+  array: PhpArray | null;
+  object: PhpObject | null;
+  remaining: number;
+  /** Array keys so far are exactly 0..n-1, so no duplicate index is needed yet. */
+  sequential: boolean;
+  /** Duplicate detection: int key, or the raw bytes as latin1 for string keys / property names. */
+  index: Map<bigint | string, PhpCell> | null;
+}
+
+/**
+ * Reads serialize() values from `bytes[start, end)`. One instance keeps one slot table, so the
+ * `php` and `php_binary` session formats can number slots across variables as PHP does.
+ */
+export class PhpUnserializer {
+  readonly bytes: Uint8Array;
+  readonly end: number;
+  pos: number;
+  /** Value slots for `R:`/`r:` (slot n is `slots[n - 1]`): every value but `R:`, containers first. */
+  readonly slots: PhpCell[] = [];
+  private readonly maxDepth: number;
+  private depth = 0;
+  // The last key read by readKey().
+  private keyInt: bigint | null = null;
+  private keyNum = -1;
+  private keyStart = 0;
+  private keyEnd = 0;
+  private keyBytes: Uint8Array | null = null;
+
+  constructor(bytes: Uint8Array, start = 0, end = bytes.length, options: UnserializeOptions = {}) {
+    this.bytes = bytes;
+    this.pos = start;
+    this.end = end;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  }
+
+  /** Reads one value at `pos` and returns it. */
+  readValue(): PhpValue {
+    const cell: PhpCell = { value: PHP_NULL };
+    this.readInto(cell);
+    return cell.value;
+  }
+
+  /** Reads one value at `pos` into `cell` (which becomes the value's slot). */
+  readInto(cell: PhpCell): void {
+    const frames: Frame[] = [];
+    this.depth = 0;
+    let target = cell;
+    for (;;) {
+      const opened = this.readToken(target);
+      if (opened !== null) frames.push(opened);
+      for (;;) {
+        const top = frames[frames.length - 1];
+        if (top === undefined) return;
+        if (top.remaining > 0) {
+          top.remaining--;
+          target = this.readMember(top);
+          break;
+        }
+        if (this.at(this.pos) !== RBRACE) this.fail(`Expected '}' after the last element, found ${this.found(this.pos)}`, this.pos);
+        this.pos++;
+        frames.pop();
+        this.depth--;
+      }
+    }
+  }
+
+  // -- helpers ---------------------------------------------------------------------------------
+
+  /** The byte at i, or 0 past the end: PHP's buffers are NUL-terminated and NUL matches no rule. */
+  private at(i: number): number {
+    return i < this.end ? this.bytes[i]! : 0;
+  }
+
+  private found(i: number): string {
+    return i < this.end ? byteName(this.bytes[i]!) : 'end of data';
+  }
+
+  private fail(message: string, offset: number): never {
+    throw new SessionDecodeError(message, offset);
+  }
+
+  private digitsEnd(i: number): number {
+    while (i < this.end) {
+      const c = this.bytes[i]!;
+      if (c < ZERO || c > NINE) break;
+      i++;
+    }
+    return i;
+  }
+
+  /** parse_uiv: unsigned decimal, wrapping modulo 2^64 like size_t (values past 2^53 are only compared). */
+  private uiv(start: number, end: number): number {
+    if (end - start <= 15) {
+      let n = 0;
+      for (let i = start; i < end; i++) n = n * 10 + (this.bytes[i]! - ZERO);
+      return n;
+    }
+    return Number(BigInt(latin1(this.bytes, start, end)) & UINT64_MASK);
+  }
+
+  /** parse_iv on [start,end) (sign already excluded), clamping out-of-range to the 64-bit bounds. */
+  private ivDigits(start: number, end: number, neg: boolean): bigint {
+    let i = start;
+    while (i < end && this.bytes[i] === ZERO) i++;
+    const digits = end - i;
+    if (digits <= 15) {
+      let n = 0;
+      for (let k = i; k < end; k++) n = n * 10 + (this.bytes[k]! - ZERO);
+      return neg ? -BigInt(n) : n < 256 ? SMALL_BIGINTS[n]! : BigInt(n);
+    }
+    if (digits > 19) return neg ? -INT64_MAX - 1n : INT64_MAX; // "Numerical result out of range"
+    const v = BigInt(latin1(this.bytes, i, end));
+    if (neg) return v > INT64_MAX + 1n ? -INT64_MAX - 1n : -v;
+    return v > INT64_MAX ? INT64_MAX : v;
+  }
+
+  /** parse_iv2: optional sign, any number of digits (even none); returns the value and where it stopped. */
+  private iv2(start: number): { value: number; next: number } {
+    let i = start;
+    let neg = false;
+    if (this.at(i) === MINUS) {
+      neg = true;
+      i++;
+    } else if (this.at(i) === PLUS) i++;
+    const ds = i;
+    const de = this.digitsEnd(ds);
+    return { value: Number(this.ivDigits(ds, de, neg)), next: de };
+  }
+
+  /** `<letter>:<uiv>:"` — returns the end of the digits, or -1 when the token does not match. */
+  private lengthPrefix(p: number): number {
+    if (this.at(p + 1) !== COLON) return -1;
+    const de = this.digitsEnd(p + 2);
+    if (de === p + 2 || this.at(de) !== COLON || this.at(de + 1) !== QUOTE) return -1;
+    return de;
+  }
+
+  private checkClassName(start: number, end: number, what: string): void {
+    const b = this.bytes;
+    if (b[start] === 0 || b[start] === BACKSLASH) this.fail(`Invalid ${what} name`, start);
+    for (let i = start; i < end; i++) if (!isClassNameByte(b[i]!)) this.fail(`Invalid ${what} name: ${byteName(b[i]!)} is not allowed`, i);
+  }
+
+  // -- values ----------------------------------------------------------------------------------
+
+  /** Reads one token into `cell`; returns a frame when it opened a container with members to read. */
+  private readToken(cell: PhpCell): Frame | null {
+    const b = this.bytes;
+    const p = this.pos;
+    if (p >= this.end) this.fail('Unexpected end of data, expected a value', p);
+    const c = b[p]!;
+    // var_push(): every value gets the next slot before it is parsed, except R: entries.
+    if (c !== 0x52) this.slots.push(cell);
+    const c1 = this.at(p + 1);
+    switch (c) {
+      case 0x4e: // N;
+        if (c1 === SEMI) {
+          cell.value = PHP_NULL;
+          this.pos = p + 2;
+          return null;
+        }
+        break;
+      case 0x62: {
+        // b:0; b:1;
+        const v = this.at(p + 2);
+        if (c1 === COLON && (v === ZERO || v === ZERO + 1) && this.at(p + 3) === SEMI) {
+          cell.value = v === ZERO ? PHP_FALSE : PHP_TRUE;
+          this.pos = p + 4;
+          return null;
+        }
+        break;
+      }
+      case 0x69: {
+        // i:[+-]?[0-9]+;
+        if (c1 !== COLON) break;
+        let i = p + 2;
+        const sign = this.at(i);
+        if (sign === PLUS || sign === MINUS) i++;
+        const de = this.digitsEnd(i);
+        if (de === i || this.at(de) !== SEMI) break;
+        cell.value = phpInt(this.ivDigits(i, de, sign === MINUS));
+        this.pos = de + 1;
+        return null;
+      }
+      case 0x64:
+        if (c1 === COLON) return this.readDouble(cell, p);
+        break;
+      case 0x73: // s:<len>:"<bytes>";
+      case 0x53: {
+        // S:<len>:"<escaped>";
+        const de = this.lengthPrefix(p);
+        if (de < 0) break;
+        const len = this.uiv(p + 2, de);
+        const start = de + 2;
+        if (this.end - start < len) this.fail(`String declares ${len} bytes but only ${this.end - start} remain`, p + 2);
+        let bytes: Uint8Array;
+        let q: number;
+        if (c === 0x73) {
+          q = start + len;
+          bytes = b.subarray(start, q);
+        } else {
+          ({ bytes, next: q } = this.unescape(start, len));
+        }
+        if (this.at(q) !== QUOTE) this.fail(`Expected '"' after a ${len}-byte string, found ${this.found(q)}`, q);
+        if (this.at(q + 1) !== SEMI) this.fail(`Expected ';' after a string, found ${this.found(q + 1)}`, q + 1);
+        cell.value = { kind: 'string', bytes };
+        this.pos = q + 2;
+        return null;
+      }
+      case 0x61: {
+        // a:<n>:{
+        if (c1 !== COLON) break;
+        const de = this.digitsEnd(p + 2);
+        if (de === p + 2 || this.at(de) !== COLON || this.at(de + 1) !== LBRACE) break;
+        const n = Number(this.ivDigits(p + 2, de, false));
+        const cursor = de + 2;
+        // IS_FAKE_ELEM_COUNT: each element takes at least 2 bytes.
+        if (n > Math.floor((this.end - cursor) / 2)) this.fail(`Array declares ${n} elements but only ${this.end - cursor} bytes remain`, p + 2);
+        const array: PhpArray = { kind: 'array', entries: [] };
+        cell.value = array;
+        this.pos = cursor;
+        if (n === 0) {
+          if (this.at(cursor) !== RBRACE) this.fail(`Expected '}' closing an empty array, found ${this.found(cursor)}`, cursor);
+          this.pos = cursor + 1;
+          return null;
+        }
+        this.enter(p);
+        return { array, object: null, remaining: n, sequential: true, index: null };
+      }
+      case 0x4f: // O:<len>:"<class>":<n>:{
+      case 0x43: // C:<len>:"<class>":<n>:{<payload>}
+        return this.readObject(cell, p, c === 0x43);
+      case 0x45:
+        return this.readEnum(cell, p);
+      case 0x52: // R:<slot>;
+      case 0x72: {
+        // r:<slot>;
+        if (c1 !== COLON) break;
+        const de = this.digitsEnd(p + 2);
+        if (de === p + 2 || this.at(de) !== SEMI) break;
+        this.pos = de + 1;
+        this.readReference(cell, this.uiv(p + 2, de), c === 0x52, p);
+        return null;
+      }
+      case RBRACE:
+        this.fail('Unexpected end of serialized data: fewer elements than declared', p);
+    }
+    this.fail(`Malformed value starting with ${byteName(c)}`, p);
+  }
+
+  private enter(offset: number): void {
+    if (this.maxDepth > 0 && this.depth >= this.maxDepth) this.fail(`Maximum depth of ${this.maxDepth} exceeded`, offset);
+    this.depth++;
+  }
+
+  private readDouble(cell: PhpCell, p: number): null {
+    const b = this.bytes;
+    let j = p + 2;
+    // d:NAN; d:INF; d:-INF;
+    if (this.at(j) === 0x4e && this.at(j + 1) === 0x41 && this.at(j + 2) === 0x4e && this.at(j + 3) === SEMI) {
+      cell.value = { kind: 'float', value: NaN };
+      this.pos = j + 4;
+      return null;
+    }
+    const infAt = this.at(j) === MINUS ? j + 1 : j;
+    if (this.at(infAt) === 0x49 && this.at(infAt + 1) === 0x4e && this.at(infAt + 2) === 0x46 && this.at(infAt + 3) === SEMI) {
+      cell.value = { kind: 'float', value: infAt === j ? Infinity : -Infinity };
+      this.pos = infAt + 4;
+      return null;
+    }
+    // iv | nv | nvexp, then ';'
+    const start = j;
+    if (this.at(j) === PLUS || this.at(j) === MINUS) j++;
+    const intEnd = this.digitsEnd(j);
+    let digits = intEnd - j;
+    j = intEnd;
+    if (this.at(j) === DOT) {
+      const fracEnd = this.digitsEnd(j + 1);
+      digits += fracEnd - j - 1;
+      j = fracEnd;
+    }
+    if (digits === 0) this.fail('Malformed float', p);
+    const e = this.at(j);
+    if (e === 0x65 || e === 0x45) {
+      let k = j + 1;
+      if (this.at(k) === PLUS || this.at(k) === MINUS) k++;
+      const expEnd = this.digitsEnd(k);
+      if (expEnd === k) this.fail('Malformed float exponent', p);
+      j = expEnd;
+    }
+    if (this.at(j) !== SEMI) this.fail(`Expected ';' after a float, found ${this.found(j)}`, p);
+    cell.value = { kind: 'float', value: Number(latin1(b, start, j)) };
+    this.pos = j + 1;
+    return null;
+  }
+
+  /** unserialize_str for `S:`: `\XX` is one byte; `len` decoded bytes. */
+  private unescape(start: number, len: number): { bytes: Uint8Array; next: number } {
+    const out = new Uint8Array(len); // len <= bytes left, checked by the caller
+    let p = start;
+    for (let i = 0; i < len; i++) {
+      if (p >= this.end) this.fail('Escaped string ends early', p);
+      const c = this.bytes[p]!;
+      if (c !== BACKSLASH) out[i] = c;
+      else {
+        let v = 0;
+        for (let k = 0; k < 2; k++) {
+          p++;
+          const h = this.at(p);
+          const d = h >= ZERO && h <= NINE ? h - ZERO : h >= 0x61 && h <= 0x66 ? h - 0x57 : h >= 0x41 && h <= 0x46 ? h - 0x37 : -1;
+          if (d < 0) this.fail('Invalid \\XX escape in an S: string', p);
+          v = (v << 4) | d;
+        }
+        out[i] = v;
+      }
+      p++;
+    }
+    return { bytes: out, next: p };
+  }
+
+  private readObject(cell: PhpCell, p: number, custom: boolean): Frame | null {
+    const de = this.lengthPrefix(p);
+    if (de < 0) this.fail(`Malformed ${custom ? 'C:' : 'O:'} header`, p);
+    const len = this.uiv(p + 2, de);
+    const ns = de + 2;
+    if (len === 0 || this.end - ns < len) this.fail(`Class name declares ${len} bytes but ${this.end - ns} remain`, p + 2);
+    const q = ns + len;
+    if (this.at(q) !== QUOTE) this.fail(`Expected '"' after the class name, found ${this.found(q)}`, q);
+    if (this.at(q + 1) !== COLON) this.fail(`Expected ':' after the class name, found ${this.found(q + 1)}`, q + 1);
+    this.checkClassName(ns, q, 'class');
+    const className = decodeUtf8(this.bytes, ns, q);
+    if (custom) {
+      // object_custom(): C:<len>:"<class>":<datalen>:{<datalen bytes>}
+      const { value: datalen, next: k } = this.iv2(q + 2);
+      if (this.end - k < 2 || this.at(k) !== COLON || this.at(k + 1) !== LBRACE) this.fail(`Malformed C: payload header`, k);
+      const ds = k + 2;
+      if (datalen < 0 || this.end - ds <= datalen) this.fail(`Insufficient data for unserializing: ${datalen} required, ${this.end - ds} present`, ds);
+      if (this.at(ds + datalen) !== RBRACE) this.fail(`Expected '}' after the ${datalen}-byte C: payload`, ds + datalen);
+      cell.value = { kind: 'custom', className, payload: this.bytes.subarray(ds, ds + datalen) };
+      this.pos = ds + datalen + 1;
+      return null;
+    }
+    if (q >= this.end - 2) this.fail('Bad unserialize data: object header ends early', q);
+    const { value: n, next: k } = this.iv2(q + 2);
+    if (n < 0 || n > Math.floor((this.end - q) / 2)) this.fail(`Object declares ${n} properties but only ${this.end - q} bytes remain`, q + 2);
+    if (this.at(k) !== COLON || this.at(k + 1) !== LBRACE) this.fail(`Malformed O: property count`, k);
+    const object: PhpObject = { kind: 'object', className, properties: [] };
+    cell.value = object;
+    this.pos = k + 2;
+    this.enter(p);
+    return { array: null, object, remaining: n, sequential: false, index: null };
+  }
+
+  private readEnum(cell: PhpCell, p: number): null {
+    // E:<len>:"<Class>:<Case>";
+    const de = this.lengthPrefix(p);
+    if (de < 0) this.fail('Malformed E: header', p);
+    const len = this.uiv(p + 2, de);
+    const ns = de + 2;
+    if (len === 0 || this.end - ns < len) this.fail(`Enum name declares ${len} bytes but ${this.end - ns} remain`, p + 2);
+    const q = ns + len;
+    if (this.at(q) !== QUOTE) this.fail(`Expected '"' after the enum name, found ${this.found(q)}`, q);
+    if (this.at(q + 1) !== SEMI) this.fail(`Expected ';' after the enum name, found ${this.found(q + 1)}`, q + 1);
+    const b = this.bytes;
+    let colon = ns;
+    while (colon < q && b[colon] !== COLON) colon++;
+    if (colon === q) this.fail('Invalid enum name (missing colon)', ns);
+    // PHP looks the class up (a leading backslash is allowed there) and the case among its constants.
+    const cs = b[ns] === BACKSLASH ? ns + 1 : ns;
+    if (cs === colon || colon + 1 === q) this.fail('Invalid enum name: empty class or case', ns);
+    this.checkClassName(cs, colon, 'enum class');
+    for (let i = colon + 1; i < q; i++) {
+      const ch = b[i]!;
+      if (!isClassNameByte(ch) || ch === BACKSLASH) this.fail(`Invalid enum case name: ${byteName(ch)} is not allowed`, i);
+    }
+    cell.value = { kind: 'enum', className: decodeUtf8(b, cs, colon), caseName: decodeUtf8(b, colon + 1, q) };
+    this.pos = q + 2;
+    return null;
+  }
+
+  private readReference(cell: PhpCell, slot: number, hard: boolean, p: number): void {
+    const tag = hard ? 'R' : 'r';
+    if (!(slot >= 1 && slot <= this.slots.length)) {
+      this.fail(`${tag}:${slot} refers to a slot that does not exist (${this.slots.length} so far)`, p);
+    }
+    const refCell = this.slots[slot - 1]!;
+    if (refCell === cell) this.fail(`${tag}:${slot} refers to itself`, p);
+    let target = refCell.value;
+    if (target.kind === 'reference') target = target.target;
+    if (!hard && target.kind !== 'object' && target.kind !== 'enum' && target.kind !== 'custom') {
+      this.fail(`r:${slot} must refer to an object, not ${target.kind}`, p);
+    }
+    cell.value = { kind: 'reference', slot, phpReference: hard, target };
+  }
+
+  // -- members ---------------------------------------------------------------------------------
+
+  /** Reads an array key or property name (only i:, s: and S: are keys) into the key fields. */
+  private readKey(): void {
+    const p = this.pos;
+    if (p >= this.end) this.fail('Unexpected end of data, expected a key', p);
+    const c = this.bytes[p]!;
+    if (c === 0x69 && this.at(p + 1) === COLON) {
+      let i = p + 2;
+      const sign = this.at(i);
+      if (sign === PLUS || sign === MINUS) i++;
+      const de = this.digitsEnd(i);
+      if (de > i && this.at(de) === SEMI) {
+        const v = this.ivDigits(i, de, sign === MINUS);
+        this.keyInt = v;
+        this.keyNum = v >= 0n && v < 0x20000000000000n ? Number(v) : -1;
+        this.pos = de + 1;
+        return;
+      }
+    } else if (c === 0x73 || c === 0x53) {
+      const de = this.lengthPrefix(p);
+      if (de >= 0) {
+        const len = this.uiv(p + 2, de);
+        const start = de + 2;
+        if (this.end - start < len) this.fail(`Key declares ${len} bytes but only ${this.end - start} remain`, p + 2);
+        let q: number;
+        if (c === 0x73) {
+          q = start + len;
+          this.keyBytes = null;
+        } else {
+          const r = this.unescape(start, len);
+          q = r.next;
+          this.keyBytes = r.bytes;
+        }
+        if (this.at(q) !== QUOTE) this.fail(`Expected '"' after a ${len}-byte key, found ${this.found(q)}`, q);
+        if (this.at(q + 1) !== SEMI) this.fail(`Expected ';' after a key, found ${this.found(q + 1)}`, q + 1);
+        this.keyInt = null;
+        this.keyStart = start;
+        this.keyEnd = q;
+        this.pos = q + 2;
+        return;
+      }
+    } else if (c === RBRACE) {
+      this.fail('Unexpected end of serialized data: fewer elements than declared', p);
+    }
+    this.fail(`Array keys and property names must be i: or s:, found ${byteName(c)}`, p);
+  }
+
+  /** Reads the next member's key and returns the cell its value goes into. */
+  private readMember(frame: Frame): PhpCell {
+    this.readKey();
+    // S: keys were unescaped into keyBytes; s: keys are a range of the input.
+    const kb = this.keyBytes ?? this.bytes;
+    const ks = this.keyBytes ? 0 : this.keyStart;
+    const ke = this.keyBytes ? this.keyBytes.length : this.keyEnd;
+    if (frame.array !== null) {
+      const entries = frame.array.entries;
+      let key: PhpKey;
+      let keyBytes: Uint8Array | undefined;
+      let dedup: bigint | string;
+      if (this.keyInt !== null) {
+        key = dedup = this.keyInt;
+        if (frame.sequential && this.keyNum === entries.length) {
+          const entry: PhpArrayEntry = { key, value: PHP_NULL };
+          entries.push(entry);
+          return entry;
+        }
+      } else {
+        const numeric = numericStringKey(kb, ks, ke);
+        if (numeric !== null) key = dedup = numeric;
+        else {
+          key = decodeUtf8(kb, ks, ke);
+          if (!isValidUtf8(kb, ks, ke)) keyBytes = kb.slice(ks, ke);
+          dedup = keyBytes ? latin1(kb, ks, ke) : key;
+        }
+      }
+      const index = this.indexOf(frame);
+      const existing = index.get(dedup);
+      // A duplicate key reuses the element's place (and slot), like zend_hash_lookup.
+      if (existing !== undefined) return existing;
+      const entry: PhpArrayEntry = { key, value: PHP_NULL };
+      if (keyBytes) entry.keyBytes = keyBytes;
+      entries.push(entry);
+      index.set(dedup, entry);
+      return entry;
+    }
+    const object = frame.object!;
+    let prop: PhpProperty;
+    let dedup: string;
+    if (this.keyInt !== null) {
+      // Integer property names become strings.
+      dedup = this.keyInt.toString();
+      prop = { name: dedup, visibility: 'public', value: PHP_NULL };
+    } else {
+      prop = unmangleProperty(kb, ks, ke);
+      dedup = latin1(kb, ks, ke);
+    }
+    if (object.properties.length > 0) {
+      const index = this.indexOf(frame);
+      const existing = index.get(dedup);
+      if (existing !== undefined) return existing;
+      index.set(dedup, prop);
+    }
+    object.properties.push(prop);
+    return prop;
+  }
+
+  private indexOf(frame: Frame): Map<bigint | string, PhpCell> {
+    if (frame.index !== null) return frame.index;
+    const index = new Map<bigint | string, PhpCell>();
+    if (frame.array !== null) {
+      for (const e of frame.array.entries) {
+        index.set(typeof e.key === 'bigint' ? e.key : e.keyBytes ? latin1(e.keyBytes, 0, e.keyBytes.length) : e.key, e);
+      }
+    } else {
+      for (const p of frame.object!.properties) index.set(mangledKey(p), p);
+    }
+    frame.sequential = false;
+    frame.index = index;
+    return index;
+  }
+}
+
+/** The latin1 form of a property's mangled name, for duplicate detection. */
+function mangledKey(p: PhpProperty): string {
+  if (p.rawName) return latin1(p.rawName, 0, p.rawName.length);
+  const name = utf8Latin1(p.name);
+  if (p.visibility === 'public') return name;
+  return `\0${p.visibility === 'protected' ? '*' : utf8Latin1(p.declaringClass ?? '')}\0${name}`;
+}
+
+function utf8Latin1(s: string): string {
+  const b = new TextEncoder().encode(s);
+  return latin1(b, 0, b.length);
+}
+
+export interface UnserializeOneOptions extends UnserializeOptions {
+  /** Accept bytes after the value (PHP 8.2's unserialize() ignores them). Default false. */
+  allowTrailing?: boolean;
+}
+
+/** PHP's unserialize() of a whole buffer. Throws SessionDecodeError. */
+export function unserialize(bytes: Uint8Array, options: UnserializeOneOptions = {}): PhpValue {
+  const reader = new PhpUnserializer(bytes, 0, bytes.length, options);
+  const value = reader.readValue();
+  if (!options.allowTrailing && reader.pos !== bytes.length) {
+    throw new SessionDecodeError(`${bytes.length - reader.pos} unexpected bytes after the value`, reader.pos);
+  }
+  return value;
+}
