@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import { composer, ini } from '../helpers/lintHelpers.ts';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+const SCHEMA = join(__dirname, '..', 'fixtures', 'schemas', 'sarif-2.1.0-rtm.5.json');
+
+function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'prs-cli-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const broken = composer(['session.save_handler = reddis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=1'"]);
+const warnOnly = composer(['session.save_handler = redis', "session.save_path = 'tcp://127.0.0.1:6379?timeout=1&db=2'"]);
+const clean = composer(['session.save_handler = redis', "session.save_path = 'tcp://127.0.0.1:6379?timeout=1'"]);
+
+test('exit codes: 1 with errors, 0 with warnings only or nothing, 2 for an unreadable path', () => {
+  const dir = workspace({ 'composer.json': broken, 'warn.json': warnOnly, 'clean.json': clean });
+  assert.equal(run(['lint'], dir).code, 1, 'default path ./composer.json');
+  assert.equal(run(['lint', 'warn.json'], dir).code, 0);
+  assert.equal(run(['lint', 'clean.json'], dir).code, 0);
+  assert.equal(run(['lint', 'clean.json'], dir).stdout, '');
+  const missing = run(['lint', 'nope.json'], dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read nope\.json \(ENOENT\)/);
+  const unreadable = join(dir, 'secret.json');
+  writeFileSync(unreadable, clean);
+  chmodSync(unreadable, 0o000);
+  // root reads anything: only assert when the permission bites
+  const r = run(['lint', 'secret.json'], dir);
+  assert.ok(r.code === 2 || process.getuid?.() === 0);
+  assert.equal(run(['lint', '--format', 'xml', 'clean.json'], dir).code, 2);
+  assert.equal(run(['frobnicate'], dir).code, 2);
+});
+
+test('stylish: file, line:column, severity, message, rule id and a summary', () => {
+  const dir = workspace({ 'composer.json': broken });
+  const out = run(['lint'], dir).stdout;
+  assert.match(out, /^composer\.json$/m);
+  assert.match(out, /^ {2}\d+:\d+ +error +PHP has no session save handler "reddis".* unknown-save-handler$/m);
+  assert.match(out, /✖ 2 problems \(2 errors, 0 warnings, 0 info\)/);
+});
+
+test('json: one entry per file with positions', () => {
+  const dir = workspace({ 'composer.json': broken, 'php.ini': ini('session.save_handler = redis', 'session.save_path = tcp://h:1?auth=x') });
+  const r = run(['lint', '--format', 'json', 'composer.json', 'php.ini'], dir);
+  const report = JSON.parse(r.stdout) as { filePath: string; errorCount: number; messages: { ruleId: string; line: number; column: number }[] }[];
+  assert.deepEqual(report.map((f) => [f.filePath, f.errorCount]), [['composer.json', 2], ['php.ini', 1]]);
+  const weight = report[0].messages.find((m) => m.ruleId === 'invalid-weight')!;
+  const line = broken.split('\n')[weight.line - 1];
+  assert.equal(line.slice(weight.column - 1, weight.column - 1 + 'weight=0'.length), 'weight=0');
+});
+
+test('sarif: validates against the SARIF 2.1.0 schema', () => {
+  const dir = workspace({ 'composer.json': broken, 'php.ini': ini('session.save_handler = redis', "session.save_path = 'tcp://h:1'") });
+  const r = run(['lint', '--format', 'sarif', 'composer.json', 'php.ini'], dir);
+  assert.equal(r.code, 1);
+  const log = JSON.parse(r.stdout);
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  const results = log.runs[0].results as { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+  assert.ok(results.some((x) => x.ruleId === 'invalid-weight' && x.level === 'error'));
+  assert.ok(results.some((x) => x.ruleId === 'no-timeout' && x.level === 'note'));
+  for (const x of results) assert.equal(log.runs[0].tool.driver.rules[x.ruleIndex].id, x.ruleId);
+  assert.deepEqual([...new Set(results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri))].sort(), ['composer.json', 'php.ini']);
+});
+
+test('--fix writes the safe fixes, keeps the JSON valid and leaves what needs a person', () => {
+  const dir = workspace({ 'composer.json': composer(['session.save_handler = reddis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=abc'"], { require: { php: '^8.2' } }) });
+  const r = run(['lint', '--fix'], dir);
+  const fixed = readFileSync(join(dir, 'composer.json'), 'utf8');
+  const json = JSON.parse(fixed);
+  assert.deepEqual(json.extra.paas['php-config'], ['session.save_handler = redis', "session.save_path = 'tcp://127.0.0.1:6379?weight=1&timeout=2.5'"]);
+  assert.deepEqual(json.require, { php: '^8.2', 'ext-redis': '*' });
+  assert.equal(r.code, 0);
+  // a second run changes nothing
+  run(['lint', '--fix'], dir);
+  assert.equal(readFileSync(join(dir, 'composer.json'), 'utf8'), fixed);
+});
+
+test('the sample of the README lints with the documented errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prs-cli-'));
+  copyFileSync(join(__dirname, '..', 'fixtures', 'composer', 'scalingo-broken.json'), join(dir, 'composer.json'));
+  const r = run(['lint'], dir);
+  assert.equal(r.code, 1);
+  for (const rule of ['unknown-save-handler', 'unsupported-scheme', 'missing-serializer-extension']) assert.match(r.stdout, new RegExp(rule));
+  assert.doesNotMatch(r.stdout, /s3cr3t/, 'the password in the sample never reaches the output');
+});
