@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { phpParseUrl, phpReplaceControlChars, type PhpUrl } from '../../server/src/core/phpUrl.ts';
+import { phpParseUrl, phpReplaceControlChars, type PhpUrl, type Span } from '../../server/src/core/phpUrl.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
 
 /** Deterministic PRNG so a failing case is reproducible. */
@@ -80,7 +80,7 @@ test('spans locate every component in the input', () => {
     for (const k of ['scheme', 'user', 'pass', 'host', 'path', 'query', 'fragment'] as const) {
       assert.equal(u[k] === undefined, u.spans[k] === undefined, `${k} of ${JSON.stringify(s)}`);
       if (u[k] !== undefined) {
-        const sp = u.spans[k]!;
+        const sp: Span = u.spans[k]!;
         assert.equal(phpReplaceControlChars(s.slice(sp.start, sp.end)), u[k], `${k} of ${JSON.stringify(s)}`);
       }
     }

@@ -121,12 +121,12 @@ test('no-timeout and hardcoded-credentials are information', () => {
 
 test('ranges are exact inside JSON strings with escapes', () => {
   const plain = composer(['session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1&weight=0'"]);
-  assert.equal(covered(plain, only(plain, 'invalid-weight', F)[0]), '0');
+  assert.equal(covered(plain, only(plain, 'invalid-weight', F)[0]), 'weight=0');
   // a \" and a \u0027 before the parameter shift nothing
   const escaped = '{"require": {"ext-redis": "*"}, "extra": {"paas": {"php-config": ["session.save_handler = redis", "session.save_path = \\"tcp://h:1?prefix=\\u0027x&timeout=1&weight=0\\""]}}}';
   JSON.parse(escaped);
   const g = only(escaped, 'invalid-weight', F);
-  assert.equal(covered(escaped, g[0]), '0');
+  assert.equal(covered(escaped, g[0]), 'weight=0');
   const fixed = applyFix(escaped, 'invalid-weight', F);
   assert.match(JSON.parse(fixed).extra.paas['php-config'][1], /weight=1"$/);
 });

@@ -3,7 +3,7 @@
 // Offsets are local to the line's text.
 import type { Span } from './span.ts';
 
-export type Quote = 'none' | 'single' | 'double';
+export type Quote = 'none' | 'single' | 'double' | 'mixed';
 
 export interface EnvRef {
   name: string;
@@ -24,7 +24,7 @@ export interface IniValue {
   literalEnv: EnvRef[];
 }
 
-export type IniProblemKind = 'missing-equals' | 'unbalanced-quote' | 'needs-quotes' | 'trailing-text' | 'bad-env';
+export type IniProblemKind = 'missing-equals' | 'unbalanced-quote' | 'needs-quotes' | 'bad-env';
 
 export interface IniProblem {
   kind: IniProblemKind;
@@ -110,91 +110,103 @@ function parseEnvRefs(text: string, offsets: number[], problems: IniProblem[]): 
   }
 }
 
-function afterValue(text: string, from: number, problems: IniProblem[]): void {
-  let j = from;
-  while (isBlank(text[j])) j++;
-  if (j < text.length && text[j] !== ';' && text[j] !== '\r' && text[j] !== '\n') {
-    problems.push({
-      kind: 'trailing-text',
-      message: 'Text after the closing quote is glued to the value by PHP: keep the whole value inside the quotes.',
-      span: { start: j, end: text.trimEnd().length },
-    });
-  }
-}
-
+/**
+ * The value after `=`: PHP concatenates quoted and unquoted segments (`'a'"b"c` is "abc").
+ * Whitespace between segments is kept, except next to a double-quoted one (checked against
+ * parse_ini_string: `'x' 'y'` → "x y", `"x" y` → "xy").
+ */
 function parseIniValue(text: string, from: number): { value: IniValue; problems: IniProblem[] } {
   const problems: IniProblem[] = [];
   let i = from;
   while (isBlank(text[i])) i++;
-  const quoteChar = text[i];
-  if (quoteChar === '"' || quoteChar === "'") {
-    const quote: Quote = quoteChar === '"' ? 'double' : 'single';
-    let out = '';
-    const offsets: number[] = [];
-    let j = i + 1;
-    let closed = false;
-    while (j < text.length) {
-      const c = text[j];
-      if (c === quoteChar) {
-        closed = true;
-        break;
-      }
-      // Inside double quotes PHP unescapes \" \\ and \$ only (zend_ini_escape_string).
-      if (quote === 'double' && c === '\\' && (text[j + 1] === '"' || text[j + 1] === '\\' || text[j + 1] === '$')) {
-        offsets.push(j);
-        out += text[j + 1];
-        j += 2;
-        continue;
-      }
-      offsets.push(j);
-      out += c;
-      j++;
-    }
-    offsets.push(j);
-    const end = closed ? j + 1 : j;
-    if (!closed) {
-      problems.push({ kind: 'unbalanced-quote', message: `The value opens a ${quote}-quoted string that is never closed.`, span: { start: i, end: j } });
-    } else {
-      afterValue(text, end, problems);
-    }
-    const refs = parseEnvRefs(out, offsets, quote === 'double' ? problems : []);
-    return {
-      value: {
-        quote,
-        text: out,
-        offsets,
-        span: { start: i, end },
-        env: quote === 'double' ? refs : [],
-        literalEnv: quote === 'single' ? refs : [],
-      },
-      problems,
-    };
-  }
-  // Unquoted: up to a `;` comment, trailing blanks trimmed.
-  let end = text.length;
-  const semi = text.indexOf(';', i);
-  if (semi >= 0) end = semi;
-  while (end > i && (isBlank(text[end - 1]) || text[end - 1] === '\r' || text[end - 1] === '\n')) end--;
-  const raw = text.slice(i, end);
+  const valueStart = i;
+  let out = '';
   const offsets: number[] = [];
-  for (let k = i; k <= end; k++) offsets.push(k);
-  const bad = UNQUOTED_FORBIDDEN.exec(raw);
-  if (bad) {
-    problems.push({
-      kind: 'needs-quotes',
-      message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`,
-      span: { start: i, end },
-    });
-  } else if (semi >= 0 && semi === end && semi > i) {
-    // `value;rest`: PHP cuts the value at the `;` (an ini comment) and silently drops the rest.
-    problems.push({
-      kind: 'needs-quotes',
-      message: 'The ";" starts an ini comment and cuts the value here: quote the value.',
-      span: { start: i, end: text.trimEnd().length },
-    });
+  const env: EnvRef[] = [];
+  const literalEnv: EnvRef[] = [];
+  const kinds = new Set<Quote>();
+  let pending: number[] = []; // offsets of blanks seen since the last segment
+  let prev: Quote | undefined;
+  let end = i;
+  let contentEnd = i; // just after the last unit (before a closing quote)
+  const append = (kind: Quote, chars: [string, number][]): void => {
+    if (prev !== undefined && kind !== 'double' && prev !== 'double') {
+      for (const at of pending) {
+        out += text[at];
+        offsets.push(at);
+      }
+    }
+    pending = [];
+    const base = out.length;
+    for (const [c, at] of chars) {
+      out += c;
+      offsets.push(at);
+    }
+    const segOffsets = offsets.slice(base).concat([contentEnd]);
+    const refs = parseEnvRefs(out.slice(base), segOffsets, kind === 'single' ? [] : problems);
+    (kind === 'single' ? literalEnv : env).push(...refs);
+    kinds.add(kind);
+    prev = kind;
+  };
+  while (i < text.length && text[i] !== '\r' && text[i] !== '\n') {
+    const c = text[i];
+    if (isBlank(c)) {
+      pending.push(i);
+      i++;
+      continue;
+    }
+    if (c === ';') break; // an ini comment
+    if (c === '"' || c === "'") {
+      const chars: [string, number][] = [];
+      let j = i + 1;
+      let closed = false;
+      while (j < text.length) {
+        const ch = text[j];
+        if (ch === c) {
+          closed = true;
+          break;
+        }
+        // Inside double quotes PHP unescapes \" \\ and \$ only (zend_ini_escape_string).
+        if (c === '"' && ch === '\\' && (text[j + 1] === '"' || text[j + 1] === '\\' || text[j + 1] === '$')) {
+          chars.push([text[j + 1], j]);
+          j += 2;
+          continue;
+        }
+        chars.push([ch, j]);
+        j++;
+      }
+      const quote: Quote = c === '"' ? 'double' : 'single';
+      if (!closed) {
+        problems.push({ kind: 'unbalanced-quote', message: `The value opens a ${quote}-quoted string that is never closed.`, span: { start: i, end: j } });
+      }
+      end = closed ? j + 1 : j;
+      contentEnd = j;
+      append(quote, chars);
+      i = end;
+      continue;
+    }
+    // An unquoted run, up to a blank, a quote or a comment.
+    const runStart = i;
+    const chars: [string, number][] = [];
+    while (i < text.length && !isBlank(text[i]) && text[i] !== '"' && text[i] !== "'" && text[i] !== ';' && text[i] !== '\r' && text[i] !== '\n') {
+      chars.push([text[i], i]);
+      i++;
+    }
+    end = i;
+    contentEnd = i;
+    const run = text.slice(runStart, i);
+    const bad = UNQUOTED_FORBIDDEN.exec(run);
+    if (bad) {
+      problems.push({ kind: 'needs-quotes', message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`, span: { start: valueStart, end: text.trimEnd().length } });
+    } else if (text[i] === ';') {
+      // `value;rest`: PHP cuts the value at the `;` (an ini comment) and silently drops the rest.
+      problems.push({ kind: 'needs-quotes', message: 'The ";" starts an ini comment and cuts the value here: quote the value.', span: { start: valueStart, end: text.trimEnd().length } });
+    }
+    append('none', chars);
   }
-  const env = parseEnvRefs(raw, offsets, problems);
-  return { value: { quote: 'none', text: raw, offsets, span: { start: i, end }, env, literalEnv: [] }, problems };
+  offsets.push(contentEnd);
+  const quote: Quote = kinds.size === 0 ? 'none' : kinds.size === 1 ? [...kinds][0] : 'mixed';
+  return { value: { quote, text: out, offsets, span: { start: valueStart, end }, env, literalEnv }, problems };
 }
 
 /** What PHP stores for an unquoted keyword value (`On`, `none`…), else the text itself. */

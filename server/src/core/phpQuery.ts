@@ -196,7 +196,8 @@ export function registerVariableName(keyBin: string, maxNestingLevel = 64): Regi
     if (nest > maxNestingLevel) return { name: base, path, ignored: 'nesting-level' };
     ip++;
     const indexS = ip;
-    if (k[ip] === ' ') ip++;
+    // One isspace() char before ']' still means `[]`.
+    if (k[ip] !== undefined && ' \t\n\v\f\r'.includes(k[ip]!)) ip++;
     if (k[ip] === ']') {
       path.push(null);
     } else {

@@ -88,12 +88,17 @@ export function fix(title: string, edits: TextEdit[], safe = true, preferred = t
   return { title, edits, safe, preferred };
 }
 
+/**
+ * A finding at the rule's default severity. `severity` overrides it for the rare case where the
+ * same rule means more in context (an ignored `password=` key with no `auth`: no AUTH at all).
+ */
 export function finding(
   rule: RuleId,
   where: Span,
   message: string,
   fixes: Fix[] = [],
   related?: RelatedInfo[],
+  severity: Severity = DEFAULT_SEVERITY[rule],
 ): Finding {
-  return { rule, severity: DEFAULT_SEVERITY[rule], message, start: where.start, end: where.end, fixes, ...(related ? { related } : {}) };
+  return { rule, severity, message, start: where.start, end: where.end, fixes, ...(related ? { related } : {}) };
 }

@@ -4,6 +4,7 @@ import { effective, type Occurrence } from '../config.ts';
 import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';
 import { phpIniValue } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
+import { splitSavePath } from '../savePath.ts';
 import { nearest } from '../suggest.ts';
 import type { Fix } from '../types.ts';
 
@@ -42,8 +43,8 @@ export function handlerName(occ: Occurrence | undefined): string | undefined {
 
 function valueFix(line: ConfigLine, occ: Occurrence, to: string, title: string): Fix {
   const v = occ.value!;
-  // Keep the user's quoting; an unquoted value is replaced as is.
-  const inner = v.quote === 'none' ? v.span : { start: v.offsets[0], end: v.offsets[v.text.length] };
+  // Keep the user's quoting; an unquoted or concatenated value is replaced whole.
+  const inner = v.quote === 'single' || v.quote === 'double' ? { start: v.offsets[0], end: v.offsets[v.text.length] } : v.span;
   return fix(title, [lineEdit(line, inner.start, inner.end, to)]);
 }
 
@@ -97,7 +98,9 @@ function checkPathFits(ctx: RuleContext, handlerOcc: Occurrence | undefined, han
   const path = pathOcc?.value && !pathOcc.value.env.length ? phpIniValue(pathOcc.value) : undefined;
   if (handler === 'redis' || handler === 'rediscluster') {
     const hv = handlerOcc!.value!;
-    if (!pathOcc || path?.trim() === '') {
+    // A path of separators only (`','`) gives phpredis no server at all: the same failure.
+    const blank = path !== undefined && (handler === 'redis' ? splitSavePath(path).length === 0 : path.trim() === '');
+    if (!pathOcc || blank) {
       const fixes: Fix[] = [];
       if (!pathOcc) fixes.push(fix('Add a session.save_path line', [handlerOcc!.line.insertAfter(TEMPLATE[handler])], false));
       else if (pathOcc.value) fixes.push(fix('Fill in a save_path template', [lineEdit(pathOcc.line, pathOcc.value.span.start, pathOcc.value.span.end, TEMPLATE[handler].split(' = ')[1])], false));

@@ -19,7 +19,7 @@ function syntaxFixes(line: ConfigLine, problem: IniProblem): Fix[] {
     return [fix('Quote the value', [lineEdit(line, value.span.start, value.span.start + raw.length, quoteIniValue(raw))])];
   }
   if (problem.kind === 'unbalanced-quote' && value) {
-    const close = value.quote === 'double' ? '"' : "'";
+    const close = line.text[problem.span.start];
     const at = line.text.trimEnd().length;
     return [fix('Close the quote', [lineEdit(line, at, at, close)])];
   }

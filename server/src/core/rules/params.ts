@@ -53,7 +53,10 @@ const RENAMES: Record<string, string> = {
 /** The registered base name of a param (`auth[]` → `auth`, `stream[verify_peer]` → `stream`). */
 export const baseName = (p: QueryParam): string => p.name;
 
+const CREDENTIAL_KEYS = ['password', 'pass', 'passwd', 'pwd', 'requirepass', 'user', 'username'];
+
 export function checkUnknownParams(site: PathSite, params: readonly QueryParam[], known: readonly string[], handler: string): void {
+  const hasAuth = params.some((p) => p.name === 'auth' && !p.ignored);
   for (const p of params) {
     if (p.ignored === 'empty-name' || known.includes(p.name)) continue;
     const guess = RENAMES[p.name.toLowerCase()] ?? known.find((k) => k === p.name.toLowerCase()) ?? nearest(p.name, known, 2);
@@ -70,7 +73,20 @@ export function checkUnknownParams(site: PathSite, params: readonly QueryParam[]
         at(site, p.keySpan),
         `phpredis's ${handler} handler ignores "${p.rawKey}"${guess ? `: did you mean "${guess}"?` : '.'}${hint}`,
         guess ? [fix(`Rename to ${guess}`, [edit(site, keyBase, guess)])] : [],
+        undefined,
+        // A password under a key phpredis ignores, and no auth: it connects without AUTH.
+        !hasAuth && CREDENTIAL_KEYS.includes(p.name.toLowerCase()) ? 'error' : undefined,
       ),
+    );
+  }
+}
+
+/** Scalar parameters given as arrays (`prefix[]=x`): PHP reads "Array" or 1, with a warning. */
+export function checkArrayScalars(site: PathSite, params: readonly QueryParam[], scalars: readonly string[]): void {
+  for (const p of params) {
+    if (p.ignored || !p.path.length || !scalars.includes(p.name)) continue;
+    ctx(site).report(
+      finding('invalid-param-value', at(site, p.keySpan), `"${p.rawKey}" makes ${p.name} an array: phpredis reads it as "Array" (or 1) and PHP warns "Array to string conversion". Write ${p.name}=value.`),
     );
   }
 }

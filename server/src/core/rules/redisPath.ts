@@ -12,6 +12,7 @@ import {
   checkAuth,
   checkDuplicateParams,
   checkPersistent,
+  checkArrayScalars,
   checkPlus,
   checkUnknownParams,
   edit,
@@ -22,7 +23,9 @@ import {
 
 const REDIS_KNOWN = ['weight', 'timeout', 'read_timeout', 'persistent', 'persistent_id', 'database', 'retry_interval', 'prefix', 'auth', 'stream'];
 /** PHP socket transports phpredis can connect through (php_stream_xport_create). */
-const TRANSPORTS = ['tcp', 'tls', 'ssl', 'unix', 'file', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3', 'sslv3'];
+const TRANSPORTS = ['tcp', 'tls', 'ssl', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3', 'sslv3'];
+/** A host PHP's stream layer can resolve: a name, an IPv4 address, or a bracketed IPv6 one. */
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]+\])$/;
 const PLACEHOLDER = /<[^>]*>|\bx{3,}\b/i;
 
 function report(site: PathSite, f: ReturnType<typeof finding>): void {
@@ -116,6 +119,10 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     );
     return true;
   }
+  if (s.unixRewrite && u.host !== undefined) {
+    report(site, finding('malformed-url', at(site, token), `"${s.text}" reads "${u.host}" as a host: a unix socket needs an absolute path, unix:///path/to/redis.sock (three slashes).`));
+    return true;
+  }
   if (scheme !== undefined && u.host !== undefined && !TRANSPORTS.includes(scheme)) {
     const fixes: Fix[] = [];
     const lower = scheme.toLowerCase();
@@ -143,10 +150,6 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     );
     return true;
   }
-  if (s.unixRewrite && u.host !== undefined) {
-    report(site, finding('malformed-url', at(site, token), `"${s.text}" reads "${u.host}" as a host: a unix socket needs an absolute path, unix:///path/to/redis.sock (three slashes).`));
-    return true;
-  }
   if (scheme !== undefined && u.host === undefined && ['tcp', 'tls', 'ssl'].includes(scheme)) {
     report(site, finding('malformed-url', at(site, token), `"${s.text}" has no host: write ${scheme}://host:port (two slashes).`));
     return true;
@@ -157,6 +160,10 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
   }
   if (u.host === undefined && u.path !== undefined && !u.path.startsWith('/') && !/^[A-Za-z0-9.-]+$/.test(u.path)) {
     report(site, finding('malformed-url', at(site, token), `phpredis would use "${u.path}" as a host name: write tcp://host:port.`));
+    return true;
+  }
+  if (u.host !== undefined && !HOST.test(u.host)) {
+    report(site, finding('malformed-url', at(site, u.spans.host ?? token), `"${u.host}" is not a host name: ${/[;,]/.test(u.host) ? 'a ";" or "," does not separate servers here' : 'check the URL'} (write tcp://host:port).`));
     return true;
   }
   if (u.port === 0 && u.spans.port) {
@@ -174,7 +181,21 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     if (pass || !user) fixes.push(fix('Move the password to auth=', [edit(site, token, withAuth(`auth=${enc(pass)}`))], true, !user || ['default', 'h'].includes(user)));
     if (user && pass) fixes.push(fix('Move them to auth[]=user&auth[]=password', [edit(site, token, withAuth(`auth[]=${enc(user)}&auth[]=${enc(pass)}`))], false, !['default', 'h'].includes(user)));
     if (user && !pass) fixes.push(fix('Move it to auth=', [edit(site, token, withAuth(`auth=${enc(user)}`))], false, true));
-    report(site, finding('userinfo-ignored', at(site, userinfo), 'phpredis never sends the credentials written before "@": it connects without AUTH. Pass them as auth= (or auth[]=user&auth[]=password).', fixes));
+    const hasAuth = s.settings.auth.kind !== 'none';
+    report(
+      site,
+      finding(
+        'userinfo-ignored',
+        at(site, userinfo),
+        hasAuth
+          ? 'phpredis ignores the credentials written before "@" (auth= is what it sends): remove them.'
+          : 'phpredis never sends the credentials written before "@": it connects without AUTH. Pass them as auth= (or auth[]=user&auth[]=password).',
+        hasAuth ? [fix('Remove them', [edit(site, userinfo, '')])] : fixes,
+        undefined,
+        // With auth= given the connection works: the userinfo is only misleading.
+        hasAuth ? 'warning' : undefined,
+      ),
+    );
   }
   return false;
 }
@@ -243,6 +264,7 @@ export function checkRedisPath(site: PathSite): void {
     if (urlProblems(site, s)) return;
     const params: QueryParam[] = s.params;
     checkUnknownParams(site, params, REDIS_KNOWN, 'redis');
+    checkArrayScalars(site, params, REDIS_KNOWN.filter((k) => k !== 'auth' && k !== 'stream'));
     checkDuplicateParams(site, params);
     checkPlus(site, params);
     numberParams(site, s);

@@ -12,7 +12,7 @@ export const savePathRules: Rule = (ctx) => {
   const pathOcc = effective(ctx.config, 'session.save_path');
   const value = pathOcc?.value;
   // ${VAR} is only known at run time; a line PHP cannot even read is already an ini-syntax error.
-  if (!pathOcc || !value || value.env.length || pathOcc.line.ini.problems.length || !value.text.trim()) return;
+  if (!pathOcc || !value || value.env.length || pathOcc.line.ini.problems.length || !value.text.replace(/[\s,]/g, '')) return;
   const handlerOcc = effective(ctx.config, 'session.save_handler');
   const handler = handlerName(handlerOcc);
   if (handlerOcc && handler === undefined) return;
