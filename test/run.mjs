@@ -5,7 +5,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const layers = (process.env.TEST_LAYERS ?? 'unit,cli,lsp,php,redis').split(',').filter(Boolean);
+// `node test/run.mjs unit lsp` runs those layers only.
+const layers = process.argv.slice(2).length ? process.argv.slice(2) : (process.env.TEST_LAYERS ?? 'unit,cli,lsp,php,redis').split(',').filter(Boolean);
 
 function testFiles(dir) {
   const out = [];

@@ -66,10 +66,12 @@ test('sarif: validates against the SARIF 2.1.0 schema', () => {
   const dir = workspace({ 'composer.json': broken, 'php.ini': ini('session.save_handler = redis', "session.save_path = 'tcp://h:1'") });
   const r = run(['lint', '--format', 'sarif', 'composer.json', 'php.ini'], dir);
   assert.equal(r.code, 1);
-  const log = JSON.parse(r.stdout);
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA, 'utf8')));
-  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors, null, 2));
+  // and a log missing a required field is refused, so the check can fail
+  assert.equal(validate({ version: '2.1.0' }), false);
+  const log = JSON.parse(r.stdout) as { runs: { results: unknown[]; tool: { driver: { rules: { id: string }[] } } }[] };
   const results = log.runs[0].results as { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
   assert.ok(results.some((x) => x.ruleId === 'invalid-weight' && x.level === 'error'));
   assert.ok(results.some((x) => x.ruleId === 'no-timeout' && x.level === 'note'));

@@ -23,6 +23,11 @@ test('ini-syntax: near misses are quiet', () => {
 test('ini-syntax: unbalanced quote gets closed; missing = gets one', () => {
   assert.match(applyFix(ini("session.save_path = 'tcp://h:1?timeout=2"), 'ini-syntax'), /'tcp:\/\/h:1\?timeout=2'/);
   assert.match(applyFix(ini('session.save_handler redis'), 'ini-syntax'), /^session\.save_handler = redis$/m);
+  // a quoted value holding `=`: the name is still the first word, and nothing else is reported
+  const quoted = ini('session.save_handler = redis', "session.save_path 'tcp://h.internal:6379?timeout=2.5'");
+  assert.deepEqual(rules(quoted), ['ini-syntax']);
+  assert.equal(applyFix(quoted, 'ini-syntax'), ini('session.save_handler = redis', "session.save_path = 'tcp://h.internal:6379?timeout=2.5'"));
+  assert.deepEqual(rules(ini('session.save_handler redis', "session.save_path = 'tcp://h:1?timeout=1'")), ['ini-syntax']);
 });
 
 test('unknown-directive: typos in session.* / redis.session.* only; rename fix', () => {

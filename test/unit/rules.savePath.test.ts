@@ -137,6 +137,8 @@ test('rediscluster: seeds, bad seeds, timeouts, ignored params, failover', () =>
   assert.match(applyFix(c('seed=h:7000&timeout=2'), 'cluster-missing-seeds'), /'seed\[\]=h:7000&timeout=2'/);
   const bad = c('seed[]=h1:7000&seed[]=h2');
   assert.equal(covered(bad, only(bad, 'cluster-bad-seed')[0]), 'h2');
+  assert.equal(only(c('seed[]=h1:7000&seed[]=h2:abc'), 'cluster-bad-seed').length, 1);
+  assert.equal(only(c('seed[]=h1:7000&seed[]=h2:'), 'cluster-bad-seed').length, 1);
   assert.equal(only(c('seed[]=h:1&timeout=-1'), 'invalid-timeout').length, 1);
   assert.equal(only(c('seed[]=h:1&read_timeout=abc'), 'invalid-param-value').length, 1);
   assert.match(applyFix(c('seed[]=h:1&database=2&timeout=2'), 'cluster-param-ignored'), /'seed\[\]=h:1&timeout=2'/);

@@ -65,6 +65,23 @@ export function parseIniLine(text: string): IniLine {
     return { kind: 'section', name: text.slice(i).trim(), nameSpan: { start: i, end: text.trimEnd().length }, value: null, problems: [] };
   }
   const eq = text.indexOf('=', i);
+  // `name value` or `name 'a=b'`: PHP would read one long label (or fail); the intent is clear,
+  // so read the first word as the name and the rest as its value, and report the missing `=`.
+  const glued = /^([A-Za-z_][\w.]*(?:\[[^\]\s]*\])?)[ \t]+(?=\S)/.exec(text.slice(i, eq < 0 ? text.length : eq));
+  if (glued && (eq < 0 || /['"]/.test(text.slice(i, eq)) || glued[1].includes('.'))) {
+    const missing = { start: i, end: i + glued[1].length };
+    const { value, problems } = parseIniValue(text, i + glued[0].length);
+    const fpmGlued = FPM_NAME.exec(glued[1]);
+    const inner = fpmGlued ? { start: i + fpmGlued[1].length + 1, end: i + glued[1].length - 1 } : missing;
+    return {
+      kind: 'directive',
+      name: fpmGlued ? fpmGlued[2] : glued[1],
+      nameSpan: inner,
+      ...(fpmGlued ? { fpmPrefix: fpmGlued[1] } : {}),
+      value,
+      problems: [{ kind: 'missing-equals', message: `"${glued[1]}" has no "=": write it as name = value.`, span: missing }, ...problems],
+    };
+  }
   const nameEndRaw = eq < 0 ? text.length : eq;
   let nameEnd = nameEndRaw;
   while (nameEnd > i && isBlank(text[nameEnd - 1])) nameEnd--;

@@ -37,14 +37,18 @@ export function checkClusterPath(site: PathSite): void {
     );
   }
   for (const seed of c.seeds) {
-    if (!seed.problem || !seed.param) continue;
+    if (!seed.param) continue;
+    const badPort = seed.problem === null && !/:\d{1,5}$/.test(seed.value);
+    if (!seed.problem && !badPort) continue;
     site.ctx.report(
       finding(
         'cluster-bad-seed',
         at(site, valueSpanOf(seed.param)),
         seed.problem === 'no-colon'
           ? `Seed "${seed.value}" is not host:port: phpredis ignores it ("not in host:port format").`
-          : 'A seed must be a plain host:port string.',
+          : badPort
+            ? `Seed "${seed.value}" has no usable port: write host:port.`
+            : 'A seed must be a plain host:port string.',
       ),
     );
   }

@@ -23,12 +23,9 @@ function syntaxFixes(line: ConfigLine, problem: IniProblem): Fix[] {
     const at = line.text.trimEnd().length;
     return [fix('Close the quote', [lineEdit(line, at, at, close)])];
   }
-  if (problem.kind === 'missing-equals') {
-    const m = /^(\S+)([ \t]+)(\S.*)$/.exec(line.text.slice(ini.nameSpan.start, ini.nameSpan.end));
-    if (m && directiveDoc(m[1])) {
-      const at = ini.nameSpan.start + m[1].length;
-      return [fix(`Write "${m[1]} = …"`, [lineEdit(line, at, at + m[2].length, ' = ')])];
-    }
+  if (problem.kind === 'missing-equals' && value) {
+    // The blanks between the name and the value become ` = `.
+    return [fix(`Write "${ini.name} = …"`, [lineEdit(line, problem.span.end, value.span.start, ' = ')])];
   }
   return [];
 }

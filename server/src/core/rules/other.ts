@@ -31,7 +31,7 @@ export const otherRules: Rule = (ctx) => {
   const gc = effective(ctx.config, 'session.gc_maxlifetime');
   if (gc?.value && !gc.value.env.length) {
     const v = phpIniValue(gc.value).trim();
-    if (!/^\d+$/.test(v) || Number(v) <= 0) {
+    if (!/^\+?\d+$/.test(v) || Number(v) <= 0) {
       ctx.report(finding('invalid-gc-maxlifetime', lineSpan(gc.line, gc.value.span), `session.gc_maxlifetime must be a whole number of seconds > 0 (it is each session key's TTL); "${v}" is not.`));
     }
   }
