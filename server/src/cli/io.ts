@@ -1,6 +1,7 @@
 // What a CLI command may touch: streams, cwd, environment. Tests pass their own.
 export interface Io {
   stdout(text: string): void;
+  stdoutBytes(bytes: Uint8Array): void;
   stderr(text: string): void;
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -14,6 +15,7 @@ export class UsageError extends Error {}
 export function processIo(): Io {
   return {
     stdout: (t) => process.stdout.write(t),
+    stdoutBytes: (b) => process.stdout.write(b),
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),
     env: process.env,

@@ -1,5 +1,12 @@
 // A user-given Redis address (a redis:// URL or a phpredis save_path) → connection settings.
 // Pure: no I/O. File paths (CA, client cert) stay paths; redisConnection reads them.
+import { binToString, type PhpValue } from '../core/phpQuery.ts';
+import {
+  parseClusterSavePath,
+  parseRedisSavePath,
+  type SavePathAuth,
+  type SavePathFailReason,
+} from '../core/savePath.ts';
 
 /** TLS settings in phpredis's vocabulary (its `stream[...]` ssl context options). */
 export interface TlsSettings {
@@ -106,7 +113,7 @@ export function parseConnectionTarget(input: string, overrides: TargetOverrides 
 }
 
 function isClusterSavePath(text: string): boolean {
-  return /(^|&)seed(\[|%5B)/i.test(text);
+  return /(^|&)seed(\[|%5B|=)/i.test(text);
 }
 
 // ---------------------------------------------------------------- redis:// and rediss:// URLs
@@ -168,12 +175,122 @@ function maskUrl(text: string): string {
 
 // ---------------------------------------------------------------- phpredis save_path forms
 
-function parseSavePathTargets(_text: string): ConnectionTarget[] {
-  throw new TargetError('save_path parsing is not available yet.');
+function parseSavePathTargets(text: string): ConnectionTarget[] {
+  const parsed = parseRedisSavePath(text);
+  if (parsed.servers.length === 0) throw new TargetError('The save_path names no Redis server.');
+  return parsed.servers.map((server, i) => {
+    const where = parsed.servers.length > 1 ? `Server ${i + 1} of the save_path` : 'The save_path';
+    const address = server.address;
+    // The message names the reason, never the text: it may hold `auth=`.
+    if (server.failsToParse || !address) {
+      throw new TargetError(`${where} does not parse as phpredis reads it (${FAIL_REASONS[server.failReason ?? 'url']}).`);
+    }
+    const settings = server.settings;
+    const common = {
+      origin: 'save_path' as const,
+      db: settings.database > 0 ? settings.database : 0,
+      prefix: settings.prefix,
+      ...credentials(settings.auth),
+    };
+    if (address.kind === 'unix') return { kind: 'socket', path: address.path ?? '', ...common } satisfies SocketTarget;
+    const scheme = address.scheme.toLowerCase();
+    if (!PLAIN_SCHEMES.has(scheme) && !TLS_SCHEMES.test(scheme)) {
+      throw new TargetError(`${where} uses the scheme "${address.scheme}", which is not a socket transport: use tcp://, tls:// or unix://.`);
+    }
+    const target: TcpTarget = { kind: 'tcp', host: address.host ?? address.path ?? '', port: address.port, ...common };
+    if (TLS_SCHEMES.test(scheme)) target.tls = tlsFromStream(settings.streamOptions);
+    return target;
+  });
 }
 
-function parseClusterTarget(_text: string): ClusterTarget {
-  throw new TargetError('rediscluster save_path parsing is not available yet.');
+const FAIL_REASONS: Record<SavePathFailReason, string> = {
+  url: "PHP's URL parser rejects it",
+  'no-host-or-path': 'it names no host nor socket path',
+  weight: 'weight must be > 0',
+  timeout: 'timeout must be > 0',
+};
+
+const PLAIN_SCHEMES = new Set(['tcp']);
+const TLS_SCHEMES = /^(tls|ssl|sslv[23]|tlsv1\.[0-3])$/;
+
+function parseClusterTarget(text: string): ClusterTarget {
+  const parsed = parseClusterSavePath(text);
+  if (parsed.failure === 'no-seeds') throw new TargetError('The rediscluster save_path has no seed[] entries.');
+  const seeds: HostPort[] = [];
+  let tlsSeed = false;
+  for (const seed of parsed.seeds) {
+    if (seed.problem !== null || seed.duplicate) continue;
+    // A seed may carry a transport (`tls://host:port`), which phpredis passes on to the stream layer.
+    const m = /^([a-z][a-z0-9.+-]*):\/\/(.*)$/i.exec(seed.host);
+    if (m && TLS_SCHEMES.test(m[1].toLowerCase())) tlsSeed = true;
+    seeds.push({ host: stripBrackets(m ? m[2] : seed.host), port: seed.port || DEFAULT_PORT });
+  }
+  if (seeds.length === 0) throw new TargetError('The rediscluster save_path has no valid host:port seed.');
+  const target: ClusterTarget = {
+    kind: 'cluster',
+    origin: 'cluster_save_path',
+    seeds,
+    db: 0,
+    prefix: parsed.prefix,
+    ...credentials(parsed.auth),
+  };
+  // phpredis connects with `ssl` as soon as a stream context is given.
+  if (tlsSeed || parsed.stream !== null) target.tls = tlsFromStream(parsed.streamOptions);
+  return target;
+}
+
+function credentials(auth: SavePathAuth): { username?: string; password?: string } {
+  // phpredis sends no AUTH for a malformed auth[] array; an empty password only fails: send none.
+  if (auth.kind === 'password' && auth.password !== '') return { password: auth.password };
+  if (auth.kind === 'user-password') return { username: auth.user, password: auth.password };
+  return {};
+}
+
+/** The `stream[...]` entries, read like PHP's ssl context does (booleans by PHP truthiness). */
+function tlsFromStream(options: readonly [string, PhpValue][]): TlsSettings {
+  const tls: TlsSettings = { verifyPeer: true, verifyPeerName: true };
+  for (const [key, value] of options) {
+    if (typeof value !== 'string') continue;
+    const text = binToString(value);
+    // zend_is_true() of a string: only "" and "0" are false.
+    const truthy = text !== '' && text !== '0';
+    switch (key) {
+      case 'verify_peer':
+        tls.verifyPeer = truthy;
+        break;
+      case 'verify_peer_name':
+        tls.verifyPeerName = truthy;
+        break;
+      case 'allow_self_signed':
+        tls.allowSelfSigned = truthy;
+        break;
+      case 'cafile':
+        tls.caFile = text;
+        break;
+      case 'capath':
+        tls.caPath = text;
+        break;
+      case 'local_cert':
+        tls.certFile = text;
+        break;
+      case 'local_pk':
+        tls.keyFile = text;
+        break;
+      case 'passphrase':
+        tls.passphrase = text;
+        break;
+      case 'peer_name':
+        tls.peerName = text;
+        break;
+      case 'ciphers':
+        tls.ciphers = text;
+        break;
+      case 'SNI_enabled':
+        tls.sniEnabled = truthy;
+        break;
+    }
+  }
+  return tls;
 }
 
 // ---------------------------------------------------------------- overrides
@@ -221,29 +338,51 @@ function applyOverrides(target: ConnectionTarget, o: TargetOverrides): Connectio
 
 // ---------------------------------------------------------------- labels and key patterns
 
-/** A label for the target with the password masked, e.g. `rediss://alice:***@10.0.0.5:6380/2`. */
+/**
+ * A label for the target with the password masked, in the form the user wrote it:
+ * `rediss://alice:***@10.0.0.5:6380/2`, `tcp://10.0.0.5:6379?auth=***&database=2`,
+ * `seed[]=10.0.0.5:7000&seed[]=10.0.0.6:7000&auth=***`.
+ */
 export function describeTarget(target: ConnectionTarget): string {
+  const label = target.origin === 'url' ? urlLabel(target) : savePathLabel(target);
+  const defaultPrefix = target.kind === 'cluster' ? DEFAULT_CLUSTER_PREFIX : DEFAULT_PREFIX;
+  return target.prefix === defaultPrefix ? label : `${label} (prefix "${target.prefix}")`;
+}
+
+function urlLabel(target: ConnectionTarget): string {
   const userinfo =
     target.username !== undefined
       ? `${target.username}${target.password !== undefined ? ':***' : ''}@`
       : target.password !== undefined
         ? ':***@'
         : '';
-  let label: string;
+  const scheme = target.tls ? 'rediss' : 'redis';
   switch (target.kind) {
     case 'tcp':
-      label = `${target.tls ? 'rediss' : 'redis'}://${userinfo}${hostPort(target)}${target.db ? `/${target.db}` : ''}`;
-      break;
+      return `${scheme}://${userinfo}${hostPort(target)}${target.db ? `/${target.db}` : ''}`;
     case 'socket':
-      label = `unix://${userinfo}${target.path}${target.db ? `?database=${target.db}` : ''}`;
-      break;
+      return `unix://${userinfo}${target.path}${target.db ? `?db=${target.db}` : ''}`;
     case 'cluster':
-      label = `cluster ${target.tls ? 'rediss' : 'redis'}://${userinfo}${target.seeds.map(hostPort).join(',')}`;
-      break;
+      return `cluster ${scheme}://${userinfo}${target.seeds.map(hostPort).join(',')}`;
   }
-  const defaultPrefix = target.kind === 'cluster' ? DEFAULT_CLUSTER_PREFIX : DEFAULT_PREFIX;
-  if (target.prefix !== defaultPrefix) label += ` (prefix "${target.prefix}")`;
-  return label;
+}
+
+function savePathLabel(target: ConnectionTarget): string {
+  const params: string[] = [];
+  if (target.username !== undefined) params.push(`auth[]=${target.username}`, 'auth[]=***');
+  else if (target.password !== undefined) params.push('auth=***');
+  if (target.db) params.push(`database=${target.db}`);
+  const query = params.join('&');
+  switch (target.kind) {
+    case 'tcp':
+      return `${target.tls ? 'tls' : 'tcp'}://${hostPort(target)}${query ? `?${query}` : ''}`;
+    case 'socket':
+      return `unix://${target.path}${query ? `?${query}` : ''}`;
+    case 'cluster': {
+      const seeds = target.seeds.map((s) => `seed[]=${target.tls ? 'tls://' : ''}${hostPort(s)}`);
+      return [...seeds, ...params].join('&');
+    }
+  }
 }
 
 function hostPort(a: HostPort): string {

@@ -603,14 +603,18 @@ export class PhpUnserializer {
           dedup = keyBytes ? latin1(kb, ks, ke) : key;
         }
       }
-      const index = this.indexOf(frame);
-      const existing = index.get(dedup);
-      // A duplicate key reuses the element's place (and slot), like zend_hash_lookup.
-      if (existing !== undefined) return existing;
+      // A duplicate key reuses the element's place (and slot), like zend_hash_lookup. Small arrays
+      // are scanned: a Map per array would dominate the cost (and GC) of typical sessions.
+      if (frame.index === null && entries.length < SCAN_LIMIT) {
+        for (const e of entries) if (e.key === key && sameBytes(e.keyBytes, keyBytes)) return e;
+      } else {
+        const existing = this.indexOf(frame).get(dedup);
+        if (existing !== undefined) return existing;
+      }
       const entry: PhpArrayEntry = { key, value: PHP_NULL };
       if (keyBytes) entry.keyBytes = keyBytes;
       entries.push(entry);
-      index.set(dedup, entry);
+      frame.index?.set(dedup, entry);
       return entry;
     }
     const object = frame.object!;
@@ -624,13 +628,15 @@ export class PhpUnserializer {
       prop = unmangleProperty(kb, ks, ke);
       dedup = latin1(kb, ks, ke);
     }
-    if (object.properties.length > 0) {
-      const index = this.indexOf(frame);
-      const existing = index.get(dedup);
+    const props = object.properties;
+    if (frame.index === null && props.length < SCAN_LIMIT) {
+      for (const q of props) if (sameProperty(q, prop)) return q;
+    } else {
+      const existing = this.indexOf(frame).get(dedup);
       if (existing !== undefined) return existing;
-      index.set(dedup, prop);
     }
-    object.properties.push(prop);
+    props.push(prop);
+    frame.index?.set(dedup, prop);
     return prop;
   }
 
@@ -648,6 +654,21 @@ export class PhpUnserializer {
     frame.index = index;
     return index;
   }
+}
+
+/** Containers up to this size find duplicate keys by scanning instead of a Map. */
+const SCAN_LIMIT = 8;
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Same mangled name: the same property slot of the object. */
+function sameProperty(a: PhpProperty, b: PhpProperty): boolean {
+  return a.name === b.name && a.visibility === b.visibility && a.declaringClass === b.declaringClass && sameBytes(a.rawName, b.rawName);
 }
 
 /** The latin1 form of a property's mangled name, for duplicate detection. */

@@ -78,9 +78,10 @@ export async function openConnection(target: ConnectionTarget, options: OpenOpti
   try {
     return await connectOnce(target, target.username, bounds, options);
   } catch (err) {
+    let e = err instanceof RedisSessionError ? err : toSessionError(err, target);
+    if (target.kind === 'cluster' && (e.code === 'CLOSED' || e.code === 'UNKNOWN')) e = await diagnoseSeed(target, bounds, options, e);
     // `redis://dbname:pw@host` (Scalingo) may name a user the server has no ACL entry for, and a
     // Redis < 6 refuses AUTH with two arguments: retry once as the default user, as phpredis users do.
-    const e = err instanceof RedisSessionError ? err : toSessionError(err, target);
     if (target.username && target.password && (e.code === 'WRONGPASS' || /wrong number of arguments/i.test(e.message))) {
       try {
         return await connectOnce(target, undefined, bounds, options);
@@ -92,6 +93,28 @@ export async function openConnection(target: ConnectionTarget, options: OpenOpti
   }
 }
 
+/**
+ * ioredis refreshes cluster slots over a throwaway connection whose errors it swallows, leaving
+ * "None of startup nodes is available". Connecting to the first seed alone tells why.
+ */
+async function diagnoseSeed(
+  target: ConnectionTarget & { kind: 'cluster' },
+  bounds: ConnectionBounds,
+  options: OpenOptions,
+  fallback: RedisSessionError,
+): Promise<RedisSessionError> {
+  const seed = target.seeds[0];
+  if (!seed) return fallback;
+  const { seeds: _seeds, ...common } = target;
+  try {
+    const probe = await connectOnce({ ...common, kind: 'tcp', host: seed.host, port: seed.port }, target.username, bounds, options);
+    probe.close();
+    return fallback;
+  } catch (err) {
+    return toSessionError(err, target, bounds);
+  }
+}
+
 async function connectOnce(
   target: ConnectionTarget,
   username: string | undefined,
@@ -99,9 +122,9 @@ async function connectOnce(
   options: OpenOptions,
 ): Promise<RedisHandle> {
   const nodeOptions = redisOptions(target, username, bounds, options);
-  let lastError: unknown;
+  const errors: unknown[] = [];
   const remember = (err: unknown): void => {
-    lastError = err;
+    errors.push(err);
   };
   let client: Redis | Cluster;
   if (target.kind === 'cluster') {
@@ -116,6 +139,7 @@ async function connectOnce(
     };
     client = new Cluster(target.seeds.map((s) => ({ host: s.host, port: s.port })), clusterOptions);
     client.on('node error', remember);
+    // Kept only for the open: afterwards a node's failure surfaces through its command.
   } else {
     client = new Redis(nodeOptions);
   }
@@ -130,17 +154,22 @@ async function connectOnce(
         // ioredis only logs a failed SELECT and stays on db 0: select ourselves and check the answer.
         if (target.kind !== 'cluster' && target.db) await (client as Redis).select(target.db);
         if (target.kind !== 'cluster') await (client as Redis).ping();
+        // Named only now: a name set during the handshake would delay "ready" by a command timeout
+        // on a silent server. Best effort: an ACL user may not be allowed CLIENT SETNAME.
+        if (client instanceof Redis) client.client('SETNAME', options.connectionName ?? 'php-redis-sessions').catch(() => undefined);
       })(),
       deadline,
       () => new RedisSessionError(`No usable connection within ${deadline} ms.`, 'ETIMEDOUT'),
     );
   } catch (err) {
     client.disconnect();
-    // "Connection is closed." hides the reason (WRONGPASS, TLS…) that the error event carried.
-    const reason = isClosedMessage(err) && lastError ? lastError : err;
-    throw toSessionError(reason, target, bounds);
+    // The rejection ("Connection is closed.", "Stream isn't writeable…", "Failed to refresh slots
+    // cache.") hides the reason (WRONGPASS, ECONNREFUSED, a TLS alert…) an error event carried.
+    const candidates = [...errors, err].map((e) => toSessionError(e, target, bounds));
+    throw candidates.find((e) => e.code !== 'CLOSED' && e.code !== 'UNKNOWN') ?? candidates[candidates.length - 1];
   }
   client.removeListener('error', remember);
+  client.removeListener('node error', remember);
   client.on('error', () => {
     // Reported through the failing command; the listener only keeps ioredis quiet.
   });
@@ -185,7 +214,6 @@ function redisOptions(
     // The INFO ready check needs a permission an ACL user for sessions may lack; PING does the job.
     enableReadyCheck: false,
     disableClientInfo: true,
-    connectionName: options.connectionName ?? 'php-redis-sessions',
     keepAlive: 30_000,
   };
   if (target.kind === 'cluster') {

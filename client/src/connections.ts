@@ -1,0 +1,211 @@
+// Where connections come from (settings, the workspace's own save_path, "Add connection…") and
+// how they become Redis targets. Passwords live in SecretStorage, never in settings or state.
+import * as vscode from 'vscode';
+import { effective } from '../../server/src/core/config.ts';
+import { phpIniValue } from '../../server/src/core/ini.ts';
+import { documentKind, parseDocument } from '../../server/src/core/lint.ts';
+import { handlerName } from '../../server/src/core/rules/handler.ts';
+import { parseConnectionTargets, type ConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
+
+export type ConnectionSource = 'settings' | 'workspace' | 'added';
+
+export interface Connection {
+  /** Stable id: the tree's and SecretStorage's key. */
+  id: string;
+  name: string;
+  /** A redis:// URL or a save_path. For added connections the password is kept out of it. */
+  address: string;
+  prefix?: string;
+  readOnly: boolean;
+  source: ConnectionSource;
+  /** The file a workspace connection was read from. */
+  file?: vscode.Uri;
+}
+
+interface SettingsConnection {
+  name?: string;
+  url?: string;
+  prefix?: string;
+  readOnly?: boolean;
+}
+
+interface StoredConnection {
+  id: string;
+  name: string;
+  address: string;
+  prefix?: string;
+  readOnly?: boolean;
+}
+
+const STATE_KEY = 'phpRedisSessions.connections';
+const secretKey = (id: string): string => `phpRedisSessions.password.${id}`;
+
+/** A readable address with its password removed, and the password. */
+export function splitPassword(address: string): { address: string; password?: string } {
+  const url = /^(rediss?:\/\/)([^@/?#]*)@/i.exec(address);
+  if (url) {
+    const [user, ...rest] = url[2].split(':');
+    if (rest.length === 0) return { address };
+    const password = decodeURIComponent(rest.join(':'));
+    return { address: `${url[1]}${user ? `${user}@` : ''}${address.slice(url[0].length)}`, password };
+  }
+  const auth = /([?&])auth=([^&#\s,]*)/.exec(address);
+  if (auth) {
+    const password = decodeURIComponent(auth[2].replace(/\+/g, ' '));
+    return { address: address.replace(auth[0], auth[1] === '?' ? '?' : '').replace('?&', '?').replace(/\?$/, ''), password };
+  }
+  return { address };
+}
+
+export class ConnectionStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private discovered: Connection[] = [];
+  private discovering: Promise<void> | undefined;
+  /** Workspace-named hosts the user agreed to reach in an untrusted workspace (this window only). */
+  private readonly consented = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('phpRedisSessions')) this.changed.fire();
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('phpRedisSessions');
+  }
+
+  private defaultReadOnly(): boolean {
+    return this.config().get<boolean>('readOnly', true);
+  }
+
+  /** Every connection: settings first, then added ones, then the workspace's (found on first call). */
+  async all(): Promise<Connection[]> {
+    const readOnly = this.defaultReadOnly();
+    const fromSettings = (this.config().get<SettingsConnection[]>('connections') ?? [])
+      .filter((c) => c && typeof c.url === 'string' && c.url.trim())
+      .map((c, i) => ({
+        id: `settings:${c.name ?? i}`,
+        name: c.name ?? c.url!,
+        address: c.url!.trim(),
+        ...(c.prefix !== undefined ? { prefix: c.prefix } : {}),
+        readOnly: c.readOnly ?? readOnly,
+        source: 'settings' as const,
+      }));
+    const added = this.context.globalState.get<StoredConnection[]>(STATE_KEY, []).map((c) => ({
+      ...c,
+      readOnly: c.readOnly ?? readOnly,
+      source: 'added' as const,
+    }));
+    await this.discover();
+    return [...fromSettings, ...added, ...this.discovered.map((c) => ({ ...c, readOnly }))];
+  }
+
+  async get(id: string): Promise<Connection | undefined> {
+    return (await this.all()).find((c) => c.id === id);
+  }
+
+  /** Re-reads the workspace's composer.json / ini files on the next listing. */
+  rediscover(): void {
+    this.discovering = undefined;
+    this.changed.fire();
+  }
+
+  private discover(): Promise<void> {
+    this.discovering ??= (async () => {
+      const found: Connection[] = [];
+      const files = await vscode.workspace.findFiles('{**/composer.json,**/*.ini,**/.user.ini}', '**/{vendor,node_modules,.git}/**', 50);
+      for (const file of files) {
+        const kind = documentKind(file.path);
+        if (!kind) continue;
+        try {
+          const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+          const c = connectionFromDocument(text, kind, file);
+          if (c) found.push(c);
+        } catch {
+          // An unreadable file names no connection.
+        }
+      }
+      this.discovered = found;
+    })();
+    return this.discovering;
+  }
+
+  /** Adds (or updates) a connection entered by the user; the password goes to SecretStorage. */
+  async add(name: string, address: string, prefix?: string, id = `added:${Date.now().toString(36)}`): Promise<string> {
+    const { address: clean, password } = splitPassword(address.trim());
+    const list = this.context.globalState.get<StoredConnection[]>(STATE_KEY, []).filter((c) => c.id !== id);
+    list.push({ id, name, address: clean, ...(prefix ? { prefix } : {}) });
+    await this.context.globalState.update(STATE_KEY, list);
+    if (password !== undefined) await this.context.secrets.store(secretKey(id), password);
+    this.changed.fire();
+    return id;
+  }
+
+  async remove(id: string): Promise<void> {
+    const list = this.context.globalState.get<StoredConnection[]>(STATE_KEY, []);
+    await this.context.globalState.update(
+      STATE_KEY,
+      list.filter((c) => c.id !== id),
+    );
+    await this.context.secrets.delete(secretKey(id));
+    this.changed.fire();
+  }
+
+  async setPassword(id: string, password: string | undefined): Promise<void> {
+    if (password === undefined) await this.context.secrets.delete(secretKey(id));
+    else await this.context.secrets.store(secretKey(id), password);
+  }
+
+  /** The targets of a connection, with the stored password when the address carries none. */
+  async targets(c: Connection): Promise<ConnectionTarget[]> {
+    const password = await this.context.secrets.get(secretKey(c.id));
+    return parseConnectionTargets(c.address, {
+      ...(c.prefix !== undefined ? { prefix: c.prefix } : {}),
+      ...(password !== undefined ? { password } : {}),
+    });
+  }
+
+  /**
+   * Workspace Trust: in an untrusted workspace, a host named only by the workspace's files is
+   * reached after the user says so (once per window).
+   */
+  async mayConnect(c: Connection, label: string): Promise<boolean> {
+    if (vscode.workspace.isTrusted || c.source !== 'workspace' || this.consented.has(c.id)) return true;
+    const go = 'Connect';
+    const answer = await vscode.window.showWarningMessage(
+      `This workspace is not trusted. Connect to the Redis server its ${vscode.workspace.asRelativePath(c.file ?? c.name)} names (${label})?`,
+      { modal: true },
+      go,
+    );
+    if (answer !== go) return false;
+    this.consented.add(c.id);
+    return true;
+  }
+}
+
+/** The connection a composer.json / ini document's effective session.save_path describes. */
+export function connectionFromDocument(text: string, kind: ReturnType<typeof documentKind> & string, file: vscode.Uri): Connection | undefined {
+  const model = parseDocument(text, kind);
+  const handler = handlerName(effective(model.config, 'session.save_handler'));
+  const path = effective(model.config, 'session.save_path');
+  if ((handler !== 'redis' && handler !== 'rediscluster') || !path?.value || path.value.env.length) return undefined;
+  const address = phpIniValue(path.value).trim();
+  if (!address) return undefined;
+  return {
+    id: `workspace:${file.toString()}`,
+    name: vscode.workspace.asRelativePath(file),
+    address,
+    readOnly: true,
+    source: 'workspace',
+    file,
+  };
+}

@@ -1,0 +1,66 @@
+// Read-only documents for an opened session: the canonical JSON, and the raw serialized text
+// (coloured by the php-serialized grammar). Content is fetched when VS Code asks for it.
+import * as vscode from 'vscode';
+import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
+import { decompress } from '../../server/src/sessions/compression.ts';
+import { decodeSession } from '../../server/src/sessions/sessionFormats.ts';
+import type { SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import type { HostState } from './sessionsTree.ts';
+
+export const SCHEME = 'php-redis-session';
+
+interface Opened {
+  host: HostState;
+  session: SessionInfo;
+}
+
+/** Hex dump for binary serializers (igbinary, msgpack): 16 bytes a line. */
+export function hexDump(bytes: Uint8Array): string {
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 16) {
+    const chunk = bytes.subarray(i, i + 16);
+    const hex = Array.from(chunk, (b) => b.toString(16).padStart(2, '0')).join(' ');
+    const ascii = Array.from(chunk, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${i.toString(16).padStart(8, '0')}  ${hex.padEnd(47)}  ${ascii}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export class SessionDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly opened = new Map<string, Opened>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private next = 0;
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  uriFor(host: HostState, session: SessionInfo, view: 'json' | 'raw'): vscode.Uri {
+    const token = `${host.connection.id}\u0000${host.label}\u0000${session.key}`;
+    let id = [...this.opened.entries()].find(([, o]) => `${o.host.connection.id}\u0000${o.host.label}\u0000${o.session.key}` === token)?.[0];
+    if (!id) {
+      id = String(++this.next);
+      this.opened.set(id, { host, session });
+    }
+    // The path names the session for the editor tab; the query finds it again.
+    return vscode.Uri.from({ scheme: SCHEME, path: `/${host.connection.name}/${session.id}.${view === 'json' ? 'json' : 'txt'}`, query: `${id}&${view}` });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const [id, view] = uri.query.split('&');
+    const o = this.opened.get(id);
+    if (!o) return '// This session view belongs to an earlier window: open the session again.\n';
+    const bytes = await o.host.scanner.getSession(o.session.id);
+    if (bytes === null) return `// ${o.session.id}: no such session any more (expired or deleted).\n`;
+    const decoded = decodeSession(bytes, { key: o.session.key });
+    if (view === 'json') return toCanonicalJson(decoded, 2) + '\n';
+    const plain = decoded.compression === 'none' ? bytes : decompress(bytes, decoded.compression);
+    const textual = decoded.serializer === 'php' || decoded.serializer === 'php_serialize' || decoded.serializer === 'php_binary';
+    return textual ? new TextDecoder('utf-8').decode(plain) : hexDump(plain);
+  }
+
+  reload(uri: vscode.Uri): void {
+    this.changed.fire(uri);
+  }
+}

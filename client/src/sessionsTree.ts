@@ -1,0 +1,279 @@
+// The PHP Sessions view: connections → (hosts) → sessions (paged, with TTL, size, lock) →
+// decoded variables. Nothing connects until a node is expanded or a command runs.
+import * as vscode from 'vscode';
+import { describeTarget, type ConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
+import { phpChildren, phpHasChildren, phpSummary, type PhpValue } from '../../server/src/sessions/phpValue.ts';
+import { RedisSessionError } from '../../server/src/sessions/redisConnection.ts';
+import { decodeSession, type DecodedSession } from '../../server/src/sessions/sessionFormats.ts';
+import { SessionScanner, type ScanState, type SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import type { Connection, ConnectionStore } from './connections.ts';
+
+/** One Redis server (or cluster) of a connection, with its listing state. */
+export class HostState {
+  sessions: SessionInfo[] = [];
+  state: ScanState | undefined;
+  done = false;
+  error: string | undefined;
+  filter = '';
+  loading: Promise<void> | undefined;
+  constructor(
+    readonly connection: Connection,
+    readonly target: ConnectionTarget,
+    readonly scanner: SessionScanner,
+  ) {}
+  get label(): string {
+    return describeTarget(this.target);
+  }
+  reset(): void {
+    this.sessions = [];
+    this.state = undefined;
+    this.done = false;
+    this.error = undefined;
+  }
+}
+
+export type Node =
+  | { kind: 'connection'; connection: Connection }
+  | { kind: 'host'; host: HostState }
+  | { kind: 'session'; host: HostState; session: SessionInfo }
+  | { kind: 'variable'; host: HostState; session: SessionInfo; label: string; detail?: string; value: PhpValue; path: string }
+  | { kind: 'more'; host: HostState }
+  | { kind: 'message'; text: string; error?: boolean; host?: HostState; connection?: Connection };
+
+export function formatTtl(seconds: number): string {
+  if (seconds < 0) return 'no TTL';
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 172800) return `${Math.round(seconds / 3600)}h`;
+  return `${Math.round(seconds / 86400)}d`;
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Hosts per connection id, created on first expansion. */
+  private readonly hosts = new Map<string, HostState[]>();
+  /** Decoded sessions by host+id, so expanding variables does not refetch. */
+  private readonly decoded = new WeakMap<HostState, Map<string, DecodedSession>>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: ConnectionStore) {
+    this.subscription = store.onDidChange(() => this.refresh());
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+    for (const list of this.hosts.values()) for (const h of list) h.scanner.close();
+  }
+
+  private pageSize(): number {
+    return Math.max(1, vscode.workspace.getConfiguration('phpRedisSessions').get<number>('pageSize', 200));
+  }
+
+  /** Forgets every listing (connections reconnect on the next expansion). */
+  refresh(node?: Node): void {
+    if (node && (node.kind === 'connection' || node.kind === 'host' || node.kind === 'message')) {
+      const id = node.kind === 'connection' ? node.connection.id : node.kind === 'host' ? node.host.connection.id : node.connection?.id ?? node.host?.connection.id;
+      const list = id ? this.hosts.get(id) : undefined;
+      if (node.kind === 'host') {
+        node.host.reset();
+        this.decoded.delete(node.host);
+      } else if (list) {
+        for (const h of list) h.scanner.close();
+        this.hosts.delete(id!);
+      }
+      this.changed.fire(node.kind === 'message' ? undefined : node);
+      return;
+    }
+    for (const list of this.hosts.values()) for (const h of list) h.scanner.close();
+    this.hosts.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** The hosts of a connection (parsed once), or an error message. */
+  async hostsOf(connection: Connection): Promise<HostState[]> {
+    let list = this.hosts.get(connection.id);
+    if (!list) {
+      const targets = await this.store.targets(connection);
+      const readOnly = connection.readOnly;
+      list = targets.map((t) => new HostState(connection, t, new SessionScanner(t, { readOnly, pageSize: this.pageSize() })));
+      this.hosts.set(connection.id, list);
+    }
+    return list;
+  }
+
+  async loadMore(host: HostState): Promise<void> {
+    host.loading ??= (async () => {
+      try {
+        const page = await host.scanner.listPage({ pageSize: this.pageSize(), ...(host.state ? { state: host.state } : {}), ...(host.filter ? { pattern: host.filter } : {}) });
+        host.sessions.push(...page.sessions);
+        host.state = page.state;
+        host.done = page.done;
+        host.error = undefined;
+      } catch (err) {
+        host.error = errorText(err);
+        host.state = undefined;
+      } finally {
+        host.loading = undefined;
+      }
+    })();
+    await host.loading;
+  }
+
+  async decode(host: HostState, session: SessionInfo): Promise<DecodedSession> {
+    let cache = this.decoded.get(host);
+    if (!cache) this.decoded.set(host, (cache = new Map()));
+    const hit = cache.get(session.id);
+    if (hit) return hit;
+    const bytes = await host.scanner.getSession(session.id);
+    if (bytes === null) throw new RedisSessionError(`Session ${session.id} no longer exists (expired or deleted): refresh.`, 'CLOSED');
+    const decoded = decodeSession(bytes, { key: session.key, ...serializerSetting() });
+    cache.set(session.id, decoded);
+    return decoded;
+  }
+
+  forget(host: HostState, id?: string): void {
+    if (id === undefined) this.decoded.delete(host);
+    else this.decoded.get(host)?.delete(id);
+  }
+
+  fire(node?: Node): void {
+    this.changed.fire(node);
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) {
+      const all = await this.store.all();
+      return all.map((connection) => ({ kind: 'connection', connection }));
+    }
+    switch (node.kind) {
+      case 'connection': {
+        let hosts: HostState[];
+        try {
+          hosts = await this.hostsOf(node.connection);
+        } catch (err) {
+          return [{ kind: 'message', text: errorText(err), error: true, connection: node.connection }];
+        }
+        if (hosts.length === 0) return [{ kind: 'message', text: 'The address names no Redis server.', error: true, connection: node.connection }];
+        if (!(await this.store.mayConnect(node.connection, hosts.map((h) => h.label).join(', ')))) {
+          return [{ kind: 'message', text: 'Not connected: this untrusted workspace named the server. Refresh to ask again.', connection: node.connection }];
+        }
+        if (hosts.length > 1) return hosts.map((host) => ({ kind: 'host', host }));
+        return this.sessionNodes(hosts[0]);
+      }
+      case 'host':
+        return this.sessionNodes(node.host);
+      case 'session': {
+        try {
+          const decoded = await this.decode(node.host, node.session);
+          if (decoded.variables.length === 0) return [{ kind: 'message', text: 'Empty session' }];
+          return decoded.variables.map(([label, value]) => ({ kind: 'variable', host: node.host, session: node.session, label, value, path: label }));
+        } catch (err) {
+          return [{ kind: 'message', text: errorText(err), error: true }];
+        }
+      }
+      case 'variable':
+        return phpChildren(node.value).map((c) => ({
+          kind: 'variable',
+          host: node.host,
+          session: node.session,
+          label: c.label,
+          ...(c.detail ? { detail: c.detail } : {}),
+          value: c.value,
+          path: `${node.path}.${c.label}`,
+        }));
+      default:
+        return [];
+    }
+  }
+
+  private async sessionNodes(host: HostState): Promise<Node[]> {
+    if (!host.state && !host.done && !host.error && host.sessions.length === 0) await this.loadMore(host);
+    const nodes: Node[] = host.sessions.map((session) => ({ kind: 'session', host, session }));
+    if (host.error) nodes.push({ kind: 'message', text: host.error, error: true, host });
+    else if (!host.done) nodes.push({ kind: 'more', host });
+    else if (host.sessions.length === 0) nodes.push({ kind: 'message', text: host.filter ? `No session id starts with "${host.filter}"` : 'No sessions', host });
+    return nodes;
+  }
+
+  /** Only connections are revealed (from the code lens): they sit at the root. */
+  getParent(node: Node): Node | undefined {
+    if (node.kind === 'host' || node.kind === 'more') return { kind: 'connection', connection: node.host.connection };
+    return undefined;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'connection': {
+        const c = node.connection;
+        const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `c:${c.id}`;
+        item.description = c.source === 'workspace' ? 'from workspace' : c.readOnly ? 'read-only' : '';
+        item.tooltip = new vscode.MarkdownString(`**${c.name}**\n\n${c.source === 'workspace' ? 'From the workspace\'s session.save_path' : c.source === 'settings' ? 'From settings' : 'Added'}${c.readOnly ? ' · read-only' : ' · writable'}`);
+        item.iconPath = new vscode.ThemeIcon(c.source === 'workspace' ? 'file-code' : 'database');
+        item.contextValue = `phpRedisSessions.connection.${c.readOnly ? 'ro' : 'rw'}.${c.source}`;
+        return item;
+      }
+      case 'host': {
+        const item = new vscode.TreeItem(node.host.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `h:${node.host.connection.id}:${node.host.label}`;
+        item.iconPath = new vscode.ThemeIcon('server');
+        item.description = node.host.filter ? `filter: ${node.host.filter}*` : '';
+        item.contextValue = `phpRedisSessions.host.${node.host.connection.readOnly ? 'ro' : 'rw'}`;
+        return item;
+      }
+      case 'session': {
+        const s = node.session;
+        const item = new vscode.TreeItem(s.id, s.lockOnly ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `s:${node.host.connection.id}:${node.host.label}:${s.key}`;
+        item.description = `${formatTtl(s.ttl)} · ${formatSize(s.size)}${s.locked ? ' · locked' : ''}`;
+        const lock = s.lock
+          ? `\n\nLocked by \`${s.lock.owner ?? '?'}\`, ${s.lock.noExpiry ? '**lock without TTL** (stuck until released)' : `lock expires in ${Math.ceil(s.lock.ttlMs / 1000)} s`}`
+          : '';
+        item.tooltip = new vscode.MarkdownString(`\`${s.key}\`\n\nTTL ${formatTtl(s.ttl)} · ${s.size} bytes${s.node ? ` · node ${s.node}` : ''}${lock}`);
+        item.iconPath = new vscode.ThemeIcon(s.lock?.noExpiry ? 'warning' : s.locked ? 'lock' : 'account');
+        item.contextValue = `phpRedisSessions.session.${node.host.connection.readOnly ? 'ro' : 'rw'}${s.locked ? '.locked' : ''}`;
+        item.command = { command: 'phpRedisSessions.openSession', title: 'Open session', arguments: [node] };
+        return item;
+      }
+      case 'variable': {
+        const item = new vscode.TreeItem(node.label, phpHasChildren(node.value) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.description = `${node.detail ? `${node.detail} · ` : ''}${phpSummary(node.value)}`;
+        item.tooltip = phpSummary(node.value, 2000);
+        item.contextValue = 'phpRedisSessions.variable';
+        return item;
+      }
+      case 'more': {
+        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: 'phpRedisSessions.loadMore', title: 'Load more', arguments: [node] };
+        item.contextValue = 'phpRedisSessions.more';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+        item.tooltip = node.text;
+        item.contextValue = node.error ? 'phpRedisSessions.error' : 'phpRedisSessions.message';
+        return item;
+      }
+    }
+  }
+}
+
+/** The configured session.serialize_handler, when the user pinned one (else detected per value). */
+function serializerSetting(): { serializer?: DecodedSession['serializer'] } {
+  const s = vscode.workspace.getConfiguration('phpRedisSessions').get<string>('serializer', 'auto');
+  return s && s !== 'auto' ? { serializer: s as DecodedSession['serializer'] } : {};
+}

@@ -1,0 +1,148 @@
+// `sessions`, `show` and `decode`: the sessions core from a terminal. Connection and decode
+// failures exit 2 with Redis's (or the decoder's) own words, the password masked.
+import { parseConnectionTargets, type ConnectionTarget } from '../sessions/connectionTarget.ts';
+import { toCanonicalJson } from '../sessions/canonicalJson.ts';
+import { SESSION_SERIALIZERS, decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
+import type { SessionCompression } from '../sessions/compression.ts';
+import { SessionScanner, type SessionInfo } from '../sessions/sessionScanner.ts';
+import { sniffSessions, type SessionShape } from '../sessions/sessionSniff.ts';
+import { UsageError, type Io } from './io.ts';
+
+const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
+
+export interface SessionsArgs {
+  target: string;
+  match?: string;
+  limit?: number;
+  json: boolean;
+  prefix?: string;
+}
+
+function targetsOf(input: string | undefined, io: Io, prefix?: string): ConnectionTarget[] {
+  if (!input) throw new UsageError('give a Redis URL (redis://…) or a session.save_path');
+  return parseConnectionTargets(input, { env: io.env, ...(prefix !== undefined ? { prefix } : {}) });
+}
+
+export function serializerOption(value: string | undefined): SessionSerializer | undefined {
+  if (value === undefined) return undefined;
+  if (!(SESSION_SERIALIZERS as readonly string[]).includes(value)) throw new UsageError(`unknown --serializer "${value}" (${SESSION_SERIALIZERS.join(', ')})`);
+  return value as SessionSerializer;
+}
+
+export function compressionOption(value: string | undefined): SessionCompression | undefined {
+  if (value === undefined) return undefined;
+  if (!(COMPRESSIONS as readonly string[]).includes(value)) throw new UsageError(`unknown --compression "${value}" (${COMPRESSIONS.join(', ')})`);
+  return value as SessionCompression;
+}
+
+function formatTtl(ttl: number): string {
+  if (ttl < 0) return 'no TTL';
+  if (ttl < 120) return `${ttl}s`;
+  if (ttl < 7200) return `${Math.round(ttl / 60)}m`;
+  return `${Math.round(ttl / 3600)}h`;
+}
+
+interface Row {
+  id: string;
+  key: string;
+  ttl: number;
+  size: number;
+  serializer: string | null;
+  locked: boolean;
+}
+
+function row(s: SessionInfo, shape: SessionShape | undefined): Row {
+  const serializer = shape?.compression ? `${shape.compression}` : shape?.serializer ?? null;
+  return { id: s.id, key: s.key, ttl: s.ttl, size: s.size, serializer, locked: s.locked };
+}
+
+export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<number> {
+  const limit = args.limit;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit wants a whole number ≥ 1');
+  const targets = targetsOf(args.target, io, args.prefix);
+  let printed = 0;
+  let first = true;
+  let headed = false;
+  const head = (): void => {
+    // Printed once the server answered, so a connection error is the only output.
+    if (headed) return;
+    headed = true;
+    io.stdout(args.json ? '[' : `${'ID'.padEnd(40)} ${'TTL'.padStart(8)} ${'SIZE'.padStart(9)}  SERIALIZER     LOCKED\n`);
+  };
+  for (const target of targets) {
+    const scanner = new SessionScanner(target, { readOnly: true });
+    try {
+      for await (const batch of scanner.listAll(args.match ? { pattern: args.match } : {})) {
+        head();
+        const take = limit === undefined ? batch : batch.slice(0, limit - printed);
+        if (take.length === 0) break;
+        const shapes = await sniffSessions(await scanner.connection(), take.filter((s) => !s.lockOnly).map((s) => s.key));
+        for (const s of take) {
+          const r = row(s, shapes.get(s.key));
+          if (args.json) {
+            io.stdout(`${first ? '\n  ' : ',\n  '}${JSON.stringify(r)}`);
+            first = false;
+          } else {
+            io.stdout(`${r.id.padEnd(40)} ${formatTtl(r.ttl).padStart(8)} ${String(r.size).padStart(9)}  ${(r.serializer ?? '?').padEnd(14)} ${r.locked ? 'locked' : ''}\n`);
+          }
+        }
+        printed += take.length;
+        if (limit !== undefined && printed >= limit) break;
+      }
+    } finally {
+      scanner.close();
+    }
+    if (limit !== undefined && printed >= limit) break;
+  }
+  head();
+  if (args.json) io.stdout(first ? ']\n' : '\n]\n');
+  else io.stderr(`${printed} session${printed === 1 ? '' : 's'}\n`);
+  return 0;
+}
+
+export interface ShowArgs {
+  target: string;
+  id: string;
+  raw: boolean;
+  serializer?: SessionSerializer;
+  compression?: SessionCompression;
+  prefix?: string;
+}
+
+export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint8Array) => void): Promise<number> {
+  if (!args.id) throw new UsageError('give the session id');
+  const targets = targetsOf(args.target, io, args.prefix);
+  for (const target of targets) {
+    const scanner = new SessionScanner(target, { readOnly: true });
+    try {
+      const value = await scanner.getSession(args.id);
+      if (value === null) continue;
+      if (args.raw) {
+        writeRaw(value);
+        return 0;
+      }
+      const decoded = decodeSession(value, { serializer: args.serializer, compression: args.compression, key: target.prefix + args.id });
+      io.stdout(toCanonicalJson(decoded, 2) + '\n');
+      return 0;
+    } finally {
+      scanner.close();
+    }
+  }
+  io.stderr(`php-redis-sessions: no session "${args.id}" (prefix ${JSON.stringify(targets[0]?.prefix ?? '')})\n`);
+  return 2;
+}
+
+export async function decodeCommand(args: { serializer?: SessionSerializer; compression?: SessionCompression }, io: Io): Promise<number> {
+  const bytes = await io.readStdin();
+  const options = { serializer: args.serializer, compression: args.compression };
+  let decoded;
+  try {
+    decoded = decodeSession(bytes, options);
+  } catch (err) {
+    // `redis-cli GET` ends its output with a newline that is not part of the value.
+    if (bytes[bytes.length - 1] !== 0x0a) throw err;
+    decoded = decodeSession(bytes.subarray(0, bytes.length - 1), options);
+  }
+  io.stdout(toCanonicalJson(decoded, 2) + '\n');
+  return 0;
+}

@@ -1,0 +1,188 @@
+// The canonical JSON of a decoded PHP value or session (SPEC §4): what "Copy as JSON", the CLI's
+// --json and the open-session view print. Scalars follow PHP's own json_encode with
+// JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION and the default
+// serialize_precision=-1, so the output can be checked against real PHP byte for byte.
+// Written with an explicit stack: a deep tree must not overflow the JS stack.
+import { isValidUtf8, type PhpArray, type PhpObject, type PhpValue } from './phpValue.ts';
+
+/** A decoded session as far as JSON is concerned (see sessionFormats.ts). */
+export interface CanonicalJsonSession {
+  readonly variables: ReadonlyArray<readonly [string, PhpValue]>;
+}
+
+/** Shared references can make the output exponentially larger than the input: refuse past this. */
+const MAX_OUTPUT_CHARS = 50_000_000;
+
+/**
+ * A float as PHP's json_encode prints it: the shortest round-trip digits (zend_dtoa mode 0),
+ * exponent form when the decimal exponent is below -4 or above 17 (php_gcvt), and ".0" kept on
+ * integral values. NaN/±Infinity are not JSON numbers: canonical JSON prints them as strings.
+ */
+export function formatPhpFloat(v: number): string {
+  if (Number.isNaN(v)) return '"NAN"';
+  if (!Number.isFinite(v)) return v > 0 ? '"INF"' : '"-INF"';
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  // toExponential() without digits gives the shortest round-trip mantissa, like zend_dtoa mode 0.
+  const e = v.toExponential();
+  const neg = e.charCodeAt(0) === 0x2d;
+  const ePos = e.indexOf('e');
+  const digits = e.slice(neg ? 1 : 0, ePos).replace('.', '');
+  const decpt = Number(e.slice(ePos + 1)) + 1;
+  let out: string;
+  if (decpt < 0 ? decpt < -3 : decpt > 17) {
+    const x = decpt - 1;
+    out = `${digits[0]}.${digits.length > 1 ? digits.slice(1) : '0'}e${x < 0 ? '-' : '+'}${Math.abs(x)}`;
+  } else if (decpt <= 0) {
+    out = `0.${'0'.repeat(-decpt)}${digits}`;
+  } else if (digits.length <= decpt) {
+    out = `${digits}${'0'.repeat(decpt - digits.length)}.0`;
+  } else {
+    out = `${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+  }
+  return neg ? `-${out}` : out;
+}
+
+/** A JSON string as json_encode(JSON_UNESCAPED_SLASHES|JSON_UNESCAPED_UNICODE) writes it. */
+export function jsonString(s: string): string {
+  // JSON.stringify escapes exactly the same set, except U+2028/U+2029 that PHP also escapes.
+  const j = JSON.stringify(s);
+  return j.includes('\u2028') || j.includes('\u2029') ? j.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029') : j;
+}
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+interface Frame {
+  /** The array/object being written (for cycle detection), or null for the session root. */
+  readonly node: PhpArray | PhpObject | null;
+  readonly list: boolean;
+  readonly session: CanonicalJsonSession | null;
+  i: number;
+  readonly n: number;
+}
+
+/**
+ * Canonical JSON of a value or a whole session (a JSON object of its variables, in order).
+ * `indent` works like JSON.stringify's: a number of spaces (max 10) or a string; none = compact.
+ */
+export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: number | string): string {
+  const unit = typeof indent === 'number' ? ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent)))) : (indent ?? '').slice(0, 10);
+  const nl = unit ? '\n' : '';
+  const colon = unit ? ': ' : ':';
+  const pad = (depth: number): string => (unit ? nl + unit.repeat(depth) : '');
+  const onPath = new Set<PhpArray | PhpObject>();
+  const stack: Frame[] = [];
+  let out = '';
+
+  /** A small fixed object ({"__enum": …} and friends) at the current depth. */
+  const small = (pairs: Array<[string, string]>): string => {
+    const d = stack.length;
+    return `{${pairs.map(([k, v]) => `${pad(d + 1)}${jsonString(k)}${colon}${v}`).join(',')}${pad(d)}}`;
+  };
+  const str = (bytes: Uint8Array): string =>
+    isValidUtf8(bytes) ? jsonString(utf8.decode(bytes)) : small([['__binary', JSON.stringify(base64(bytes))]]);
+
+  /** Writes a scalar, or opens a frame for a non-empty container. */
+  const write = (value: PhpValue): void => {
+    const v = value.kind === 'reference' ? value.target : value;
+    switch (v.kind) {
+      case 'null':
+        out += 'null';
+        return;
+      case 'bool':
+        out += v.value ? 'true' : 'false';
+        return;
+      case 'int':
+        out += v.value.toString();
+        return;
+      case 'float':
+        out += formatPhpFloat(v.value);
+        return;
+      case 'string':
+        out += str(v.bytes);
+        return;
+      case 'enum':
+        out += small([['__enum', jsonString(`${v.className}::${v.caseName}`)]]);
+        return;
+      case 'custom':
+        out += small([
+          ['__class', jsonString(v.className)],
+          ['__serialized', str(v.payload)],
+        ]);
+        return;
+      case 'array':
+      case 'object': {
+        if (onPath.has(v)) {
+          out += small([['__recursion', 'true']]);
+          return;
+        }
+        if (v.kind === 'array') {
+          const entries = v.entries;
+          let list = true;
+          for (let i = 0; i < entries.length; i++) {
+            const k = entries[i]!.key;
+            if (typeof k !== 'bigint' || Number(k) !== i) {
+              list = false;
+              break;
+            }
+          }
+          if (entries.length === 0) {
+            out += '[]';
+            return;
+          }
+          out += list ? '[' : '{';
+          stack.push({ node: v, list, session: null, i: 0, n: entries.length });
+        } else {
+          out += '{';
+          // One extra member: "__class" comes first.
+          stack.push({ node: v, list: false, session: null, i: 0, n: v.properties.length + 1 });
+        }
+        onPath.add(v);
+        return;
+      }
+    }
+  };
+
+  if ('variables' in input) {
+    if (input.variables.length === 0) return '{}';
+    out = '{';
+    stack.push({ node: null, list: false, session: input, i: 0, n: input.variables.length });
+  } else {
+    write(input);
+  }
+
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    if (f.i < f.n) {
+      const i = f.i++;
+      out += (i > 0 ? ',' : '') + pad(stack.length);
+      let child: PhpValue;
+      if (f.session !== null) {
+        const [name, value] = f.session.variables[i]!;
+        out += jsonString(name) + colon;
+        child = value;
+      } else if (f.node!.kind === 'array') {
+        const entry = f.node!.entries[i]!;
+        if (!f.list) out += (typeof entry.key === 'bigint' ? `"${entry.key}"` : jsonString(entry.key)) + colon;
+        child = entry.value;
+      } else if (i === 0) {
+        out += `"__class"${colon}${jsonString(f.node!.className)}`;
+        continue;
+      } else {
+        const prop = f.node!.properties[i - 1]!;
+        out += jsonString(prop.name) + colon;
+        child = prop.value;
+      }
+      write(child);
+      if (out.length > MAX_OUTPUT_CHARS) throw new RangeError(`Canonical JSON exceeds ${MAX_OUTPUT_CHARS} characters`);
+    } else {
+      stack.pop();
+      out += pad(stack.length) + (f.list ? ']' : '}');
+      if (f.node !== null) onPath.delete(f.node);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,427 @@
+// msgpack-php's encoding of PHP values (msgpack/msgpack-php msgpack_unpack.c, php_only mode, the
+// session default) into the value tree. Plain msgpack carries arrays; PHP specifics ride on map
+// pairs whose key is nil: nil→"Class" makes the map an object, nil→[…] is __serialize() data,
+// nil→1 marks a PHP reference, nil→3 then "Class"→payload is a Serializable object, and
+// nil→2|4|5 then k→n replaces the map by a reference to container n (1 = the root, then every
+// array/map in the order it starts). Iterative with a depth cap; lengths checked before use.
+import { DEFAULT_MAX_DEPTH, SessionDecodeError, numericStringKey, phpInt, unmangleProperty } from './phpSerialize.ts';
+import {
+  PHP_FALSE,
+  PHP_NULL,
+  PHP_TRUE,
+  decodeUtf8,
+  isValidUtf8,
+  type PhpArray,
+  type PhpArrayEntry,
+  type PhpCell,
+  type PhpKey,
+  type PhpObject,
+  type PhpProperty,
+  type PhpValue,
+} from './phpValue.ts';
+
+export interface MsgpackOptions {
+  /** Maximum nesting of arrays/maps. Default 512. */
+  maxDepth?: number;
+  /** Accept bytes after the value (msgpack-php's session decoder does). Default false. */
+  allowTrailing?: boolean;
+}
+
+// MSGPACK_SERIALIZE_TYPE_* (msgpack_pack.h)
+const TYPE_NONE = 0;
+const TYPE_REFERENCE = 1;
+const TYPE_RECURSIVE = 2;
+const TYPE_CUSTOM_OBJECT = 3;
+const TYPE_OBJECT = 4;
+const TYPE_OBJECT_REFERENCE = 5;
+
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** True for msgpack-php's session signature: `90` (empty) or a map whose first pair is nil → 1. */
+export function looksLikeMsgpackSession(b: Uint8Array): boolean {
+  if (b.length === 1 && b[0] === 0x90) return true;
+  const h = b[0];
+  const at = h !== undefined && h >= 0x81 && h <= 0x8f ? 1 : h === 0xde ? 3 : h === 0xdf ? 5 : -1;
+  return at > 0 && b[at] === 0xc0 && b[at + 1] === 0x01;
+}
+
+interface Frame {
+  /** The cell holding this container (replaced when a directive turns it into something else). */
+  readonly cell: PhpCell;
+  readonly isMap: boolean;
+  remaining: number;
+  array: PhpArray | null;
+  object: PhpObject | null;
+  /** A directive replaced the container (reference, Serializable): later pairs are ignored. */
+  done: boolean;
+  /** The pending directive (TYPE_*) set by a nil key, consumed by the next pair. */
+  type: number;
+  /** The current pair's key (maps), undefined for nil/ext keys. */
+  key: PhpValue | null;
+  /** The cell the current member's value goes into. */
+  valueCell: PhpCell | null;
+  index: Map<bigint | string, PhpCell> | null;
+}
+
+/** PHP's (string) of a float used as a key: precision=14, %G style (zend_gcvt). */
+function floatKeyString(v: number): string {
+  if (Number.isNaN(v)) return 'NAN';
+  if (!Number.isFinite(v)) return v > 0 ? 'INF' : '-INF';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const e = Math.abs(v).toExponential(13); // 14 significant digits
+  const ePos = e.indexOf('e');
+  const digits = e.slice(0, ePos).replace('.', '').replace(/0+$/, '') || '0';
+  const decpt = Number(e.slice(ePos + 1)) + 1;
+  let out: string;
+  if (decpt < 0 ? decpt < -3 : decpt > 14) {
+    const x = decpt - 1;
+    out = `${digits[0]}.${digits.length > 1 ? digits.slice(1) : '0'}E${x < 0 ? '-' : '+'}${Math.abs(x)}`;
+  } else if (decpt <= 0) out = `0.${'0'.repeat(-decpt)}${digits}`;
+  else if (digits.length <= decpt) out = digits + '0'.repeat(decpt - digits.length);
+  else out = `${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
+  return v < 0 ? `-${out}` : out;
+}
+
+class MsgpackReader {
+  private p: number;
+  private readonly view: DataView;
+  /** Containers after the root, in start order: reference n (n >= 2) is slots[n - 2]. */
+  private readonly slots: PhpCell[] = [];
+  private root: PhpCell | null = null;
+  private depth = 0;
+
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly maxDepth: number,
+  ) {
+    this.p = 0;
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  get pos(): number {
+    return this.p;
+  }
+
+  private fail(message: string, offset = this.p): never {
+    throw new SessionDecodeError(`msgpack: ${message}`, offset);
+  }
+
+  private need(n: number): void {
+    if (this.b.length - this.p < n) this.fail(`insufficient data: ${n} bytes needed, ${this.b.length - this.p} left`);
+  }
+
+  private bytes(len: number): Uint8Array {
+    this.need(len);
+    const s = this.b.subarray(this.p, this.p + len);
+    this.p += len;
+    return s;
+  }
+
+  private uint(size: 1 | 2 | 4): number {
+    this.need(size);
+    const p = this.p;
+    this.p += size;
+    return size === 1 ? this.b[p]! : size === 2 ? this.view.getUint16(p) : this.view.getUint32(p);
+  }
+
+  /**
+   * Reads one item. Scalars (and empty containers) are stored into `cell` and null is returned;
+   * a container with members returns its frame. `asKey` refuses containers (never PHP keys).
+   */
+  private readItem(cell: PhpCell, asKey: boolean): Frame | null {
+    for (;;) {
+      const at = this.p;
+      this.need(1);
+      const h = this.b[this.p++]!;
+      let count = -1;
+      let isMap = false;
+      if (h <= 0x7f) cell.value = phpInt(BigInt(h));
+      else if (h >= 0xe0) cell.value = phpInt(BigInt(h - 256));
+      else if (h >= 0xa0 && h <= 0xbf) cell.value = { kind: 'string', bytes: this.bytes(h & 0x1f) };
+      else if (h >= 0x90 && h <= 0x9f) count = h & 0x0f;
+      else if (h >= 0x80 && h <= 0x8f) {
+        count = h & 0x0f;
+        isMap = true;
+      } else {
+        switch (h) {
+          case 0xc0:
+            cell.value = PHP_NULL;
+            break;
+          case 0xc1: // never used: msgpack-php's unpacker skips it
+            continue;
+          case 0xc2:
+            cell.value = PHP_FALSE;
+            break;
+          case 0xc3:
+            cell.value = PHP_TRUE;
+            break;
+          case 0xc4: // bin 8/16/32 and str 8/16/32 are both PHP strings
+          case 0xd9:
+            cell.value = { kind: 'string', bytes: this.bytes(this.uint(1)) };
+            break;
+          case 0xc5:
+          case 0xda:
+            cell.value = { kind: 'string', bytes: this.bytes(this.uint(2)) };
+            break;
+          case 0xc6:
+          case 0xdb:
+            cell.value = { kind: 'string', bytes: this.bytes(this.uint(4)) };
+            break;
+          case 0xc7: // ext 8/16/32: msgpack-php makes them null
+          case 0xc8:
+          case 0xc9: {
+            const len = this.uint(h === 0xc7 ? 1 : h === 0xc8 ? 2 : 4);
+            this.bytes(len + 1);
+            cell.value = PHP_NULL;
+            break;
+          }
+          case 0xd4: // fixext 1/2/4/8/16
+          case 0xd5:
+          case 0xd6:
+          case 0xd7:
+          case 0xd8:
+            this.bytes(1 + (1 << (h - 0xd4)));
+            cell.value = PHP_NULL;
+            break;
+          case 0xca:
+            this.need(4);
+            cell.value = { kind: 'float', value: this.view.getFloat32(this.p) };
+            this.p += 4;
+            break;
+          case 0xcb:
+            this.need(8);
+            cell.value = { kind: 'float', value: this.view.getFloat64(this.p) };
+            this.p += 8;
+            break;
+          case 0xcc:
+            cell.value = phpInt(BigInt(this.uint(1)));
+            break;
+          case 0xcd:
+            cell.value = phpInt(BigInt(this.uint(2)));
+            break;
+          case 0xce:
+            cell.value = phpInt(BigInt(this.uint(4)));
+            break;
+          case 0xcf: {
+            this.need(8);
+            const v = this.view.getBigUint64(this.p);
+            this.p += 8;
+            // Past PHP_INT_MAX msgpack-php returns the decimal digits as a string.
+            cell.value = v <= INT64_MAX ? phpInt(v) : { kind: 'string', bytes: new TextEncoder().encode(v.toString()) };
+            break;
+          }
+          case 0xd0:
+            this.need(1);
+            cell.value = phpInt(BigInt(this.view.getInt8(this.p++)));
+            break;
+          case 0xd1:
+            this.need(2);
+            cell.value = phpInt(BigInt(this.view.getInt16(this.p)));
+            this.p += 2;
+            break;
+          case 0xd2:
+            this.need(4);
+            cell.value = phpInt(BigInt(this.view.getInt32(this.p)));
+            this.p += 4;
+            break;
+          case 0xd3:
+            this.need(8);
+            cell.value = phpInt(this.view.getBigInt64(this.p));
+            this.p += 8;
+            break;
+          case 0xdc:
+            count = this.uint(2);
+            break;
+          case 0xdd:
+            count = this.uint(4);
+            break;
+          case 0xde:
+            count = this.uint(2);
+            isMap = true;
+            break;
+          case 0xdf:
+            count = this.uint(4);
+            isMap = true;
+            break;
+        }
+      }
+      if (count < 0) return null;
+      if (asKey) this.fail('a map key must be a scalar', at);
+      return this.startContainer(cell, count, isMap, at);
+    }
+  }
+
+  private startContainer(cell: PhpCell, count: number, isMap: boolean, at: number): Frame | null {
+    // Each member takes at least one byte (two for a pair): refuse impossible counts up front.
+    if (count * (isMap ? 2 : 1) > this.b.length - this.p) this.fail(`container of ${count} members but only ${this.b.length - this.p} bytes left`, at);
+    if (this.root === null) this.root = cell;
+    else this.slots.push(cell);
+    if (count === 0) {
+      // An empty map is an object (stdClass) in php_only mode; PHP writes empty arrays as 90.
+      cell.value = isMap ? { kind: 'object', className: 'stdClass', properties: [] } : { kind: 'array', entries: [] };
+      return null;
+    }
+    if (this.maxDepth > 0 && this.depth >= this.maxDepth) this.fail(`maximum depth of ${this.maxDepth} exceeded`, at);
+    this.depth++;
+    const array: PhpArray = { kind: 'array', entries: [] };
+    cell.value = array;
+    return { cell, isMap, remaining: count, array, object: null, done: false, type: TYPE_NONE, key: null, valueCell: null, index: null };
+  }
+
+  /** Reads one value (the root) into `cell`. */
+  read(cell: PhpCell): void {
+    const frames: Frame[] = [];
+    const opened = this.readItem(cell, false);
+    if (opened === null) return;
+    frames.push(opened);
+    for (;;) {
+      const top = frames[frames.length - 1];
+      if (top === undefined) return;
+      if (top.valueCell !== null) {
+        this.finishMember(top);
+        top.valueCell = null;
+      }
+      if (top.remaining > 0) {
+        top.remaining--;
+        if (top.isMap) {
+          const keyCell: PhpCell = { value: PHP_NULL };
+          this.readItem(keyCell, true);
+          top.key = keyCell.value;
+        }
+        top.valueCell = { value: PHP_NULL };
+        const child = this.readItem(top.valueCell, false);
+        if (child !== null) frames.push(child);
+        continue;
+      }
+      frames.pop();
+      this.depth--;
+    }
+  }
+
+  /** msgpack_unserialize_array_item / msgpack_unserialize_map_item for the member just read. */
+  private finishMember(f: Frame): void {
+    const value = f.valueCell!.value;
+    if (!f.isMap) {
+      f.array!.entries.push({ key: BigInt(f.array!.entries.length), value });
+      return;
+    }
+    const key = f.key!;
+    if (key.kind === 'null') {
+      // A directive about the container itself.
+      f.type = TYPE_NONE;
+      if (value.kind === 'int') {
+        const t = Number(value.value);
+        // TYPE_REFERENCE only marks the container as a PHP reference (&): nothing to show.
+        if (t !== TYPE_REFERENCE && t >= TYPE_RECURSIVE && t <= TYPE_OBJECT_REFERENCE) f.type = t;
+      } else if (value.kind === 'string' && !f.done) {
+        this.becomeObject(f, decodeUtf8(value.bytes));
+      } else if (value.kind === 'array' && f.object !== null && !f.done) {
+        // __serialize() data for __unserialize(): it becomes the object's properties.
+        f.object.properties.length = 0;
+        f.index = null;
+        for (const e of value.entries) this.insert(f, typeof e.key === 'bigint' ? phpInt(e.key) : { kind: 'string', bytes: new TextEncoder().encode(e.key) }, e.value, e.keyBytes);
+      }
+      return;
+    }
+    const type = f.type;
+    f.type = TYPE_NONE;
+    if (type === TYPE_CUSTOM_OBJECT) {
+      if (key.kind !== 'string' || value.kind !== 'string') this.fail('a Serializable object needs a class name and a string payload');
+      f.cell.value = { kind: 'custom', className: decodeUtf8(key.bytes), payload: value.bytes };
+      f.done = true;
+      return;
+    }
+    if (type === TYPE_RECURSIVE || type === TYPE_OBJECT || type === TYPE_OBJECT_REFERENCE) {
+      if (value.kind !== 'int') this.fail('a reference must name a container number');
+      const n = Number(value.value);
+      const cell = n === 1 ? this.root : n >= 2 ? this.slots[n - 2] : undefined;
+      if (cell === undefined || cell === null || cell === f.cell) this.fail(`invalid reference to container ${value.value}`);
+      const target = cell.value.kind === 'reference' ? cell.value.target : cell.value;
+      f.cell.value = { kind: 'reference', slot: n, phpReference: type !== TYPE_OBJECT, target };
+      f.done = true;
+      return;
+    }
+    if (!f.done) this.insert(f, key, value, undefined);
+  }
+
+  /** Turns the map into an object of `className`, its string-keyed entries becoming properties. */
+  private becomeObject(f: Frame, className: string): void {
+    const object: PhpObject = { kind: 'object', className, properties: [] };
+    const previous = f.array;
+    f.object = object;
+    f.array = null;
+    f.index = null;
+    f.cell.value = object;
+    if (previous) for (const e of previous.entries) if (typeof e.key === 'string') this.insert(f, { kind: 'string', bytes: e.keyBytes ?? new TextEncoder().encode(e.key) }, e.value, undefined);
+  }
+
+  /** Adds key → value to the container, overwriting a duplicate in place like zend_hash_update. */
+  private insert(f: Frame, key: PhpValue, value: PhpValue, rawKey: Uint8Array | undefined): void {
+    // Keys other than ints and strings go through PHP's string conversion first.
+    let k: PhpValue = key;
+    if (k.kind === 'bool') k = { kind: 'string', bytes: k.value ? new Uint8Array([0x31]) : new Uint8Array(0) };
+    else if (k.kind === 'float') k = { kind: 'string', bytes: new TextEncoder().encode(floatKeyString(k.value)) };
+    else if (k.kind !== 'int' && k.kind !== 'string') this.fail(`unsupported key type ${k.kind}`);
+    const bytes = k.kind === 'string' ? (rawKey ?? k.bytes) : null;
+    const index = (f.index ??= new Map());
+    if (f.object !== null) {
+      let prop: PhpProperty;
+      let dedup: string;
+      if (k.kind === 'int') {
+        dedup = k.value.toString();
+        prop = { name: dedup, visibility: 'public', value };
+      } else {
+        prop = unmangleProperty(bytes!, 0, bytes!.length);
+        prop.value = value;
+        dedup = latin1(bytes!);
+      }
+      const existing = index.get(dedup);
+      if (existing !== undefined) existing.value = value;
+      else {
+        index.set(dedup, prop);
+        f.object.properties.push(prop);
+      }
+      return;
+    }
+    let entryKey: PhpKey;
+    let keyBytes: Uint8Array | undefined;
+    let dedup: bigint | string;
+    if (k.kind === 'int') entryKey = dedup = k.value;
+    else {
+      const numeric = numericStringKey(bytes!, 0, bytes!.length); // zend_symtable_update
+      if (numeric !== null) entryKey = dedup = numeric;
+      else {
+        entryKey = decodeUtf8(bytes!);
+        if (!isValidUtf8(bytes!)) keyBytes = bytes!;
+        dedup = latin1(bytes!);
+      }
+    }
+    const existing = index.get(dedup);
+    if (existing !== undefined) {
+      existing.value = value;
+      return;
+    }
+    const entry: PhpArrayEntry = { key: entryKey, value };
+    if (keyBytes) entry.keyBytes = keyBytes;
+    index.set(dedup, entry);
+    f.array!.entries.push(entry);
+  }
+}
+
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/** msgpack_unserialize() in php_only mode. Throws SessionDecodeError. */
+export function decodeMsgpack(bytes: Uint8Array, options: MsgpackOptions = {}): PhpValue {
+  if (bytes.length === 0) throw new SessionDecodeError('msgpack: no data', 0);
+  const reader = new MsgpackReader(bytes, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  const cell: PhpCell = { value: PHP_NULL };
+  reader.read(cell);
+  if (!options.allowTrailing && reader.pos < bytes.length) {
+    throw new SessionDecodeError(`msgpack: ${bytes.length - reader.pos} unexpected bytes after the value`, reader.pos);
+  }
+  return cell.value;
+}
