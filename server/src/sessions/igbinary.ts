@@ -184,7 +184,7 @@ class IgbinaryReader {
     this.depth++;
   }
 
-  /** Reads one value into `cell`; returns a frame when a container with members was opened. */
+  /** Reads one value (containers iteratively, member by member) into `cell`. */
   readValue(cell: PhpCell): void {
     const frames: Frame[] = [];
     this.depth = 0;
@@ -208,6 +208,7 @@ class IgbinaryReader {
     }
   }
 
+  /** Reads one zval into `cell`; returns a frame when it opened a container with members. */
   private readZval(cell: PhpCell): Frame | null {
     const at = this.p;
     let t = this.u8('a value');

@@ -289,7 +289,8 @@ export function phpSummary(value: PhpValue, maxLen = 80): string {
     case 'float':
       if (Number.isNaN(value.value)) return 'NAN';
       if (!Number.isFinite(value.value)) return value.value > 0 ? 'INF' : '-INF';
-      return Object.is(value.value, -0) ? '-0.0' : Number.isInteger(value.value) ? value.value.toFixed(1) : String(value.value);
+      if (Object.is(value.value, -0)) return '-0.0';
+      return Number.isInteger(value.value) && Math.abs(value.value) < 1e15 ? value.value.toFixed(1) : String(value.value);
     case 'string':
       return quoteForSummary(value.bytes, maxLen);
     case 'array':

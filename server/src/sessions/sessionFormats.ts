@@ -237,14 +237,22 @@ export function decodeSession(bytes: Uint8Array, options: DecodeSessionOptions =
     decoded = detect(payload, maxDepth, errors);
   }
   let usedCompression = compression;
-  if (decoded === null && options.compression === undefined && compression === 'none') {
-    // lzf has no signature: phpredis users who enabled it get a last-resort attempt.
-    try {
-      const inflated = decompress(bytes, 'lzf', { maxOutputBytes: options.maxDecompressedBytes });
-      decoded = options.serializer ? decodeWith(options.serializer, inflated, maxDepth, false) : detect(inflated, maxDepth, []);
-      if (decoded) usedCompression = 'lzf';
-    } catch (err) {
-      if (!(err instanceof SessionDecodeError)) throw err;
+  if (decoded === null && compression === 'none') {
+    // Last resorts, reported as such: a value compressed although 'none' is configured (written
+    // before a config change), and lzf, which has no signature to detect.
+    const detected = options.compression === 'none' ? detectCompression(bytes) : null;
+    const fallbacks: SessionCompression[] = detected ? [detected, 'lzf'] : ['lzf'];
+    for (const codec of fallbacks) {
+      try {
+        const inflated = decompress(bytes, codec, { maxOutputBytes: options.maxDecompressedBytes });
+        decoded = options.serializer ? decodeWith(options.serializer, inflated, maxDepth, false) : detect(inflated, maxDepth, []);
+      } catch (err) {
+        if (!(err instanceof SessionDecodeError)) throw err;
+      }
+      if (decoded) {
+        usedCompression = codec;
+        break;
+      }
     }
   }
   if (decoded === null) {
