@@ -123,13 +123,15 @@ test('php.ini and php-fpm files are linted; other files are not', async () => {
 });
 
 test('malformed input never takes the server down', async () => {
-  const huge = composer(Array.from({ length: 60_000 }, (_, i) => `session.cookie_path = /p${i}`));
-  assert.ok(huge.length > 1_500_000);
+  const packages = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`vendor${i}/package-${i}`, '^1.2.3']));
+  const huge = composer(['session.save_handler = reddis', ...Array.from({ length: 20_000 }, (_, i) => `session.cookie_path = /p${i}`)], { require: packages });
+  assert.ok(huge.length > 5_000_000, `${huge.length} bytes`);
   const inputs = ['', '{', '\u0000\u0001binary\u00ff', '[1,2]', '{"extra": []}', huge + '{', '{"extra":{"paas":{"php-config":[' + '['.repeat(5000) + ']}}}'];
   for (const [i, text] of inputs.entries()) {
     const d = new EditorDocument(s, `file:///w/k${i}/composer.json`, text);
     const items = await d.diagnostics();
     assert.ok(Array.isArray(items));
+    if (text === huge) assert.ok(items.some((x) => x.code === 'unknown-save-handler'), 'the 5 MB file is linted, not skipped');
   }
   // still answering
   const d = new EditorDocument(s, 'file:///w/z/composer.json', broken);
