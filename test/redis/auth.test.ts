@@ -131,7 +131,8 @@ describe('auth, databases and sockets', () => {
     const r = await testConnection(parseConnectionTarget(`tcp://127.0.0.1:${port}?auth=${enc(ADMIN_PW)}`, noEnv));
     assert.ok(!r.ok && r.code === 'ECONNREFUSED', JSON.stringify(r));
     assert.match(!r.ok ? r.error : '', new RegExp(`connect ECONNREFUSED 127\\.0\\.0\\.1:${port}`));
-    assert.ok(Date.now() - t0 < 1000, 'fails fast');
+    // Refused, not timed out: well before the 5 s connect bound.
+    assert.ok(Date.now() - t0 < 4000, 'fails fast');
     assertNoSecret(r, SECRETS);
   });
 });

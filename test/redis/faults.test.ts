@@ -88,7 +88,8 @@ describe('faults', () => {
     const elapsed = Date.now() - t0;
     assert.equal(err.code, 'COMMAND_TIMEOUT');
     assert.match(err.message, /^Command timed out: no reply within 300 ms/);
-    assert.ok(elapsed < 1000, `took ${elapsed} ms`);
+    // The 300 ms bound, not ioredis's defaults (margin for a loaded CI machine).
+    assert.ok(elapsed < 5000, `took ${elapsed} ms`);
     // A fresh connection during the pause fails the same way (its PING times out).
     const fresh = await testConnection(target(server.port), { connectTimeoutMs: 1000, commandTimeoutMs: 300 });
     assert.ok(!fresh.ok && fresh.code === 'COMMAND_TIMEOUT', JSON.stringify(fresh));
@@ -109,7 +110,7 @@ describe('faults', () => {
     const r = await testConnection(target(port), { connectTimeoutMs: 500, commandTimeoutMs: 400 });
     const elapsed = Date.now() - t0;
     assert.ok(!r.ok && r.code === 'COMMAND_TIMEOUT', JSON.stringify(r));
-    assert.ok(elapsed < 1500, `took ${elapsed} ms`);
+    assert.ok(elapsed < 5000, `took ${elapsed} ms`);
     assertNoSecret(r, [PW]);
   });
 });

@@ -40,9 +40,7 @@ describe('session scanner', () => {
   });
 
   test('pages of 200: every session once, with its size and TTL', async () => {
-    const t0 = performance.now();
     const first = await scanner.listPage();
-    const firstMs = performance.now() - t0;
     assert.equal(first.sessions.length, 200);
     const pages = await allPages(scanner);
     assert.ok(pages.length >= 50, `${pages.length} pages`);
@@ -55,8 +53,6 @@ describe('session scanner', () => {
     assert.equal(s7.size, Buffer.byteLength(`user|a:1:{s:2:"id";i:7;}${'x'.repeat(7)}`));
     assert.ok(s7.ttl > 1400 && s7.ttl <= 1440, `ttl ${s7.ttl}`);
     assert.equal(s7.locked, false);
-    // Generous against a shared CI machine; the bench checks the 100 ms budget on 1M keys.
-    assert.ok(firstMs < 300, `first page took ${firstMs.toFixed(1)} ms`);
   });
 
   test('the full listing streams every session once', async () => {

@@ -89,11 +89,9 @@ test('lz4 envelope: lengths are checked before allocating', () => {
     b[0] = crc8(b, 1, 5);
     return b;
   };
-  const start = performance.now();
   refused(() => lz4Decompress(new Uint8Array([...header(0x7fffffff), 0x10, 0x61])), /exceeds the 67108864-byte limit/);
   refused(() => lz4Decompress(new Uint8Array([...header(100), 0x10, 0x61]), { maxOutputBytes: 50 }), /limit/);
   assert.equal(phpredisLz4Length(header(-5)), null, 'a negative C int is no length');
-  assert.ok(performance.now() - start < 100);
 });
 
 test('lzf: literal runs and back references, refused when out of bounds or too large', () => {

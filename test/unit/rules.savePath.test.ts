@@ -163,3 +163,37 @@ test('php-fpm pool files: only php_value lines are read', () => {
   const ids = lint(pool, 'www.conf').map((f) => f.rule);
   assert.deepEqual(ids, ['invalid-weight']);
 });
+
+test('from the PHP differential run: what PHP accepts and refuses', () => {
+  const errors = (p: string, handler = 'redis'): string[] =>
+    lint(ini(`session.save_handler = ${handler}`, `session.save_path = "${p}"`), 'php.ini')
+      .filter((f) => f.severity === 'error')
+      .map((f) => f.rule);
+  // works in PHP: unbracketed IPv6, a separator after an empty value, a host:port pool member, a user key alone
+  assert.deepEqual(errors('tcp://::1:6379?timeout=1'), []);
+  assert.deepEqual(errors('tcp://h:1?timeout=1&persistent_id= , tcp://h:2?timeout=1'), []);
+  assert.deepEqual(errors('tcp://h:1?timeout=1, 127.0.0.1:6380'), []);
+  assert.deepEqual(errors('tcp://h:1?timeout=1&user=alice'), []);
+  // fails in PHP
+  assert.deepEqual(errors('tcp://h:63x9?timeout=1'), ['malformed-url']);
+  assert.deepEqual(errors('tcp://h:1?timeout=1&prefix[]=a'), ['invalid-param-value']);
+  assert.deepEqual(errors('tcp://h:1?timeout=1&auth[user]=alice'), ['auth-array-size']);
+  assert.deepEqual(errors('tcp://h:1?timeout=1&auth[][]=pw'), ['auth-array-size']);
+  assert.deepEqual(errors('tCP:/h:1'), ['malformed-url']);
+  assert.deepEqual(errors('seed[]=h:7000:1', 'rediscluster'), ['cluster-bad-seed']);
+  // a port with trailing junk still reaches the digits: a warning
+  assert.deepEqual(only(redis('tcp://h:6379x?timeout=1'), 'invalid-param-value').length, 1);
+  assert.deepEqual(errors('tcp://h:6379x?timeout=1'), []);
+  // `auth=secret` is a password, not a placeholder
+  assert.deepEqual(only(redis('tcp://h:1?timeout=1&auth=secret'), 'placeholder-save-path'), []);
+});
+
+test('${VAR} inside a save_path: the rest is still checked, nothing is said about the variable', () => {
+  const t = ini('session.save_handler = redis', 'session.save_path = "tcp://${REDIS_HOST}:6379 ?timeout=${T}&auth=${PW}"');
+  assert.deepEqual(lint(t, 'php.ini').map((f) => f.rule), ['separator-in-path']);
+  assert.deepEqual(lint(ini('session.save_handler = redis', 'session.save_path = "tcp://${H}:6379?timeout=${T}"'), 'php.ini'), []);
+  const mismatch = ini('session.save_handler = rediscluster', 'session.save_path = "tcp://${H}:6379"');
+  assert.deepEqual(lint(mismatch, 'php.ini').map((f) => f.rule), ['handler-path-mismatch']);
+  const leadingComma = ini('session.save_handler = files', 'session.save_path = ", tcp://h:1"');
+  assert.ok(lint(leadingComma, 'php.ini').some((f) => f.rule === 'handler-path-mismatch'));
+});

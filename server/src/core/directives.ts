@@ -64,7 +64,9 @@ export function directiveDoc(name: string): DirectiveDoc | undefined {
 
 /** Names the linter owns: a typo inside these namespaces is worth a warning. */
 export function isSessionNamespace(name: string): boolean {
-  return name.startsWith('session.') || name.startsWith('redis.session.');
+  // Case-insensitive: PHP's names are not, so `Session.save_handler` is an unknown directive.
+  const lower = name.toLowerCase();
+  return lower.startsWith('session.') || lower.startsWith('redis.session.');
 }
 
 export interface ParamDoc {

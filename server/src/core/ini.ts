@@ -215,7 +215,7 @@ function parseIniValue(text: string, from: number): { value: IniValue; problems:
     const bad = UNQUOTED_FORBIDDEN.exec(run);
     if (bad) {
       problems.push({ kind: 'needs-quotes', message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`, span: { start: valueStart, end: text.trimEnd().length } });
-    } else if (text[i] === ';') {
+    } else if (text[i] === ';' && text.slice(i + 1).trim()) {
       // `value;rest`: PHP cuts the value at the `;` (an ini comment) and silently drops the rest.
       problems.push({ kind: 'needs-quotes', message: 'The ";" starts an ini comment and cuts the value here: quote the value.', span: { start: valueStart, end: text.trimEnd().length } });
     }
@@ -239,4 +239,44 @@ export function phpIniValue(value: IniValue): string {
 export function quoteIniValue(text: string): string {
   if (text.includes('${') || text.includes("'")) return '"' + text.replace(/["\\]/g, (c) => '\\' + c) + '"';
   return `'${text}'`;
+}
+
+/** `${VAR}` references in a value's text, as [start, end) offsets of that text. */
+export function envRanges(text: string): [number, number][] {
+  return [...text.matchAll(/\$\{[^}]*\}/g)].map((m) => [m.index!, m.index! + m[0].length]);
+}
+
+export interface MaskedValue {
+  /** The value's text with each expanded `${VAR}` replaced by one stand-in char. */
+  text: string;
+  /** Offset in `text` → offset in the value's text. */
+  toValue(i: number): number;
+}
+
+/**
+ * What the parts around run-time values look like, so they can still be checked; undefined when
+ * the value is nothing but `${VAR}`s. Single-quoted `${VAR}` is literal text and stays.
+ */
+export function maskEnv(value: IniValue, standIn = '1'): MaskedValue | undefined {
+  const text = phpIniValue(value);
+  if (!value.env.length) return { text, toValue: (i) => i };
+  if (!text.replace(/\$\{[^}]*\}/g, '').trim()) return undefined;
+  const map: number[] = [];
+  let out = '';
+  let last = 0;
+  for (const [a, b] of envRanges(text)) {
+    for (let i = last; i < a; i++) {
+      map.push(i);
+      out += text[i];
+    }
+    map.push(a);
+    out += standIn;
+    last = b;
+  }
+  for (let i = last; i < text.length; i++) {
+    map.push(i);
+    out += text[i];
+  }
+  // A span ending right after a stand-in ends where its `${VAR}` ends: map[i] is that offset.
+  return { text: out, toValue: (i) => (i < map.length ? map[i] : text.length) };
 }

@@ -38,7 +38,9 @@ export function checkClusterPath(site: PathSite): void {
   }
   for (const seed of c.seeds) {
     if (!seed.param) continue;
-    const badPort = seed.problem === null && !/:\d{1,5}$/.test(seed.value);
+    // phpredis only checks for a ':' ; a second one (h:p:1) or a port that is no number fails later.
+    const hostPort = seed.value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    const badPort = seed.problem === null && (!/:\d{1,5}$/.test(hostPort) || (/:.*:/.test(hostPort) && !hostPort.startsWith('[')));
     if (!seed.problem && !badPort) continue;
     site.ctx.report(
       finding(

@@ -2,7 +2,7 @@
 import { lineEdit, type ConfigLine } from '../configLine.ts';
 import { effective, type Occurrence } from '../config.ts';
 import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';
-import { phpIniValue } from '../ini.ts';
+import { maskEnv, phpIniValue } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
 import { splitSavePath } from '../savePath.ts';
 import { nearest } from '../suggest.ts';
@@ -26,10 +26,11 @@ export type PathKind = 'empty' | 'cluster' | 'url' | 'socket' | 'directory' | 'o
 
 /** What a save_path is written for, from its shape alone. */
 export function pathKind(path: string): PathKind {
-  const t = path.trim();
+  // phpredis skips leading separators: `, tcp://h:1` is a redis path.
+  const t = path.replace(/^[\s,]+/, '').trim();
   if (!t) return 'empty';
   if (/(^|&)\s*seed(\[|%5B)/i.test(t) || /^seed=/i.test(t)) return 'cluster';
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^unix:/.test(t) || /^[^/\s?,]+:\d+([?/,\s]|$)/.test(t)) return 'url';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^(unix|tcp|tls|ssl|rediss?):/i.test(t) || /^[^/\s?,]+:\d+([?/,\s]|$)/.test(t)) return 'url';
   if (t.startsWith('/')) return /\.sock$|redis/i.test(t.split(/[?\s,]/)[0]) ? 'socket' : 'directory';
   if (/^\d+;/.test(t)) return 'directory';
   return 'other';
@@ -95,11 +96,11 @@ const TEMPLATE: Record<string, string> = {
 
 function checkPathFits(ctx: RuleContext, handlerOcc: Occurrence | undefined, handler: string | undefined): void {
   const pathOcc = effective(ctx.config, 'session.save_path');
-  const path = pathOcc?.value && !pathOcc.value.env.length ? phpIniValue(pathOcc.value) : undefined;
+  const path = pathOcc?.value ? maskEnv(pathOcc.value)?.text : undefined;
   if (handler === 'redis' || handler === 'rediscluster') {
     const hv = handlerOcc!.value!;
     // A path of separators only (`','`) gives phpredis no server at all: the same failure.
-    const blank = path !== undefined && (handler === 'redis' ? splitSavePath(path).length === 0 : path.trim() === '');
+    const blank = path !== undefined && splitSavePath(path).length === 0;
     if (!pathOcc || blank) {
       const fixes: Fix[] = [];
       if (!pathOcc) fixes.push(fix('Add a session.save_path line', [handlerOcc!.line.insertAfter(TEMPLATE[handler])], false));

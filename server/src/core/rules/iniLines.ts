@@ -2,7 +2,7 @@
 import { lineEdit, type ConfigLine } from '../configLine.ts';
 import { effective } from '../config.ts';
 import { DIRECTIVES, directiveDoc, isSessionNamespace } from '../directives.ts';
-import { quoteIniValue, type IniProblem } from '../ini.ts';
+import { phpIniValue, quoteIniValue, type IniProblem } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
 import { nearest } from '../suggest.ts';
 import type { Fix } from '../types.ts';
@@ -36,12 +36,27 @@ function syntax(ctx: RuleContext, line: ConfigLine): void {
   }
 }
 
+/** Directives whose loss changes where sessions go, with PHP's default (a typo keeps the default). */
+const CRITICAL: Record<string, string> = { 'session.save_handler': 'files', 'session.save_path': '' };
+
 function unknownDirective(ctx: RuleContext, line: ConfigLine): void {
   const { name, nameSpan } = line.ini;
   if (!isSessionNamespace(name) || directiveDoc(name)) return;
   const guess = nearest(name, DIRECTIVE_NAMES, 4);
   const fixes = guess ? [fix(`Rename to ${guess}`, [lineEdit(line, nameSpan.start, nameSpan.end, guess)])] : [];
-  ctx.report(finding('unknown-directive', lineSpan(line, nameSpan), `PHP does not know "${name}" and ignores it${guess ? `: did you mean "${guess}"?` : '.'}`, fixes));
+  // PHP ignores the line: when it was the only save_handler / save_path, sessions go elsewhere.
+  const value = line.ini.value ? phpIniValue(line.ini.value).trim().toLowerCase() : '';
+  const lost = guess !== undefined && guess in CRITICAL && !effective(ctx.config, guess) && value !== CRITICAL[guess];
+  ctx.report(
+    finding(
+      'unknown-directive',
+      lineSpan(line, nameSpan),
+      `PHP does not know "${name}" and ignores it${guess ? `: did you mean "${guess}"?` : '.'}${lost ? ` Without it, ${guess} keeps PHP's default.` : ''}`,
+      fixes,
+      undefined,
+      lost ? 'error' : undefined,
+    ),
+  );
 }
 
 function envQuotes(ctx: RuleContext, line: ConfigLine): void {

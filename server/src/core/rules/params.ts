@@ -13,16 +13,24 @@ export interface PathSite {
   ctx: RuleContext;
   line: ConfigLine;
   value: IniValue;
-  /** The text phpredis parses (value.text). */
+  /** The text the checks parse: value.text, with each expanded `${VAR}` stood in for by one char. */
   text: string;
+  /** Offset in `text` → offset in value.text (identity when there is no `${VAR}`). */
+  toValue?: (i: number) => number;
+}
+
+function valueSpanOfSite(site: PathSite, s: Span): Span {
+  return site.toValue ? { start: site.toValue(s.start), end: site.toValue(s.end) } : s;
 }
 
 export function at(site: PathSite, s: Span): Span {
-  return valueDocSpan(site.line, site.value, s.start, s.end);
+  const v = valueSpanOfSite(site, s);
+  return valueDocSpan(site.line, site.value, v.start, v.end);
 }
 
 export function edit(site: PathSite, s: Span, newText: string): TextEdit {
-  return valueEdit(site.line, site.value, s.start, s.end, newText);
+  const v = valueSpanOfSite(site, s);
+  return valueEdit(site.line, site.value, v.start, v.end, newText);
 }
 
 /** Removes one `key=value` pair with one adjacent separator (or the `?` when it was the only pair). */
@@ -53,7 +61,7 @@ const RENAMES: Record<string, string> = {
 /** The registered base name of a param (`auth[]` → `auth`, `stream[verify_peer]` → `stream`). */
 export const baseName = (p: QueryParam): string => p.name;
 
-const CREDENTIAL_KEYS = ['password', 'pass', 'passwd', 'pwd', 'requirepass', 'user', 'username'];
+const CREDENTIAL_KEYS = ['password', 'pass', 'passwd', 'pwd', 'requirepass'];
 
 export function checkUnknownParams(site: PathSite, params: readonly QueryParam[], known: readonly string[], handler: string): void {
   const hasAuth = params.some((p) => p.name === 'auth' && !p.ignored);
@@ -84,9 +92,21 @@ export function checkUnknownParams(site: PathSite, params: readonly QueryParam[]
 /** Scalar parameters given as arrays (`prefix[]=x`): PHP reads "Array" or 1, with a warning. */
 export function checkArrayScalars(site: PathSite, params: readonly QueryParam[], scalars: readonly string[]): void {
   for (const p of params) {
-    if (p.ignored || !p.path.length || !scalars.includes(p.name)) continue;
+    // Only the value PHP keeps matters: a later `prefix=x` replaces an earlier `prefix[]=a`.
+    if (p.ignored || !p.path.length || !scalars.includes(p.name) || lastParam(params, p.name) !== p) continue;
+    // A string setting becomes "Array" with a warning on every request; a number reads as 1.
+    const stringSetting = p.name === 'prefix' || p.name === 'persistent_id' || p.name === 'failover';
     ctx(site).report(
-      finding('invalid-param-value', at(site, p.keySpan), `"${p.rawKey}" makes ${p.name} an array: phpredis reads it as "Array" (or 1) and PHP warns "Array to string conversion". Write ${p.name}=value.`),
+      finding(
+        'invalid-param-value',
+        at(site, p.keySpan),
+        stringSetting
+          ? `"${p.rawKey}" makes ${p.name} an array: phpredis uses the string "Array" and PHP warns "Array to string conversion" on every request. Write ${p.name}=value.`
+          : `"${p.rawKey}" makes ${p.name} an array, which phpredis reads as 1. Write ${p.name}=value.`,
+        [],
+        undefined,
+        stringSetting ? 'error' : undefined,
+      ),
     );
   }
 }
@@ -141,6 +161,27 @@ export function valueSpanOf(p: QueryParam): Span {
 
 export function checkAuth(site: PathSite, params: readonly QueryParam[], auth: SavePathAuth): void {
   const authParams = params.filter((p) => p.name === 'auth' && !p.ignored);
+  // auth=… and auth[…]=… together: each form replaces the other, so credentials get lost.
+  const firstScalar = authParams.findIndex((p) => p.path.length === 0);
+  const firstArray = authParams.findIndex((p) => p.path.length > 0);
+  if (firstScalar >= 0 && firstArray >= 0) {
+    const later = authParams[Math.max(firstScalar, firstArray)];
+    const earlier = authParams[Math.min(firstScalar, firstArray)];
+    // When an auth[] array comes last it replaces auth=… and may keep only part of the credentials.
+    const arrayWins = authParams[authParams.length - 1].path.length > 0;
+    ctx(site).report(
+      finding(
+        'duplicate-param',
+        at(site, later.span),
+        arrayWins
+          ? 'auth is given both as auth=… and as auth[…]=…: the auth[…] array replaces auth=…, so phpredis may send only part of the credentials. Keep one form.'
+          : 'auth is given both as auth[…]=… and as auth=…: the later auth=… replaces the array. Keep one form.',
+        [],
+        [{ ...at(site, earlier.span), message: 'the other form' }],
+        arrayWins ? 'error' : undefined,
+      ),
+    );
+  }
   if (auth.kind === 'array-size') {
     const first = authParams[0];
     const last = authParams[authParams.length - 1];
@@ -150,6 +191,25 @@ export function checkAuth(site: PathSite, params: readonly QueryParam[], auth: S
           'auth-array-size',
           at(site, { start: first.span.start, end: last.span.end }),
           `auth[] has ${auth.count} elements: phpredis wants one (password) or two (user, password), warns "When passing an array as auth it must have one or two elements!" and sends no AUTH.`,
+        ),
+      );
+    }
+    return;
+  }
+  // Only what PHP keeps counts: a later `auth=x` replaces an earlier auth[] array.
+  const lastScalar = authParams.map((p) => p.path.length === 0).lastIndexOf(true);
+  const nested = authParams.slice(lastScalar + 1).find((p) => p.path.length > 1);
+  if (auth.kind === 'array-no-password' || nested) {
+    const first = authParams[0];
+    const last = authParams[authParams.length - 1];
+    if (first && last) {
+      ctx(site).report(
+        finding(
+          'auth-array-size',
+          at(site, { start: first.span.start, end: last.span.end }),
+          nested
+            ? 'auth[][] nests an array inside auth: phpredis sends "Array" as the password. Write auth=password or auth[]=user&auth[]=password.'
+            : 'This auth[] array has no password (auth[pass], or the last of one or two auth[] values): phpredis sends no AUTH. Write auth[]=user&auth[]=password.',
         ),
       );
     }

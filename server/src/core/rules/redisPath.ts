@@ -25,7 +25,7 @@ const REDIS_KNOWN = ['weight', 'timeout', 'read_timeout', 'persistent', 'persist
 /** PHP socket transports phpredis can connect through (php_stream_xport_create). */
 const TRANSPORTS = ['tcp', 'tls', 'ssl', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3', 'sslv3'];
 /** A host PHP's stream layer can resolve: a name, an IPv4 address, or a bracketed IPv6 one. */
-const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]+\])$/;
+const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)$/;
 const PLACEHOLDER = /<[^>]*>|\bx{3,}\b/i;
 
 function report(site: PathSite, f: ReturnType<typeof finding>): void {
@@ -44,12 +44,15 @@ function placeholder(site: PathSite, servers: SavePathServer[]): boolean {
   for (const s of servers) {
     const hostM = /^[a-z]+:\/\/(host|hostname|your-host|redis-host)(?=[:/?]|$)/i.exec(s.text);
     const portM = /:(port)(?=[/?]|$)/i.exec(s.text);
-    const auth = s.params.find((p) => p.name === 'auth' && /^(password|pass|secret|yourpassword|your-password|changeme)$/i.test(p.value));
-    const angle = PLACEHOLDER.exec(s.text);
+    // Read from the text, not the parsed params: a placeholder port makes PHP's parser give up.
+    const authM = /[?&]auth=(password|yourpassword|your-password|changeme|<password>)(?=[&#]|$)/i.exec(s.text);
+    // Only where a host or port goes: `<x>` inside a parameter value is just a value.
+    const authority = s.text.split('?')[0];
+    const angle = PLACEHOLDER.exec(authority);
     let where: { start: number; end: number } | undefined;
     if (hostM) where = { start: s.span.start + hostM[0].length - hostM[1].length, end: s.span.start + hostM[0].length };
     else if (portM) where = { start: s.span.start + portM.index + 1, end: s.span.start + portM.index + 1 + portM[1].length };
-    else if (auth) where = valueSpanOf(auth);
+    else if (authM) where = { start: s.span.start + authM.index + 6, end: s.span.start + authM.index + 6 + authM[1].length };
     else if (angle) where = { start: s.span.start + angle.index, end: s.span.start + angle.index + angle[0].length };
     if (where) {
       report(site, finding('placeholder-save-path', at(site, where), 'The save_path still holds the documentation\'s placeholders: fill in your Redis host, port and password (from SCALINGO_REDIS_URL / REDIS_URL).', [fillFix]));
@@ -61,9 +64,12 @@ function placeholder(site: PathSite, servers: SavePathServer[]): boolean {
 
 /** A token that cannot start a server of its own: the separator before it split one URL in two. */
 function isContinuation(prev: SavePathToken, next: SavePathToken): boolean {
+  // A URL, a socket path or host:port after the separator is a server of its own, whatever came before.
+  const startsServer =
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(next.text) || next.text.startsWith('unix:') || next.text.startsWith('/') || /^[A-Za-z0-9._-]+:\d+$/.test(next.text);
+  if (startsServer) return false;
   if (/^[?&=#:]/.test(next.text) || /[?&=]$/.test(prev.text)) return true;
-  const startsServer = /^[a-z][a-z0-9+.-]*:\/\//i.test(next.text) || next.text.startsWith('unix:') || next.text.startsWith('/');
-  return !startsServer && (prev.text.includes('?') || next.text.includes('='));
+  return prev.text.includes('?') || next.text.includes('=');
 }
 
 function separators(site: PathSite, tokens: SavePathToken[]): Set<number> {
@@ -150,8 +156,12 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     );
     return true;
   }
-  if (scheme !== undefined && u.host === undefined && ['tcp', 'tls', 'ssl'].includes(scheme)) {
+  if (scheme !== undefined && u.host === undefined && ['tcp', 'tls', 'ssl'].includes(scheme.toLowerCase())) {
     report(site, finding('malformed-url', at(site, token), `"${s.text}" has no host: write ${scheme}://host:port (two slashes).`));
+    return true;
+  }
+  if (scheme !== undefined && u.host === undefined && !s.unixRewrite && !TRANSPORTS.includes(scheme.toLowerCase()) && scheme !== 'file') {
+    report(site, finding('malformed-url', at(site, token), `PHP reads "${scheme}" in "${s.text}" as a URL scheme, not a host: write tcp://host:port.`));
     return true;
   }
   if (s.failReason === 'no-host-or-path') {
@@ -165,6 +175,22 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
   if (u.host !== undefined && !HOST.test(u.host)) {
     report(site, finding('malformed-url', at(site, u.spans.host ?? token), `"${u.host}" is not a host name: ${/[;,]/.test(u.host) ? 'a ";" or "," does not separate servers here' : 'check the URL'} (write tcp://host:port).`));
     return true;
+  }
+  const portText = u.spans.port ? site.text.slice(u.spans.port.start, u.spans.port.end) : undefined;
+  if (portText !== undefined && portText !== '' && !/^\d+$/.test(portText) && u.port !== undefined) {
+    // PHP keeps the leading digits: `6379x` and `+6379` still reach 6379, `63x9` reaches port 63.
+    const trailingJunk = String(u.port) === portText.replace(/\D/g, '');
+    const where = u.spans.port ?? token;
+    report(
+      site,
+      finding(
+        trailingJunk ? 'invalid-param-value' : 'malformed-url',
+        at(site, where),
+        `The port "${portText}" is read as ${u.port} by PHP: write the port as digits only.`,
+        [fix(`Write port ${trailingJunk ? u.port : portText.replace(/\D/g, '')}`, [edit(site, where, String(trailingJunk ? u.port : portText.replace(/\D/g, '')))])],
+      ),
+    );
+    if (!trailingJunk) return true;
   }
   if (u.port === 0 && u.spans.port) {
     report(site, finding('invalid-param-value', at(site, u.spans.port), 'Port 0 makes phpredis connect to 6379: write the port.'));
@@ -254,11 +280,62 @@ function noTimeout(site: PathSite, s: SavePathServer): void {
   );
 }
 
+/**
+ * persistent=1 on two servers with the same address: phpredis hands both the same pooled
+ * connection, so their databases mix (seen with real PHP: a session written to one database is
+ * read from the other).
+ */
+function sharedPersistent(site: PathSite, servers: SavePathServer[]): void {
+  const seen = new Map<string, SavePathServer>();
+  for (const s of servers) {
+    if (!s.address || !s.settings.persistent || s.failsToParse) continue;
+    const key = s.address.transport;
+    const earlier = seen.get(key);
+    seen.set(key, s);
+    if (!earlier || Math.max(earlier.settings.database, 0) === Math.max(s.settings.database, 0)) continue;
+    const p = lastParam(s.params, 'persistent');
+    if (!p) continue;
+    report(
+      site,
+      finding(
+        'invalid-param-value',
+        at(site, p.span),
+        `persistent=1 here and on another server with the same address (${key}): phpredis can hand both the same pooled connection, so a session may be written to one database and read from the other. Use one database per address, or drop persistent=1.`,
+        [],
+        [{ ...at(site, earlier.span), message: 'the other server' }],
+      ),
+    );
+  }
+}
+
 export function checkRedisPath(site: PathSite): void {
   const parsed = parseRedisSavePath(site.text);
   if (placeholder(site, parsed.servers)) return;
   const tokens = parsed.servers.map((s) => ({ text: s.text, span: s.span }));
+  const semi = /;(\s*)(?:([a-z][a-z0-9+.-]*:\/\/)|([A-Za-z_][\w[\]]*=))?/.exec(site.text);
+  if (semi) {
+    // `;` separates nothing for phpredis: what follows stays in the host, port or value before it.
+    const server = semi[2] !== undefined;
+    const param = semi[3] !== undefined;
+    const where = { start: semi.index, end: semi.index + 1 };
+    report(
+      site,
+      finding(
+        'malformed-url',
+        at(site, where),
+        server
+          ? 'phpredis separates servers with "," or spaces, not ";": the server after it is swallowed into the URL before and never used.'
+          : param
+            ? 'Parameters are separated by "&", not ";": phpredis keeps the parameter after it inside the previous value, so it is never read.'
+            : 'A stray ";" stays part of the save_path: the text after it ends up in the host, the port or a parameter value.',
+        server ? [fix('Write "," instead', [edit(site, where, ',')])] : param ? [fix('Write "&" instead', [edit(site, where, '&')])] : [],
+        undefined,
+        server || param ? 'error' : 'warning',
+      ),
+    );
+  }
   const bogus = separators(site, tokens);
+  sharedPersistent(site, parsed.servers.filter((_, i) => !bogus.has(i)));
   parsed.servers.forEach((s, i) => {
     if (bogus.has(i) || (i + 1 < tokens.length && bogus.has(i + 1) && !s.url)) return;
     if (urlProblems(site, s)) return;

@@ -1,9 +1,12 @@
 // Dispatches the effective session.save_path to the checks of the handler that reads it.
 import { effective } from '../config.ts';
-import type { Rule } from '../ruleContext.ts';
+import { valueDocSpan, type Rule } from '../ruleContext.ts';
+import { envRanges, maskEnv } from '../ini.ts';
+import type { Finding } from '../types.ts';
 import { checkClusterPath } from './clusterPath.ts';
 import { handlerName, pathKind } from './handler.ts';
 import { checkRedisPath } from './redisPath.ts';
+import type { PathSite } from './params.ts';
 import { SAVE_HANDLERS } from '../directives.ts';
 
 const isKnownHandler = (h: string): boolean => (SAVE_HANDLERS as readonly string[]).includes(h);
@@ -11,18 +14,43 @@ const isKnownHandler = (h: string): boolean => (SAVE_HANDLERS as readonly string
 export const savePathRules: Rule = (ctx) => {
   const pathOcc = effective(ctx.config, 'session.save_path');
   const value = pathOcc?.value;
-  // ${VAR} is only known at run time; a line PHP cannot even read is already an ini-syntax error.
-  if (!pathOcc || !value || value.env.length || pathOcc.line.ini.problems.length || !value.text.replace(/[\s,]/g, '')) return;
+  // A line PHP cannot even read is already an ini-syntax error.
+  if (!pathOcc || !value || pathOcc.line.ini.problems.length || !value.text.replace(/[\s,]/g, '')) return;
+  // ${VAR} is only known at run time: check what surrounds it twice, with two stand-ins for the
+  // variable, and keep what both runs find and is not about the variable itself.
+  if (!maskEnv(value)) return;
   const handlerOcc = effective(ctx.config, 'session.save_handler');
   const handler = handlerName(handlerOcc);
   if (handlerOcc && handler === undefined) return;
-  const kind = pathKind(value.text);
-  const site = { ctx, line: pathOcc.line, value, text: value.text };
+  if (!value.env.length) {
+    check({ ctx, line: pathOcc.line, value, text: value.text }, handler);
+    return;
+  }
+  // Digits fit every place a variable goes (host, port, number); letters would break a port.
+  const runs = ['1', '2'].map((standIn) => {
+    const found: Finding[] = [];
+    const masked = maskEnv(value, standIn)!;
+    check({ ctx: { ...ctx, report: (f: Finding) => found.push(f) }, line: pathOcc.line, value, text: masked.text, toValue: masked.toValue }, handler);
+    return found;
+  });
+  const envSpans = envRanges(value.text).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
+  const key = (f: Finding): string => `${f.rule}:${f.start}:${f.end}`;
+  const second = new Set(runs[1].map(key));
+  for (const f of runs[0]) {
+    if (!second.has(key(f))) continue;
+    // A finding inside the variable is about its stand-in; a password there is not hard-coded.
+    if (envSpans.some((e) => f.start >= e.start && f.end <= e.end)) continue;
+    if ((f.rule === 'hardcoded-credentials' || f.rule === 'placeholder-save-path') && envSpans.some((e) => f.start < e.end && e.start < f.end)) continue;
+    ctx.report(f);
+  }
+};
+
+function check(site: PathSite, handler: string | undefined): void {
+  const kind = pathKind(site.text);
   if (handler === 'rediscluster') {
     if (kind !== 'url' && kind !== 'socket') checkClusterPath(site);
-  }
-  else if (handler === 'redis' || ((handler === undefined || !isKnownHandler(handler)) && (kind === 'url' || kind === 'socket'))) {
+  } else if (handler === 'redis' || ((handler === undefined || !isKnownHandler(handler)) && (kind === 'url' || kind === 'socket'))) {
     // An unknown handler next to a URL path is a typo of redis: check the path as phpredis would.
     if (kind !== 'cluster' && kind !== 'directory') checkRedisPath(site);
   }
-};
+}
