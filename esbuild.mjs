@@ -1,7 +1,7 @@
 // One build script, three bundles (client, language server, CLI); tsc only type-checks.
 import * as esbuild from 'esbuild';
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -22,10 +22,20 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  {
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    // The module-evaluation clock that activate() reports (client/src/extension.ts).
+    banner: { js: 'var __phpRedisSessionsLoadStart = typeof performance === "object" ? performance.now() : undefined;' },
+    footer: { js: 'var __phpRedisSessionsLoadEnd = typeof performance === "object" ? performance.now() : undefined;' },
+  },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// A production build has no source maps: drop the ones an earlier development build left.
+if (production) for (const e of entries) rmSync(`${e.outfile}.map`, { force: true });
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {

@@ -38,6 +38,8 @@ interface StoredConnection {
 }
 
 const STATE_KEY = 'phpRedisSessions.connections';
+/** The files whose effective session.save_path names a connection. */
+const WORKSPACE_FILES = '{**/composer.json,**/*.ini,**/.user.ini}';
 const secretKey = (id: string): string => `phpRedisSessions.password.${id}`;
 
 /** A readable address with its password removed, and the password. */
@@ -57,8 +59,23 @@ export function splitPassword(address: string): { address: string; password?: st
   return { address };
 }
 
+function uniqueId(id: string, seen: Set<string>): string {
+  let unique = id;
+  for (let n = 2; seen.has(unique); n++) unique = `${id}#${n}`;
+  seen.add(unique);
+  return unique;
+}
+
+/** The address with every password masked: URL userinfo, `auth=`, `auth[]=` (labels must never show one). */
+export function redactAddress(address: string): string {
+  return address
+    .replace(/(rediss?:\/\/[^:@/?#\s,]*:)[^@/?#\s,]*@/gi, '$1***@')
+    .replace(/([?&]auth(?:\[\]|%5B%5D)?=)[^&#\s,]*/gi, '$1***');
+}
+
 export class ConnectionStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+  /** `workspace`: only the workspace files' connections may differ; `all`: settings or added ones changed. */
+  private readonly changed = new vscode.EventEmitter<'all' | 'workspace'>();
   readonly onDidChange = this.changed.event;
   private discovered: Connection[] = [];
   private discovering: Promise<void> | undefined;
@@ -66,17 +83,49 @@ export class ConnectionStore implements vscode.Disposable {
   private readonly consented = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
 
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
   constructor(private readonly context: vscode.ExtensionContext) {
+    // A saved composer.json / ini file may name another server (or none): the view follows.
+    const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_FILES);
+    const onFile = (): void => this.scheduleRediscovery();
+    // A deleted folder is reported as the folder alone: is a connection's file inside it?
+    const deletions = vscode.workspace.createFileSystemWatcher('**', true, true, false);
+    const onDelete = (uri: vscode.Uri): void => {
+      const under = uri.toString().replace(/\/?$/, '/');
+      if (this.discovered.some((c) => c.file && `${c.file.toString()}/`.startsWith(under))) this.scheduleRediscovery();
+    };
     this.disposables.push(
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('phpRedisSessions')) this.changed.fire();
+        if (e.affectsConfiguration('phpRedisSessions')) this.changed.fire('all');
       }),
+      watcher,
+      watcher.onDidChange(onFile),
+      watcher.onDidCreate(onFile),
+      watcher.onDidDelete(onFile),
+      deletions,
+      deletions.onDidDelete(onDelete),
     );
   }
 
   dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** After file changes settle: looks again, and tells the view only when the connections differ. */
+  private scheduleRediscovery(): void {
+    if (!this.discovering) return; // nothing listed yet: the first listing reads the files anyway
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      const before = JSON.stringify(this.discovered.map((c) => [c.id, c.address]));
+      this.discovering = undefined;
+      void this.discover().then(() => {
+        if (JSON.stringify(this.discovered.map((c) => [c.id, c.address])) !== before) this.changed.fire('workspace');
+      });
+    }, 500);
   }
 
   private config(): vscode.WorkspaceConfiguration {
@@ -90,11 +139,14 @@ export class ConnectionStore implements vscode.Disposable {
   /** Every connection: settings first, then added ones, then the workspace's (found on first call). */
   async all(): Promise<Connection[]> {
     const readOnly = this.defaultReadOnly();
+    const seen = new Set<string>();
     const fromSettings = (this.config().get<SettingsConnection[]>('connections') ?? [])
       .filter((c) => c && typeof c.url === 'string' && c.url.trim())
       .map((c, i) => ({
-        id: `settings:${c.name ?? i}`,
-        name: c.name ?? c.url!,
+        // Two entries with one name would give the view two items with one id (VS Code then fails the whole view).
+        id: uniqueId(`settings:${c.name ?? i}`, seen),
+        // Without a name the label is the address, with any password in it masked.
+        name: c.name ?? redactAddress(c.url!.trim()),
         address: c.url!.trim(),
         ...(c.prefix !== undefined ? { prefix: c.prefix } : {}),
         readOnly: c.readOnly ?? readOnly,
@@ -116,13 +168,13 @@ export class ConnectionStore implements vscode.Disposable {
   /** Re-reads the workspace's composer.json / ini files on the next listing. */
   rediscover(): void {
     this.discovering = undefined;
-    this.changed.fire();
+    this.changed.fire('all');
   }
 
   private discover(): Promise<void> {
     this.discovering ??= (async () => {
       const found: Connection[] = [];
-      const files = await vscode.workspace.findFiles('{**/composer.json,**/*.ini,**/.user.ini}', '**/{vendor,node_modules,.git}/**', 50);
+      const files = await vscode.workspace.findFiles(WORKSPACE_FILES, '**/{vendor,node_modules,.git}/**', 50);
       for (const file of files) {
         const kind = documentKind(file.path);
         if (!kind) continue;
@@ -146,7 +198,7 @@ export class ConnectionStore implements vscode.Disposable {
     list.push({ id, name, address: clean, ...(prefix ? { prefix } : {}) });
     await this.context.globalState.update(STATE_KEY, list);
     if (password !== undefined) await this.context.secrets.store(secretKey(id), password);
-    this.changed.fire();
+    this.changed.fire('all');
     return id;
   }
 
@@ -157,7 +209,7 @@ export class ConnectionStore implements vscode.Disposable {
       list.filter((c) => c.id !== id),
     );
     await this.context.secrets.delete(secretKey(id));
-    this.changed.fire();
+    this.changed.fire('all');
   }
 
   async setPassword(id: string, password: string | undefined): Promise<void> {
@@ -179,15 +231,17 @@ export class ConnectionStore implements vscode.Disposable {
    * reached after the user says so (once per window).
    */
   async mayConnect(c: Connection, label: string): Promise<boolean> {
-    if (vscode.workspace.isTrusted || c.source !== 'workspace' || this.consented.has(c.id)) return true;
-    const go = 'Connect';
+    // (the consent is for this file's server: after an edit names another one, it asks again)
+    const consent = `${c.id}\n${c.address}`;
+    if (vscode.workspace.isTrusted || c.source !== 'workspace' || this.consented.has(consent)) return true;
+    const go = vscode.l10n.t('Connect');
     const answer = await vscode.window.showWarningMessage(
-      `This workspace is not trusted. Connect to the Redis server its ${vscode.workspace.asRelativePath(c.file ?? c.name)} names (${label})?`,
+      vscode.l10n.t('This workspace is not trusted. Connect to the Redis server its {0} names ({1})?', vscode.workspace.asRelativePath(c.file ?? c.name), label),
       { modal: true },
       go,
     );
     if (answer !== go) return false;
-    this.consented.add(c.id);
+    this.consented.add(consent);
     return true;
   }
 }

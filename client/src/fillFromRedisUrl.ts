@@ -24,8 +24,8 @@ function envDefault(envName?: string): string {
 /** Asks for a URL; returns the converted save_path or undefined when cancelled. */
 export async function askSavePath(envName?: string): Promise<string | undefined> {
   const url = await vscode.window.showInputBox({
-    title: 'Redis URL',
-    prompt: 'A redis:// or rediss:// URL, e.g. the value of SCALINGO_REDIS_URL',
+    title: vscode.l10n.t('Redis URL'),
+    prompt: vscode.l10n.t('A redis:// or rediss:// URL, e.g. the value of SCALINGO_REDIS_URL'),
     value: envDefault(envName),
     password: true,
     ignoreFocusOut: true,
@@ -55,5 +55,5 @@ export async function convertRedisUrl(): Promise<void> {
   const savePath = await askSavePath();
   if (savePath === undefined) return;
   await vscode.env.clipboard.writeText(`session.save_path = ${quoteIniValue(savePath)}`);
-  void vscode.window.showInformationMessage('The session.save_path line is on the clipboard.');
+  void vscode.window.showInformationMessage(vscode.l10n.t('The session.save_path line is on the clipboard.'));
 }

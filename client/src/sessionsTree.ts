@@ -3,10 +3,12 @@
 import * as vscode from 'vscode';
 import { describeTarget, type ConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
 import { phpChildren, phpHasChildren, phpSummary, type PhpValue } from '../../server/src/sessions/phpValue.ts';
-import { RedisSessionError } from '../../server/src/sessions/redisConnection.ts';
 import { decodeSession, type DecodedSession } from '../../server/src/sessions/sessionFormats.ts';
-import { SessionScanner, type ScanState, type SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
 import type { Connection, ConnectionStore } from './connections.ts';
+
+/** ioredis and the scanner, evaluated at the first connection rather than at activation. */
+export const loadRedis = (): Promise<typeof import('./redisRuntime.ts')> => import('./redisRuntime.ts');
 
 /** One Redis server (or cluster) of a connection, with its listing state. */
 export class HostState {
@@ -41,7 +43,7 @@ export type Node =
   | { kind: 'message'; text: string; error?: boolean; host?: HostState; connection?: Connection };
 
 export function formatTtl(seconds: number): string {
-  if (seconds < 0) return 'no TTL';
+  if (seconds < 0) return vscode.l10n.t('no TTL');
   if (seconds < 120) return `${seconds}s`;
   if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
   if (seconds < 172800) return `${Math.round(seconds / 3600)}h`;
@@ -52,6 +54,11 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Text shown inside a MarkdownString as itself (a connection name may contain `*`, `_`, `[`…). */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
 export function errorText(err: unknown): string {
@@ -68,7 +75,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: ConnectionStore) {
-    this.subscription = store.onDidChange(() => this.refresh());
+    this.subscription = store.onDidChange((what) => (what === 'workspace' ? void this.reconcile().catch(() => this.refresh()) : this.refresh()));
   }
 
   dispose(): void {
@@ -101,11 +108,32 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     this.changed.fire(undefined);
   }
 
+  /**
+   * After the workspace's files changed the connections they name: drops the listings of the
+   * connections that are gone or now point elsewhere, keeps the others (open, paged, expanded).
+   */
+  private async reconcile(): Promise<void> {
+    const current = new Map((await this.store.all()).map((c) => [c.id, c]));
+    for (const [id, list] of this.hosts) {
+      const c = current.get(id);
+      const was = list[0]?.connection;
+      if (!c || !was || c.address !== was.address || c.prefix !== was.prefix || c.readOnly !== was.readOnly) {
+        for (const h of list) h.scanner.close();
+        this.hosts.delete(id);
+      }
+    }
+    this.changed.fire(undefined);
+  }
+
   /** The hosts of a connection (parsed once), or an error message. */
   async hostsOf(connection: Connection): Promise<HostState[]> {
     let list = this.hosts.get(connection.id);
     if (!list) {
       const targets = await this.store.targets(connection);
+      const { SessionScanner } = await loadRedis();
+      // (another expansion may have filled it while the module loaded)
+      const again = this.hosts.get(connection.id);
+      if (again) return again;
       const readOnly = connection.readOnly;
       list = targets.map((t) => new HostState(connection, t, new SessionScanner(t, { readOnly, pageSize: this.pageSize() })));
       this.hosts.set(connection.id, list);
@@ -137,7 +165,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const hit = cache.get(session.id);
     if (hit) return hit;
     const bytes = await host.scanner.getSession(session.id);
-    if (bytes === null) throw new RedisSessionError(`Session ${session.id} no longer exists (expired or deleted): refresh.`, 'CLOSED');
+    if (bytes === null) throw new (await loadRedis()).RedisSessionError(vscode.l10n.t('Session {0} no longer exists (expired or deleted): refresh.', session.id), 'CLOSED');
     const decoded = decodeSession(bytes, { key: session.key, ...serializerSetting() });
     cache.set(session.id, decoded);
     return decoded;
@@ -165,9 +193,16 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         } catch (err) {
           return [{ kind: 'message', text: errorText(err), error: true, connection: node.connection }];
         }
-        if (hosts.length === 0) return [{ kind: 'message', text: 'The address names no Redis server.', error: true, connection: node.connection }];
-        if (!(await this.store.mayConnect(node.connection, hosts.map((h) => h.label).join(', ')))) {
-          return [{ kind: 'message', text: 'Not connected: this untrusted workspace named the server. Refresh to ask again.', connection: node.connection }];
+        if (hosts.length === 0) return [{ kind: 'message', text: vscode.l10n.t('The address names no Redis server.'), error: true, connection: node.connection }];
+        let allowed: boolean;
+        try {
+          allowed = await this.store.mayConnect(node.connection, hosts.map((h) => h.label).join(', '));
+        } catch (err) {
+          // (the confirmation could not be shown: nothing connects)
+          return [{ kind: 'message', text: errorText(err), error: true, connection: node.connection }];
+        }
+        if (!allowed) {
+          return [{ kind: 'message', text: vscode.l10n.t('Not connected: this untrusted workspace named the server. Refresh to ask again.'), connection: node.connection }];
         }
         if (hosts.length > 1) return hosts.map((host) => ({ kind: 'host', host }));
         return this.sessionNodes(hosts[0]);
@@ -177,7 +212,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       case 'session': {
         try {
           const decoded = await this.decode(node.host, node.session);
-          if (decoded.variables.length === 0) return [{ kind: 'message', text: 'Empty session' }];
+          if (decoded.variables.length === 0) return [{ kind: 'message', text: vscode.l10n.t('Empty session') }];
           return decoded.variables.map(([label, value]) => ({ kind: 'variable', host: node.host, session: node.session, label, value, path: label }));
         } catch (err) {
           return [{ kind: 'message', text: errorText(err), error: true }];
@@ -203,7 +238,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const nodes: Node[] = host.sessions.map((session) => ({ kind: 'session', host, session }));
     if (host.error) nodes.push({ kind: 'message', text: host.error, error: true, host });
     else if (!host.done) nodes.push({ kind: 'more', host });
-    else if (host.sessions.length === 0) nodes.push({ kind: 'message', text: host.filter ? `No session id starts with "${host.filter}"` : 'No sessions', host });
+    else if (host.sessions.length === 0) nodes.push({ kind: 'message', text: host.filter ? vscode.l10n.t('No session id starts with "{0}"', host.filter) : vscode.l10n.t('No sessions'), host });
     return nodes;
   }
 
@@ -219,8 +254,9 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         const c = node.connection;
         const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `c:${c.id}`;
-        item.description = c.source === 'workspace' ? 'from workspace' : c.readOnly ? 'read-only' : '';
-        item.tooltip = new vscode.MarkdownString(`**${c.name}**\n\n${c.source === 'workspace' ? 'From the workspace\'s session.save_path' : c.source === 'settings' ? 'From settings' : 'Added'}${c.readOnly ? ' · read-only' : ' · writable'}`);
+        item.description = c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '';
+        const origin = c.source === 'workspace' ? vscode.l10n.t("From the workspace's session.save_path") : c.source === 'settings' ? vscode.l10n.t('From settings') : vscode.l10n.t('Added');
+        item.tooltip = new vscode.MarkdownString(`**${markdownText(c.name)}**\n\n${origin} · ${c.readOnly ? vscode.l10n.t('read-only') : vscode.l10n.t('writable')}`);
         item.iconPath = new vscode.ThemeIcon(c.source === 'workspace' ? 'file-code' : 'database');
         item.contextValue = `phpRedisSessions.connection.${c.readOnly ? 'ro' : 'rw'}.${c.source}`;
         return item;
@@ -229,7 +265,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         const item = new vscode.TreeItem(node.host.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `h:${node.host.connection.id}:${node.host.label}`;
         item.iconPath = new vscode.ThemeIcon('server');
-        item.description = node.host.filter ? `filter: ${node.host.filter}*` : '';
+        item.description = node.host.filter ? vscode.l10n.t('filter: {0}*', node.host.filter) : '';
         item.contextValue = `phpRedisSessions.host.${node.host.connection.readOnly ? 'ro' : 'rw'}`;
         return item;
       }
@@ -237,14 +273,14 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         const s = node.session;
         const item = new vscode.TreeItem(s.id, s.lockOnly ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `s:${node.host.connection.id}:${node.host.label}:${s.key}`;
-        item.description = `${formatTtl(s.ttl)} · ${formatSize(s.size)}${s.locked ? ' · locked' : ''}`;
+        item.description = `${formatTtl(s.ttl)} · ${formatSize(s.size)}${s.locked ? ` · ${vscode.l10n.t('locked')}` : ''}`;
         const lock = s.lock
-          ? `\n\nLocked by \`${s.lock.owner ?? '?'}\`, ${s.lock.noExpiry ? '**lock without TTL** (stuck until released)' : `lock expires in ${Math.ceil(s.lock.ttlMs / 1000)} s`}`
+          ? `\n\n${vscode.l10n.t('Locked by {0}', `\`${s.lock.owner ?? '?'}\``)}, ${s.lock.noExpiry ? vscode.l10n.t('**lock without TTL** (stuck until released)') : vscode.l10n.t('lock expires in {0} s', Math.ceil(s.lock.ttlMs / 1000))}`
           : '';
-        item.tooltip = new vscode.MarkdownString(`\`${s.key}\`\n\nTTL ${formatTtl(s.ttl)} · ${s.size} bytes${s.node ? ` · node ${s.node}` : ''}${lock}`);
+        item.tooltip = new vscode.MarkdownString(`\`${s.key}\`\n\n${vscode.l10n.t('TTL {0} · {1} bytes', formatTtl(s.ttl), s.size)}${s.node ? ` · ${vscode.l10n.t('node {0}', s.node)}` : ''}${lock}`);
         item.iconPath = new vscode.ThemeIcon(s.lock?.noExpiry ? 'warning' : s.locked ? 'lock' : 'account');
         item.contextValue = `phpRedisSessions.session.${node.host.connection.readOnly ? 'ro' : 'rw'}${s.locked ? '.locked' : ''}`;
-        item.command = { command: 'phpRedisSessions.openSession', title: 'Open session', arguments: [node] };
+        item.command = { command: 'phpRedisSessions.openSession', title: vscode.l10n.t('Open Session'), arguments: [node] };
         return item;
       }
       case 'variable': {
@@ -255,9 +291,9 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         return item;
       }
       case 'more': {
-        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'phpRedisSessions.loadMore', title: 'Load more', arguments: [node] };
+        item.command = { command: 'phpRedisSessions.loadMore', title: vscode.l10n.t('Load More Sessions'), arguments: [node] };
         item.contextValue = 'phpRedisSessions.more';
         return item;
       }

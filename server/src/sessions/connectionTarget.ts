@@ -1,5 +1,6 @@
 // A user-given Redis address (a redis:// URL or a phpredis save_path) → connection settings.
 // Pure: no I/O. File paths (CA, client cert) stay paths; redisConnection reads them.
+import { maskCredentials } from '../core/mask.ts';
 import { binToString, type PhpValue } from '../core/phpQuery.ts';
 import {
   parseClusterSavePath,
@@ -167,10 +168,8 @@ function stripBrackets(host: string): string {
 
 /** A URL with its userinfo password replaced, for messages about an input that did not parse. */
 function maskUrl(text: string): string {
-  return text.replace(/^([a-z+]+:\/\/)([^@/?#]*)@/i, (_m, scheme: string, userinfo: string) => {
-    const user = userinfo.includes(':') ? userinfo.slice(0, userinfo.indexOf(':')) : '';
-    return `${scheme}${user}:***@`;
-  });
+  // Up to the last '@': a password may hold '/', '?' or '#' (the URL is invalid then, and echoed).
+  return maskCredentials(text);
 }
 
 // ---------------------------------------------------------------- phpredis save_path forms

@@ -623,11 +623,14 @@ export class SessionScanner {
     try {
       return await work;
     } catch (err) {
-      if (!h.alive && this.opening) {
+      const e = toSessionError(err, this.target, h.bounds);
+      // ioredis may still say "ready" right after the server dropped the socket: a CLOSED error
+      // is proof enough that this connection is gone.
+      if ((!h.alive || e.code === 'CLOSED') && this.opening) {
         const mine = await this.opening.catch(() => undefined);
         if (mine === h) this.close();
       }
-      throw toSessionError(err, this.target, h.bounds);
+      throw e;
     }
   }
 }

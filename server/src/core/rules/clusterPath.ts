@@ -1,5 +1,6 @@
 // §2.5 save_path of the `rediscluster` handler: a query string of seeds and options.
 import { zvalGetDouble } from '../phpNumeric.ts';
+import { maskCredentials } from '../mask.ts';
 import { finding, fix } from '../ruleContext.ts';
 import { parseClusterSavePath } from '../savePath.ts';
 import {
@@ -47,9 +48,9 @@ export function checkClusterPath(site: PathSite): void {
         'cluster-bad-seed',
         at(site, valueSpanOf(seed.param)),
         seed.problem === 'no-colon'
-          ? `Seed "${seed.value}" is not host:port: phpredis ignores it ("not in host:port format").`
+          ? `Seed "${maskCredentials(seed.value)}" is not host:port: phpredis ignores it ("not in host:port format").`
           : badPort
-            ? `Seed "${seed.value}" has no usable port: write host:port.`
+            ? `Seed "${maskCredentials(seed.value)}" has no usable port: write host:port.`
             : 'A seed must be a plain host:port string.',
       ),
     );

@@ -3,6 +3,7 @@
 import { isPlainInteger, isPlainNumber, zvalGetDouble, zvalGetLong } from '../phpNumeric.ts';
 import type { QueryParam } from '../phpQuery.ts';
 import { rawurlencode, redisUrlToSavePath } from '../redisUrl.ts';
+import { maskCredentials } from '../mask.ts';
 import { finding, fix } from '../ruleContext.ts';
 import { parseRedisSavePath, type SavePathServer, type SavePathToken } from '../savePath.ts';
 import type { Fix } from '../types.ts';
@@ -111,7 +112,7 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
           : /^[a-z]+:\/\/(:|\/|\?|$)/i.test(s.text)
             ? 'it names no host'
             : 'PHP\'s URL parser rejects it';
-    report(site, finding('malformed-url', at(site, token), `"${s.text}" is not a server URL phpredis can read: ${why} ("Failed to parse session.save_path").`));
+    report(site, finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" is not a server URL phpredis can read: ${why} ("Failed to parse session.save_path").`));
     return true;
   }
   const scheme = u.scheme;
@@ -119,14 +120,14 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
   if (scheme !== undefined && !s.text.includes('://') && !s.unixRewrite && /^[^:/?#\s]+:\d+[?#/]/.test(s.text)) {
     report(
       site,
-      finding('params-without-scheme', at(site, token), `Without "tcp://" PHP reads "${scheme}" as a URL scheme and drops the host, port and parameters: write tcp://${s.text}.`, [
+      finding('params-without-scheme', at(site, token), `Without "tcp://" PHP reads "${scheme}" as a URL scheme and drops the host, port and parameters: write tcp://${maskCredentials(s.text)}.`, [
         fix('Prepend tcp://', [edit(site, { start: token.start, end: token.start }, 'tcp://')]),
       ]),
     );
     return true;
   }
   if (s.unixRewrite && u.host !== undefined) {
-    report(site, finding('malformed-url', at(site, token), `"${s.text}" reads "${u.host}" as a host: a unix socket needs an absolute path, unix:///path/to/redis.sock (three slashes).`));
+    report(site, finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" reads "${u.host}" as a host: a unix socket needs an absolute path, unix:///path/to/redis.sock (three slashes).`));
     return true;
   }
   if (scheme !== undefined && u.host !== undefined && !TRANSPORTS.includes(scheme)) {
@@ -157,15 +158,15 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     return true;
   }
   if (scheme !== undefined && u.host === undefined && ['tcp', 'tls', 'ssl'].includes(scheme.toLowerCase())) {
-    report(site, finding('malformed-url', at(site, token), `"${s.text}" has no host: write ${scheme}://host:port (two slashes).`));
+    report(site, finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" has no host: write ${scheme}://host:port (two slashes).`));
     return true;
   }
   if (scheme !== undefined && u.host === undefined && !s.unixRewrite && !TRANSPORTS.includes(scheme.toLowerCase()) && scheme !== 'file') {
-    report(site, finding('malformed-url', at(site, token), `PHP reads "${scheme}" in "${s.text}" as a URL scheme, not a host: write tcp://host:port.`));
+    report(site, finding('malformed-url', at(site, token), `PHP reads "${scheme}" in "${maskCredentials(s.text)}" as a URL scheme, not a host: write tcp://host:port.`));
     return true;
   }
   if (s.failReason === 'no-host-or-path') {
-    report(site, finding('malformed-url', at(site, token), `"${s.text}" names neither a host nor a socket path.`));
+    report(site, finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" names neither a host nor a socket path.`));
     return true;
   }
   if (u.host === undefined && u.path !== undefined && !u.path.startsWith('/') && !/^[A-Za-z0-9.-]+$/.test(u.path)) {

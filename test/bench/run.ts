@@ -1,0 +1,44 @@
+// `npm run bench`: every SPEC §6 figure, each with the peer measured in the same run, printed as
+// one markdown table (with the machine) for the README. Heavy: run it alone on the machine.
+//   node --import ./test/helpers/register.mjs test/bench/run.ts [lint] [listing] [decode] [activation]
+// Env: BENCH_KEYS / BENCH_SESSIONS (listing keyspace), BENCH_RUNS (listing repetitions),
+// BENCH_SESSIONS_DECODE (decoded values). Exit code 1 when a budget is missed (the table says which).
+import { runActivationBench } from './activation.bench.ts';
+import { machine, table, type Row } from './common.ts';
+import { runDecodeBench } from './decode.bench.ts';
+import { runLintBench } from './lint.bench.ts';
+import { runListingBench } from './listing.bench.ts';
+
+const BENCHES: Record<string, () => Promise<Row[]>> = {
+  lint: runLintBench,
+  listing: runListingBench,
+  decode: runDecodeBench,
+  activation: runActivationBench,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = wanted.length ? wanted : Object.keys(BENCHES);
+  const rows: Row[] = [];
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown bench "${name}" (${Object.keys(BENCHES).join(', ')})`);
+    const t0 = performance.now();
+    console.error(`[bench] ${name}…`);
+    rows.push(...(await bench()));
+    console.error(`[bench] ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  console.log(`\n#### Performance (measured ${date} on ${machine()})\n`);
+  console.log(table(rows));
+  const missed = rows.filter((r) => r.met === false);
+  if (missed.length) {
+    console.log(`\nMissed budgets: ${missed.map((r) => `${r.what} — ${r.ours} (budget ${r.budget})`).join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(2);
+});
