@@ -96,43 +96,8 @@ interface KnownBug {
   matches(v: FixViolation): boolean;
 }
 
-const isFpm = (c: LintCase): boolean => c.fileName.endsWith('.conf');
 
 export const KNOWN_BUGS: KnownBug[] = [
-  {
-    id: 'userinfo-range-inverted',
-    what: "userinfo-ignored on a scheme-less URL whose path starts with '//' (`session.save_path='@m:5//'`) reports the range [25, 20): start after end; its fix edits are inverted too, so fix-all (`lint --fix`) throws \"overlapping or out-of-range edits\" and the CLI exits 2",
-    matches: (v) => v.kind === 'range' && v.finding.rule === 'userinfo-ignored' && v.finding.start > v.finding.end,
-  },
-  {
-    id: 'fix-edit-inverted-broken-json',
-    what: 'on a truncated composer.json (`{"require-dev": {"ext-redis": "*"}, "extra": {…}, "require": {`) ext-redis-dev-only "Move ext-redis to require" has an inverted edit [115, 114): applyEdits and so fix-all / `lint --fix` throw',
-    matches: (v) => v.kind === 'range' && v.case.fileName.endsWith('.json') && !strictJson(v.case.text) && v.fix.edits.some((e) => e.start > e.end),
-  },
-  {
-    id: 'env-switch-quotes',
-    what: "env-in-single-quotes \"Switch to double quotes\" keeps the content as is: a `\"` or another unclosed `${` inside the single-quoted value (`'${REDIS_URL}x \"${RED'`) breaks the double-quoted result",
-    matches: (v) => v.kind !== 'range' && v.finding.rule === 'env-in-single-quotes' && (/'[^']*("|\\u0022|\\")[^']*'/.test(lineAt(v.case.text, v.finding.start)) || (lineAt(v.case.text, v.finding.start).match(/\$\{|\\u0024\{/g)?.length ?? 0) > 1),
-  },
-  {
-    id: 'close-quote-after-backslash',
-    what: 'ini-syntax "Close the quote" appends `"` after a trailing backslash: `a = "\\` becomes `a = "\\"`, still unclosed',
-    matches: (v) => v.kind !== 'range' && v.finding.rule === 'ini-syntax' && v.fix.title === 'Close the quote' && /(\\|\\u005c)\s*$/i.test(v.case.text.slice(v.finding.start, v.finding.end)),
-  },
-  {
-    id: 'quote-unclosed-env',
-    what: 'ini-syntax "Quote the value" on an unclosed `${` double-quotes it (`a = ${` → `a = "${"`), where `${` is still expanded and still unclosed',
-    matches: (v) => v.kind !== 'range' && v.finding.rule === 'ini-syntax' && v.fix.title === 'Quote the value' && /is not closed by/.test(v.finding.message),
-  },
-  {
-    id: 'fpm-plain-line-insert',
-    what: 'in a php-fpm pool file, fixes that add a directive insert a plain `name = value` line, which fpm does not pass to PHP (needs php_value[name])',
-    matches: (v) =>
-      isFpm(v.case) &&
-      (v.fix.edits.some((e) => /(^|\n)\s*(session\.|redis\.session\.)/.test(e.newText)) ||
-        // …which fix-all then inserts again on every round.
-        (v.kind === 'fix-all-diverges' && /^Add (a )?(session|redis)\./.test(v.fix.title))),
-  },
   {
     id: 'first-occurrence-only',
     what: 'separator-in-path and malformed-url (";") report only the first offending character of a URL, and their fix changes that one: `prefix=a,b,c` / `?a=1;b=2;c=3` need as many fix rounds as characters',
@@ -142,14 +107,11 @@ export const KNOWN_BUGS: KnownBug[] = [
         (v.finding.rule === 'malformed-url' && /^Write "[,&]" instead$/.test(v.fix.title) && (lineAt(v.case.text, v.finding.start).match(/;|\\u003b/gi)?.length ?? 0) > 1)),
   },
   {
-    id: 'valueless-param-fix',
-    what: 'invalid-weight / invalid-timeout "Write weight=1" on a parameter without "=" (`?weight`) writes `?weight1` (`?timeout2.5`)',
-    matches: (v) => v.kind !== 'range' && /^invalid-(weight|timeout)$/.test(v.finding.rule) && !v.case.text.slice(v.finding.start, v.finding.end).includes('='),
-  },
-  {
-    id: 'unquoted-value-fix',
-    what: 'fixes that write "=" into an unquoted ini value make it an ini-syntax error: `session.save_path=redis://9` → Convert → `session.save_path=tcp://9:6379?timeout=2.5`; `session.save_path=unix:k` → Add timeout → `…unix:k?timeout=2.5` (the value needs quoting)',
-    matches: (v) => v.kind === 'introduced' && v.fix.edits.some((e) => e.newText.includes('=')),
+    id: 'value-rewritten-whole',
+    what: 'a fix that must quote an unquoted value, or that edits a value made of several segments (`"…" # x`), rewrites the whole value: another finding of the same rule elsewhere in that value (a second server\'s no-timeout or TCP://) then lies inside the rewritten region and looks "offered again", though it is a different occurrence',
+    matches: (v) =>
+      v.kind === 'not-idempotent' &&
+      v.fix.edits.some((e) => /^(['"]|\\")/.test(e.newText) && e.end - e.start > v.finding.end - v.finding.start),
   },
   {
     id: 'value-before-comment',
@@ -157,47 +119,9 @@ export const KNOWN_BUGS: KnownBug[] = [
     matches: (v) => v.kind === 'introduced' && v.other?.rule === 'ini-syntax' && /starts an ini comment/.test(v.other.message),
   },
   {
-    id: 'rename-unbalanced-bracket-noop',
-    what: 'unknown-param on a key with an unclosed "[" (`?auth[d`, which PHP reads as auth_d) offers "Rename to auth", an edit that changes nothing',
-    matches: (v) => v.kind !== 'range' && v.finding.rule === 'unknown-param' && /\[[^\]]*$/.test(v.case.text.slice(v.finding.start, v.finding.end)),
-  },
-  {
-    id: 'cluster-seed-rewrite-one',
-    what: 'cluster-missing-seeds "Write seed[]=" rewrites only the first `seed=`; a later `seed=` still overwrites the array',
-    matches: (v) => v.kind !== 'range' && v.finding.rule === 'cluster-missing-seeds' && v.fix.title === 'Write seed[]=',
-  },
-  {
-    id: 'timeout-after-empty-query',
-    what: 'no-timeout "Add timeout=2.5" appends without `&` after a query that ends with `?` (`tcp://h:1??` → `…??timeout=2.5`, key "?timeout"; `?weight=?` → `?weight=?timeout=2.5`), or after a `#fragment` (`unix:/#` → `unix:/#?timeout=2.5`)',
-    matches: (v) =>
-      v.kind !== 'range' &&
-      v.finding.rule === 'no-timeout' &&
-      ((v.fix.edits.some((e) => /^timeout/.test(e.newText) && /(\?|\\u003f)$/i.test(v.case.text.slice(0, e.start))) &&
-        (lineAt(v.case.text, v.finding.start).match(/\?|\\u003f/gi)?.length ?? 0) > 1) ||
-        /#|\\u0023/i.test(v.case.text.slice(v.finding.start, v.finding.end))),
-  },
-  {
     id: 'empty-auth-twice',
     what: 'empty-auth "Remove the empty auth" removes one of two empty auth params (`%61uth&auth`): the other keeps the diagnostic',
     matches: (v) => v.kind !== 'range' && v.finding.rule === 'empty-auth' && (lineAt(v.case.text, v.finding.start).match(/auth|%61uth|%41uth/gi)?.length ?? 0) > 1,
-  },
-  {
-    id: 'concatenated-quotes',
-    what: 'fixes (and finding ranges) inside an ini value made of several segments or holding an escaped quote (`"…weight=false\\""` → fix leaves the quote open; `session.save_path = "ssl://h:6379x" # ` → the port range covers `6379x" ` and "Write port 6379" eats the closing quote) (`"a"b`, `"ssl&ssl="${}"&ssl"`) edit across the segment boundary: duplicate-param removes the wrong span, invalid-param-value `"unix:k?read_timeout=é"h` → `"unix:k?read_timeout=2.5` (closing quote lost)',
-    matches: (v) => {
-      if (v.kind === 'range') return false;
-      const line = lineAt(v.case.text, v.finding.start);
-      const ini = line.replace(/\\u0022|\\"/g, '"');
-      // several segments, or an escaped quote inside a double-quoted value (\" in ini, \\\" in JSON)
-      const escapedQuote = v.case.fileName.endsWith('.json') ? line.includes('\\\\\\"') : line.includes('\\"');
-      // (a segment after the closing quote, glued or after blanks: `"…"h`, `"…" # x`)
-      return /["'][^"'\s;]*["'][^\s;"',\]]/.test(ini) || /=\s*["'][^"']*["']\s+[^\s;]/.test(ini) || (ini.match(/"/g)?.length ?? 0) >= 5 || escapedQuote;
-    },
-  },
-  {
-    id: 'fix-all-broken-json',
-    what: 'fix-all on a composer.json that is not strict JSON can apply "Add … to require" once per round (10 copies) when the require object is broken',
-    matches: (v) => v.kind === 'fix-all-diverges' && v.case.fileName.endsWith('.json') && !strictJson(v.case.text),
   },
 ];
 

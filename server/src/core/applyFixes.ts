@@ -1,6 +1,6 @@
 // Applying fixes to text: the CLI's --fix, the LSP's source.fixAll, and the tests' "apply, re-lint".
 import { lint } from './lint.ts';
-import type { Fix, LintOptions, TextEdit } from './types.ts';
+import type { Finding, Fix, LintOptions, TextEdit } from './types.ts';
 
 /** Applies non-overlapping edits (any order) to `text`. Throws on overlap: a fix bug, never silent. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
@@ -39,18 +39,32 @@ export interface FixAllResult {
   applied: string[];
 }
 
-/** Applies every safe fix, re-linting between rounds until nothing safe is left (bounded). */
-export function fixAll(text: string, fileName: string, options: LintOptions = {}, maxRounds = 10): FixAllResult {
+/**
+ * Applies every safe fix, one at a time, re-linting after each (bounded). A fix whose finding is
+ * still there after it (same rule, same message, no fewer of them) is undone and not tried again:
+ * fix-all never loops on a fix that does not do its job, and a second run changes nothing.
+ */
+export function fixAll(text: string, fileName: string, options: LintOptions = {}, maxFixes = 200): FixAllResult {
+  const key = (f: Finding): string => `${f.rule}\u0000${f.message}`;
+  const count = (fs: Finding[], k: string): number => fs.reduce((n, f) => n + (key(f) === k ? 1 : 0), 0);
   let current = text;
+  let findings = lint(current, fileName, options);
+  const stuck = new Set<string>();
   const applied: string[] = [];
-  for (let round = 0; round < maxRounds; round++) {
-    const safe = lint(current, fileName, options).flatMap((f) => f.fixes.filter((x) => x.safe).slice(0, 1));
-    const batch = compatibleFixes(safe);
-    if (batch.length === 0) break;
-    const next = applyEdits(current, batch.flatMap((f) => f.edits));
-    if (next === current) break;
-    current = next;
-    applied.push(...batch.map((f) => f.title));
+  for (let tries = 0; tries < maxFixes; tries++) {
+    const next = findings.find((f) => !stuck.has(key(f)) && f.fixes.some((x) => x.safe && x.edits.length));
+    if (!next) break;
+    const k = key(next);
+    const fx = next.fixes.find((x) => x.safe && x.edits.length)!;
+    const fixed = applyEdits(current, fx.edits);
+    const after = fixed === current ? findings : lint(fixed, fileName, options);
+    if (fixed === current || count(after, k) >= count(findings, k)) {
+      stuck.add(k);
+      continue;
+    }
+    current = fixed;
+    findings = after;
+    applied.push(fx.title);
   }
   return { text: current, applied };
 }

@@ -214,7 +214,10 @@ function parseIniValue(text: string, from: number): { value: IniValue; problems:
     const run = text.slice(runStart, i);
     const bad = UNQUOTED_FORBIDDEN.exec(run);
     if (bad) {
-      problems.push({ kind: 'needs-quotes', message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`, span: { start: valueStart, end: text.trimEnd().length } });
+      // Up to a `;` comment after blanks (kept out of the quotes), else to the end of the line.
+      const comment = text.slice(i).search(/[ \t];/);
+      const stop = comment >= 0 ? i + comment : text.trimEnd().length;
+      problems.push({ kind: 'needs-quotes', message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`, span: { start: valueStart, end: text.slice(0, stop).trimEnd().length } });
     } else if (text[i] === ';' && text.slice(i + 1).trim()) {
       // `value;rest`: PHP cuts the value at the `;` (an ini comment) and silently drops the rest.
       problems.push({ kind: 'needs-quotes', message: 'The ";" starts an ini comment and cuts the value here: quote the value.', span: { start: valueStart, end: text.trimEnd().length } });
@@ -224,6 +227,11 @@ function parseIniValue(text: string, from: number): { value: IniValue; problems:
   offsets.push(contentEnd);
   const quote: Quote = kinds.size === 0 ? 'none' : kinds.size === 1 ? [...kinds][0] : 'mixed';
   return { value: { quote, text: out, offsets, span: { start: valueStart, end }, env, literalEnv }, problems };
+}
+
+/** True when `text`, written unquoted, would not reach PHP as written (forbidden chars, `;`, `${`). */
+export function needsQuotes(text: string): boolean {
+  return UNQUOTED_FORBIDDEN.test(text) || text.includes(';') || text.includes('${') || /^\s|\s$/.test(text);
 }
 
 /** What PHP stores for an unquoted keyword value (`On`, `none`…), else the text itself. */

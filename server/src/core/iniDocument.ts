@@ -1,7 +1,11 @@
 // A php.ini-style document (php.ini, conf.d/*.ini, .user.ini, php-fpm pool *.conf) as config lines.
 import { configLine, type ConfigLine } from './configLine.ts';
 
-export function iniDocumentLines(text: string): ConfigLine[] {
+/**
+ * The lines of a php.ini-style document. In a php-fpm pool (`fpm`), a line a fix adds after a
+ * `php_value[...]` line is written in the same form: fpm passes only those to PHP.
+ */
+export function iniDocumentLines(text: string, fpm = false): ConfigLine[] {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines: ConfigLine[] = [];
   let start = 0;
@@ -12,18 +16,23 @@ export function iniDocumentLines(text: string): ConfigLine[] {
     if (end > start && text[end - 1] === '\r') end--;
     const lineStart = start;
     const lineEnd = end;
-    lines.push(
-      configLine({
-        text: text.slice(lineStart, lineEnd),
-        origin: 'ini',
-        toDoc: (i) => lineStart + i,
-        encode: (s) => s,
-        removal: () => ({ start: lineStart, end: next, newText: '' }),
-        insertAfter: (s) => ({ start: lineEnd, end: lineEnd, newText: eol + s }),
-      }),
-    );
+    const line = configLine({
+      text: text.slice(lineStart, lineEnd),
+      origin: 'ini',
+      toDoc: (i) => lineStart + i,
+      encode: (s) => s,
+      removal: () => ({ start: lineStart, end: next, newText: '' }),
+      insertAfter: (s) => ({ start: lineEnd, end: lineEnd, newText: eol + (fpm ? asFpm(s, line.ini.fpmPrefix) : s) }),
+    });
+    lines.push(line);
     if (nl < 0) break;
     start = next;
   }
   return lines;
+}
+
+/** `name = value` → `php_value[name] = value` (or the prefix of the line it follows). */
+function asFpm(line: string, prefix = 'php_value'): string {
+  const m = /^\s*([^=\s]+)\s*=\s*(.*)$/.exec(line);
+  return m ? `${prefix}[${m[1]}] = ${m[2]}` : line;
 }

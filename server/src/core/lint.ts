@@ -31,7 +31,7 @@ export function parseDocument(text: string, kind: DocumentKind): Omit<RuleContex
     const effectiveLines = composer.lines.filter((l) => l.origin === composer.effectiveOrigin);
     return { kind, text, composer, lines: composer.lines, config: buildConfig(effectiveLines) };
   }
-  let lines: ConfigLine[] = iniDocumentLines(text);
+  let lines: ConfigLine[] = iniDocumentLines(text, kind === 'fpm');
   // A php-fpm pool file also holds fpm's own directives: only php_value[...] lines reach PHP.
   if (kind === 'fpm') lines = lines.filter((l) => l.ini.fpmPrefix !== undefined);
   return { kind, text, lines, config: buildConfig(lines) };
@@ -52,7 +52,19 @@ export function lint(text: string, fileName: string, options: LintOptions = {}):
       options.onRuleError(rule.name, err);
     }
   }
-  return applySeverities(findings, options).sort((a, b) => a.start - b.start || a.end - b.end);
+  return applySeverities(findings.map((f) => withSoundFixes(f, text.length)), options).sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/**
+ * A fix whose edits are out of the document, inverted or overlapping would corrupt the file (or
+ * make applying it throw): it is dropped, whatever rule bug produced it. The finding stays.
+ */
+function withSoundFixes(f: Finding, length: number): Finding {
+  const sound = f.fixes.filter((fx) => {
+    const edits = [...fx.edits].sort((a, b) => a.start - b.start);
+    return edits.every((e, i) => e.start >= 0 && e.start <= e.end && e.end <= length && (i === 0 || edits[i - 1].end <= e.start));
+  });
+  return sound.length === f.fixes.length ? f : { ...f, fixes: sound };
 }
 
 function applySeverities(findings: Finding[], options: LintOptions): Finding[] {

@@ -11,7 +11,12 @@ export interface CanonicalJsonSession {
 }
 
 /** Shared references can make the output exponentially larger than the input: refuse past this. */
-const MAX_OUTPUT_CHARS = 50_000_000;
+const MAX_OUTPUT_CHARS = 32_000_000;
+/**
+ * Shared references are printed in full each time (canonical JSON has no back-references), so a
+ * few hundred bytes of nested `R:` can stand for billions of nodes: refuse past this many.
+ */
+const MAX_NODES = 2_000_000;
 
 /**
  * A float as PHP's json_encode prints it: the shortest round-trip digits (zend_dtoa mode 0),
@@ -76,6 +81,7 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
   const onPath = new Set<PhpArray | PhpObject>();
   const stack: Frame[] = [];
   let out = '';
+  let nodes = 0;
 
   /** A small fixed object ({"__enum": …} and friends) at the current depth. */
   const small = (pairs: Array<[string, string]>): string => {
@@ -177,6 +183,7 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
         child = prop.value;
       }
       write(child);
+      if (++nodes > MAX_NODES) throw new RangeError(`Canonical JSON would print more than ${MAX_NODES} values (shared references repeated): refused`);
       if (out.length > MAX_OUTPUT_CHARS) throw new RangeError(`Canonical JSON exceeds ${MAX_OUTPUT_CHARS} characters`);
     } else {
       stack.pop();

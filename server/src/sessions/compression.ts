@@ -51,6 +51,9 @@ export function zstdDecompress(b: Uint8Array, options: DecompressOptions = {}): 
   const size = zstdContentSize(b);
   if (size === null) throw new SessionDecodeError('zstd frame without a content size (phpredis never writes those)', 4);
   if (size > cap(options)) throw new SessionDecodeError(`zstd content size ${size} exceeds the ${cap(options)}-byte limit`, 4);
+  // zstd expands at most ~32768:1 (an RLE block of 128 KiB in 4 bytes): a header declaring more
+  // than that for its input is lying, and is refused before the declared size is allocated.
+  if (size > b.length * 40_000) throw new SessionDecodeError(`zstd content size ${size} is impossible for a ${b.length}-byte frame`, 4);
   let out: Uint8Array;
   try {
     out = zstdFrameDecompress(b, new Uint8Array(size));

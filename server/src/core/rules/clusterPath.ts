@@ -13,6 +13,7 @@ import {
   edit,
   lastParam,
   removeParamEdit,
+  setValueEdit,
   valueSpanOf,
   type PathSite,
 } from './params.ts';
@@ -24,8 +25,8 @@ export function checkClusterPath(site: PathSite): void {
   const c = parseClusterSavePath(site.text);
   const whole = { start: 0, end: site.text.length };
   if (c.failure === 'no-seeds') {
-    const plain = c.params.find((p) => p.name === 'seed' && p.path.length === 0);
-    const key = plain ? { start: plain.keySpan.start, end: plain.keySpan.start + plain.rawKey.length } : undefined;
+    const plains = c.params.filter((p) => p.name === 'seed' && p.path.length === 0 && p.rawKey === 'seed');
+    const plain = plains[0];
     site.ctx.report(
       finding(
         'cluster-missing-seeds',
@@ -33,7 +34,7 @@ export function checkClusterPath(site: PathSite): void {
         plain
           ? 'The rediscluster handler reads seed[] (an array): "seed=" is ignored and the session fails to start.'
           : 'The rediscluster save_path needs seed[]=host:port entries (e.g. seed[]=10.0.0.1:7000&seed[]=10.0.0.2:7000); without them the session fails to start.',
-        key ? [fix('Write seed[]=', [edit(site, key, 'seed[]')])] : [],
+        plains.length ? [fix('Write seed[]=', plains.map((p) => edit(site, p.keySpan, 'seed[]')))] : [],
       ),
     );
   }
@@ -60,7 +61,7 @@ export function checkClusterPath(site: PathSite): void {
     if (!p || p.path.length) continue;
     const v = zvalGetDouble(p.value);
     if (v < 0) {
-      site.ctx.report(finding('invalid-timeout', at(site, p.span), `${name} is negative: phpredis refuses it ("Can't set negative timeout values in session configuration").`, [fix(`Write ${name}=2.5`, [edit(site, valueSpanOf(p), '2.5')])]));
+      site.ctx.report(finding('invalid-timeout', at(site, p.span), `${name} is negative: phpredis refuses it ("Can't set negative timeout values in session configuration").`, [fix(`Write ${name}=2.5`, [setValueEdit(site, p, '2.5')])]));
     } else if (!/^\d+(\.\d*)?$|^\.\d+$/.test(p.value)) {
       site.ctx.report(finding('invalid-param-value', at(site, p.span), `${name} "${p.value}" is read as ${v}: write a number of seconds.`));
     }

@@ -12,6 +12,8 @@ const end = (n: Node): number => n.offset + n.length;
 
 function addFix(ctx: RuleContext, ext: string, constraint = '*'): Fix[] {
   const root = ctx.composer?.root;
+  // On a document that is not strict JSON the tree is a recovery guess: no structural edit.
+  if (ctx.composer?.errors.length) return [];
   const edit = root ? addRequire(ctx.text, root, ext, constraint) : undefined;
   return edit ? [fix(`Add "${ext}": "${constraint}" to require`, [edit])] : [];
 }

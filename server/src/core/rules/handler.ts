@@ -46,7 +46,9 @@ function valueFix(line: ConfigLine, occ: Occurrence, to: string, title: string):
   const v = occ.value!;
   // Keep the user's quoting; an unquoted or concatenated value is replaced whole.
   const inner = v.quote === 'single' || v.quote === 'double' ? { start: v.offsets[0], end: v.offsets[v.text.length] } : v.span;
-  return fix(title, [lineEdit(line, inner.start, inner.end, to)]);
+  // `name=;comment`: a blank keeps the new value apart from the comment.
+  const text = v.quote === 'none' && line.text[inner.end] === ';' ? `${to} ` : to;
+  return fix(title, [lineEdit(line, inner.start, inner.end, text)]);
 }
 
 function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {

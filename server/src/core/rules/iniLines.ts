@@ -14,13 +14,15 @@ export const REDIS_URL_ENV = /^(?:SCALINGO_)?REDIS(?:_TLS)?_URL$|^[A-Z0-9_]*REDI
 function syntaxFixes(line: ConfigLine, problem: IniProblem): Fix[] {
   const ini = line.ini;
   const value = ini.value;
-  if ((problem.kind === 'needs-quotes' || problem.kind === 'bad-env') && value && value.quote === 'none') {
+  if (problem.kind === 'needs-quotes' && value && value.quote === 'none' && !/\$\{[^}]*$/.test(value.text)) {
     const raw = line.text.slice(value.span.start, problem.span.end).trimEnd();
     return [fix('Quote the value', [lineEdit(line, value.span.start, value.span.start + raw.length, quoteIniValue(raw))])];
   }
   if (problem.kind === 'unbalanced-quote' && value) {
     const close = line.text[problem.span.start];
     const at = line.text.trimEnd().length;
+    // A trailing backslash would escape the added quote.
+    if (close === '"' && /\\$/.test(line.text.slice(0, at))) return [];
     return [fix('Close the quote', [lineEdit(line, at, at, close)])];
   }
   if (problem.kind === 'missing-equals' && value) {
@@ -63,12 +65,14 @@ function envQuotes(ctx: RuleContext, line: ConfigLine): void {
   const value = line.ini.value;
   if (!value || value.literalEnv.length === 0) return;
   const body = value.text.replace(/["\\]/g, (c) => '\\' + c);
+  // Double quotes expand every ${…}: an unclosed one would break the line.
+  const safe = !/\$\{[^}]*$/.test(value.text) && value.quote === 'single';
   ctx.report(
     finding(
       'env-in-single-quotes',
       lineSpan(line, value.literalEnv[0].span),
       `PHP does not expand ${value.literalEnv[0].name ? '${' + value.literalEnv[0].name + '}' : '${…}'} inside single quotes: use double quotes.`,
-      [fix('Switch to double quotes', [lineEdit(line, value.span.start, value.span.end, `"${body}"`)])],
+      safe ? [fix('Switch to double quotes', [lineEdit(line, value.span.start, value.span.end, `"${body}"`)])] : [],
     ),
   );
 }
@@ -86,21 +90,20 @@ export const iniLineRules: Rule = (ctx) => {
     envQuotes(ctx, line);
   }
   for (const [name, list] of ctx.config.all) {
-    for (let i = 1; i < list.length; i++) {
-      const later = list[i].line;
-      const earlier = list[i - 1].line;
-      const laterEnd = later.ini.value ? later.ini.value.span.end : later.ini.nameSpan.end;
-      const earlierEnd = earlier.ini.value ? earlier.ini.value.span.end : earlier.ini.nameSpan.end;
-      ctx.report(
-        finding(
-          'duplicate-directive',
-          lineSpan(later, { start: later.ini.nameSpan.start, end: laterEnd }),
-          `${name} is set twice: PHP keeps this later value and ignores the earlier one.`,
-          [fix('Remove the earlier line', [earlier.removal()])],
-          [{ ...lineSpan(earlier, { start: earlier.ini.nameSpan.start, end: earlierEnd }), message: `earlier ${name}, ignored` }],
-        ),
-      );
-    }
+    if (list.length < 2) continue;
+    // One finding on the line PHP keeps; its fix removes every earlier one.
+    const whole = (l: ConfigLine) => lineSpan(l, { start: l.ini.nameSpan.start, end: l.ini.value ? l.ini.value.span.end : l.ini.nameSpan.end });
+    const later = list[list.length - 1].line;
+    const earlier = list.slice(0, -1).map((o) => o.line);
+    ctx.report(
+      finding(
+        'duplicate-directive',
+        whole(later),
+        `${name} is set ${list.length === 2 ? 'twice' : `${list.length} times`}: PHP keeps this last value and ignores the earlier ${earlier.length === 1 ? 'one' : 'ones'}.`,
+        [fix(earlier.length === 1 ? 'Remove the earlier line' : 'Remove the earlier lines', earlier.map((l) => l.removal()))],
+        earlier.map((l) => ({ ...whole(l), message: `earlier ${name}, ignored` })),
+      ),
+    );
   }
   const path = effective(ctx.config, 'session.save_path');
   const env = path?.value?.env ?? [];

@@ -1,7 +1,8 @@
 // save_path query parameters: checks shared by the `redis` and `rediscluster` forms
 // (unknown / duplicate keys, `+`, auth shapes, persistent spelling, committed passwords).
 import type { ConfigLine } from '../configLine.ts';
-import type { IniValue } from '../ini.ts';
+import { needsQuotes, quoteIniValue, type IniValue } from '../ini.ts';
+import { lineEdit } from '../configLine.ts';
 import type { QueryParam } from '../phpQuery.ts';
 import { finding, fix, valueDocSpan, valueEdit, type RuleContext } from '../ruleContext.ts';
 import type { SavePathAuth, Span } from '../savePath.ts';
@@ -30,7 +31,19 @@ export function at(site: PathSite, s: Span): Span {
 
 export function edit(site: PathSite, s: Span, newText: string): TextEdit {
   const v = valueSpanOfSite(site, s);
+  const value = site.value;
+  const after = value.text.slice(0, v.start) + newText + value.text.slice(v.end);
+  // An unquoted value that would need quotes, or a concatenation of quoted parts: rewrite it whole,
+  // quoted, so the result is one value PHP reads as written.
+  if (value.quote === 'mixed' || (value.quote === 'none' && needsQuotes(after))) {
+    return lineEdit(site.line, value.span.start, value.span.end, quoteIniValue(after));
+  }
   return valueEdit(site.line, site.value, v.start, v.end, newText);
+}
+
+/** Sets a parameter's value: `key=old` → `key=value`, and `key` (no `=`) → `key=value`. */
+export function setValueEdit(site: PathSite, p: QueryParam, value: string): TextEdit {
+  return p.valueSpan ? edit(site, p.valueSpan, value) : edit(site, { start: p.span.end, end: p.span.end }, `=${value}`);
 }
 
 /** Removes one `key=value` pair with one adjacent separator (or the `?` when it was the only pair). */
@@ -80,7 +93,7 @@ export function checkUnknownParams(site: PathSite, params: readonly QueryParam[]
         'unknown-param',
         at(site, p.keySpan),
         `phpredis's ${handler} handler ignores "${p.rawKey}"${guess ? `: did you mean "${guess}"?` : '.'}${hint}`,
-        guess ? [fix(`Rename to ${guess}`, [edit(site, keyBase, guess)])] : [],
+        guess && site.text.slice(keyBase.start, keyBase.end) !== guess ? [fix(`Rename to ${guess}`, [edit(site, keyBase, guess)])] : [],
         undefined,
         // A password under a key phpredis ignores, and no auth: it connects without AUTH.
         !hasAuth && CREDENTIAL_KEYS.includes(p.name.toLowerCase()) ? 'error' : undefined,
@@ -116,22 +129,25 @@ function ctx(site: PathSite): RuleContext {
 }
 
 export function checkDuplicateParams(site: PathSite, params: readonly QueryParam[]): void {
-  const seen = new Map<string, QueryParam>();
+  const byName = new Map<string, QueryParam[]>();
   for (const p of params) {
     if (p.ignored || p.path.length > 0) continue; // arrays (auth[], seed[]) append, they do not override
-    const earlier = seen.get(p.name);
-    if (earlier) {
-      ctx(site).report(
-        finding(
-          'duplicate-param',
-          at(site, p.span),
-          `"${p.name}" is given twice: phpredis uses this later value.`,
-          [fix('Remove the earlier one', [removeParamEdit(site, earlier)])],
-          [{ ...at(site, earlier.span), message: `earlier ${p.name}, ignored` }],
-        ),
-      );
-    }
-    seen.set(p.name, p);
+    byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  }
+  for (const [name, list] of byName) {
+    if (list.length < 2) continue;
+    // One finding on the value phpredis keeps; its fix removes every earlier one.
+    const later = list[list.length - 1];
+    const earlier = list.slice(0, -1);
+    ctx(site).report(
+      finding(
+        'duplicate-param',
+        at(site, later.span),
+        `"${name}" is given ${list.length === 2 ? 'twice' : `${list.length} times`}: phpredis uses this last value.`,
+        [fix(earlier.length === 1 ? 'Remove the earlier one' : 'Remove the earlier ones', earlier.map((p) => removeParamEdit(site, p)))],
+        earlier.map((p) => ({ ...at(site, p.span), message: `earlier ${name}, ignored` })),
+      ),
+    );
   }
 }
 
@@ -247,7 +263,7 @@ export function checkPersistent(site: PathSite, params: readonly QueryParam[]): 
   const p = lastParam(params, 'persistent');
   if (!p || p.path.length || BOOL_SPELLINGS.includes(p.value.toLowerCase())) return;
   const meant = ['on', 'enabled', 'enable', 'y', 'active', '2'].includes(p.value.toLowerCase());
-  const fixes: Fix[] = meant ? [fix('Write persistent=1', [edit(site, valueSpanOf(p), '1')])] : [];
+  const fixes: Fix[] = meant ? [fix('Write persistent=1', [setValueEdit(site, p, '1')])] : [];
   ctx(site).report(
     finding(
       'invalid-param-value',

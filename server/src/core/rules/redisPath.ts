@@ -18,7 +18,7 @@ import {
   checkUnknownParams,
   edit,
   lastParam,
-  valueSpanOf,
+  setValueEdit,
   type PathSite,
 } from './params.ts';
 
@@ -197,14 +197,17 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     report(site, finding('invalid-param-value', at(site, u.spans.port), 'Port 0 makes phpredis connect to 6379: write the port.'));
   }
   if (u.user !== undefined || u.pass !== undefined) {
-    const userinfo = { start: token.start + s.text.indexOf('//') + 2, end: token.start + s.text.indexOf('@') + 1 };
+    // From the parsed spans: the userinfo runs from the first of user/pass to the '@' after it.
+    const uStart = (u.spans.user ?? u.spans.pass)!.start;
+    const atSign = site.text.indexOf('@', (u.spans.pass ?? u.spans.user)!.end);
+    const userinfo = { start: uStart, end: atSign < 0 ? (u.spans.pass ?? u.spans.user)!.end : atSign + 1 };
     const user = u.user ?? '';
     const pass = u.pass ?? '';
-    const rest = s.text.slice(userinfo.end - token.start);
+    const rest = site.text.slice(userinfo.end, token.end);
     const sep = rest.includes('?') ? '&' : '?';
     const enc = (v: string): string => v.replace(/\+/g, '%2B');
     const fixes: Fix[] = [];
-    const withAuth = (auth: string): string => s.text.slice(0, userinfo.start - token.start) + rest + sep + auth;
+    const withAuth = (auth: string): string => site.text.slice(token.start, userinfo.start) + rest + sep + auth;
     if (pass || !user) fixes.push(fix('Move the password to auth=', [edit(site, token, withAuth(`auth=${enc(pass)}`))], true, !user || ['default', 'h'].includes(user)));
     if (user && pass) fixes.push(fix('Move them to auth[]=user&auth[]=password', [edit(site, token, withAuth(`auth[]=${enc(user)}&auth[]=${enc(pass)}`))], false, !['default', 'h'].includes(user)));
     if (user && !pass) fixes.push(fix('Move it to auth=', [edit(site, token, withAuth(`auth=${enc(user)}`))], false, true));
@@ -233,18 +236,18 @@ function numberParams(site: PathSite, s: SavePathServer): void {
   if (weight && !weight.path.length) {
     const w = zvalGetLong(weight.value);
     if (s.settings.weight <= 0) {
-      report(site, finding('invalid-weight', at(site, weight.span), `weight "${weight.value}" reads as ${w} to PHP; phpredis needs an integer > 0 ("Failed to parse session.save_path").`, [fix('Write weight=1', [edit(site, valueSpanOf(weight), '1')])]));
+      report(site, finding('invalid-weight', at(site, weight.span), `weight "${weight.value}" reads as ${w} to PHP; phpredis needs an integer > 0 ("Failed to parse session.save_path").`, [fix('Write weight=1', [setValueEdit(site, weight, '1')])]));
     } else if (!isPlainInteger(weight.value)) {
-      report(site, finding('invalid-param-value', at(site, weight.span), `weight "${weight.value}" is read as ${w}: write the integer.`, [fix(`Write weight=${w}`, [edit(site, valueSpanOf(weight), String(w))])]));
+      report(site, finding('invalid-param-value', at(site, weight.span), `weight "${weight.value}" is read as ${w}: write the integer.`, [fix(`Write weight=${w}`, [setValueEdit(site, weight, String(w))])]));
     }
   }
   const timeout = lastParam(params, 'timeout');
   if (timeout && !timeout.path.length) {
     const t = zvalGetDouble(timeout.value);
     if (!(s.settings.timeout > 0)) {
-      report(site, finding('invalid-timeout', at(site, timeout.span), `timeout "${timeout.value}" reads as ${t} to PHP; phpredis needs seconds > 0 ("Failed to parse session.save_path").`, [fix('Write timeout=2.5', [edit(site, valueSpanOf(timeout), '2.5')])]));
+      report(site, finding('invalid-timeout', at(site, timeout.span), `timeout "${timeout.value}" reads as ${t} to PHP; phpredis needs seconds > 0 ("Failed to parse session.save_path").`, [fix('Write timeout=2.5', [setValueEdit(site, timeout, '2.5')])]));
     } else if (!isPlainNumber(timeout.value)) {
-      report(site, finding('invalid-param-value', at(site, timeout.span), `timeout "${timeout.value}" is read as ${t}: write the number of seconds.`, [fix(`Write timeout=${t}`, [edit(site, valueSpanOf(timeout), String(t))])]));
+      report(site, finding('invalid-param-value', at(site, timeout.span), `timeout "${timeout.value}" is read as ${t}: write the number of seconds.`, [fix(`Write timeout=${t}`, [setValueEdit(site, timeout, String(t))])]));
     }
   }
   const checks: [string, (v: string) => boolean, string, string][] = [
@@ -255,7 +258,7 @@ function numberParams(site: PathSite, s: SavePathServer): void {
   for (const [name, ok, want, example] of checks) {
     const p = lastParam(params, name);
     if (!p || p.path.length || ok(p.value)) continue;
-    const fixes = name === 'database' || name === 'retry_interval' ? [] : [fix(`Write ${name}=${example}`, [edit(site, valueSpanOf(p), example)])];
+    const fixes = name === 'database' || name === 'retry_interval' ? [] : [fix(`Write ${name}=${example}`, [setValueEdit(site, p, example)])];
     report(site, finding('invalid-param-value', at(site, p.span), `${name} "${p.value}" is not ${want}; phpredis reads it with PHP's number rules (as ${name === 'read_timeout' ? zvalGetDouble(p.value) : zvalGetLong(p.value)}).`, fixes));
   }
 }
@@ -271,13 +274,18 @@ function streamWithoutTls(site: PathSite, s: SavePathServer): void {
 
 function noTimeout(site: PathSite, s: SavePathServer): void {
   if (lastParam(s.params, 'timeout') || !s.url) return;
-  const sep = s.query ? (s.text.endsWith('?') || s.text.endsWith('&') ? '' : '&') : '?';
+  // After a '#', text is a fragment: an appended parameter would not be read as one.
+  const fixable = !s.text.includes('#');
+  const sep = !s.query ? '?' : s.query.text === '' || s.text.endsWith('&') ? '' : '&';
   const end = { start: s.span.end, end: s.span.end };
   report(
     site,
-    finding('no-timeout', at(site, s.span), 'No timeout: phpredis then waits up to 86400 s to connect, so a Redis outage stalls every PHP worker. Add timeout=2.5 (seconds).', [
-      fix('Add timeout=2.5', [edit(site, end, `${sep}timeout=2.5`)]),
-    ]),
+    finding(
+      'no-timeout',
+      at(site, s.span),
+      'No timeout: phpredis then waits up to 86400 s to connect, so a Redis outage stalls every PHP worker. Add timeout=2.5 (seconds).',
+      fixable ? [fix('Add timeout=2.5', [edit(site, end, `${sep}timeout=2.5`)])] : [],
+    ),
   );
 }
 

@@ -44,7 +44,7 @@ export const structureRules: Rule = (ctx) => {
         'paas-config-shadowed',
         { start: key.offset, end: end(key) },
         'extra.heroku is present, so Scalingo reads extra.heroku.* and ignores extra.paas: move these keys under extra.paas.',
-        moveHerokuFix(ctx.text, doc.root),
+        doc.errors.length ? [] : moveHerokuFix(ctx.text, doc.root),
       ),
     );
   }
