@@ -1,6 +1,7 @@
 // Where connections come from (settings, the workspace's own save_path, "Add connection…") and
 // how they become Redis targets. Passwords live in SecretStorage, never in settings or state.
 import * as vscode from 'vscode';
+import { maskCredentials } from '../../server/src/core/mask.ts';
 import { effective } from '../../server/src/core/config.ts';
 import { phpIniValue } from '../../server/src/core/ini.ts';
 import { documentKind, parseDocument } from '../../server/src/core/lint.ts';
@@ -20,6 +21,8 @@ export interface Connection {
   source: ConnectionSource;
   /** The file a workspace connection was read from. */
   file?: vscode.Uri;
+  /** Added connections whose whole address (with credentials) is in SecretStorage. */
+  secretAddress?: boolean;
 }
 
 interface SettingsConnection {
@@ -33,6 +36,8 @@ interface StoredConnection {
   id: string;
   name: string;
   address: string;
+  /** The real address is in SecretStorage; `address` is its masked form. */
+  secretAddress?: boolean;
   prefix?: string;
   readOnly?: boolean;
 }
@@ -41,6 +46,8 @@ const STATE_KEY = 'phpRedisSessions.connections';
 /** The files whose effective session.save_path names a connection. */
 const WORKSPACE_FILES = '{**/composer.json,**/*.ini,**/.user.ini}';
 const secretKey = (id: string): string => `phpRedisSessions.password.${id}`;
+/** Where an address whose credentials cannot be split off (auth[]=user&auth[]=pass…) is kept whole. */
+const secretAddressKey = (id: string): string => `phpRedisSessions.address.${id}`;
 
 /** A readable address with its password removed, and the password. */
 export function splitPassword(address: string): { address: string; password?: string } {
@@ -195,8 +202,13 @@ export class ConnectionStore implements vscode.Disposable {
   async add(name: string, address: string, prefix?: string, id = `added:${Date.now().toString(36)}`): Promise<string> {
     const { address: clean, password } = splitPassword(address.trim());
     const list = this.context.globalState.get<StoredConnection[]>(STATE_KEY, []).filter((c) => c.id !== id);
-    list.push({ id, name, address: clean, ...(prefix ? { prefix } : {}) });
+    // Credentials still in the address (an ACL user and password, a userinfo): the whole address
+    // goes to SecretStorage, and state keeps only its masked form for display.
+    const whole = /(^|[?&])auth(\[|%5B)|^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(clean);
+    list.push({ id, name, address: whole ? maskCredentials(clean) : clean, ...(whole ? { secretAddress: true } : {}), ...(prefix ? { prefix } : {}) });
     await this.context.globalState.update(STATE_KEY, list);
+    if (whole) await this.context.secrets.store(secretAddressKey(id), clean);
+    else await this.context.secrets.delete(secretAddressKey(id));
     if (password !== undefined) await this.context.secrets.store(secretKey(id), password);
     this.changed.fire('all');
     return id;
@@ -209,6 +221,7 @@ export class ConnectionStore implements vscode.Disposable {
       list.filter((c) => c.id !== id),
     );
     await this.context.secrets.delete(secretKey(id));
+    await this.context.secrets.delete(secretAddressKey(id));
     this.changed.fire('all');
   }
 
@@ -220,7 +233,8 @@ export class ConnectionStore implements vscode.Disposable {
   /** The targets of a connection, with the stored password when the address carries none. */
   async targets(c: Connection): Promise<ConnectionTarget[]> {
     const password = await this.context.secrets.get(secretKey(c.id));
-    return parseConnectionTargets(c.address, {
+    const address = (c.secretAddress && (await this.context.secrets.get(secretAddressKey(c.id)))) || c.address;
+    return parseConnectionTargets(address, {
       ...(c.prefix !== undefined ? { prefix: c.prefix } : {}),
       ...(password !== undefined ? { password } : {}),
     });

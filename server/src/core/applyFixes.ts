@@ -44,7 +44,7 @@ export interface FixAllResult {
  * still there after it (same rule, same message, no fewer of them) is undone and not tried again:
  * fix-all never loops on a fix that does not do its job, and a second run changes nothing.
  */
-export function fixAll(text: string, fileName: string, options: LintOptions = {}, maxFixes = 200): FixAllResult {
+export function fixAll(text: string, fileName: string, options: LintOptions = {}, maxFixes = 500): FixAllResult {
   const key = (f: Finding): string => `${f.rule}\u0000${f.message}`;
   const count = (fs: Finding[], k: string): number => fs.reduce((n, f) => n + (key(f) === k ? 1 : 0), 0);
   let current = text;
@@ -65,6 +65,9 @@ export function fixAll(text: string, fileName: string, options: LintOptions = {}
     current = fixed;
     findings = after;
     applied.push(fx.title);
+    // The text changed: a fix that did nothing before may work now. What ends the run is a pass
+    // over every remaining fix with none of them working, so a second run changes nothing.
+    stuck.clear();
   }
   return { text: current, applied };
 }
