@@ -113,6 +113,13 @@ export class ConnectionStore implements vscode.Disposable {
       watcher.onDidDelete(onFile),
       deletions,
       deletions.onDidDelete(onDelete),
+      // The editor's own events too: a file watcher can lag or miss events (a new folder, a busy
+      // machine), a save or a delete done in VS Code is never missed.
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (documentKind(doc.uri.path)) onFile();
+      }),
+      vscode.workspace.onDidCreateFiles(onFile),
+      vscode.workspace.onDidDeleteFiles((e) => e.files.forEach(onDelete)),
     );
   }
 

@@ -217,12 +217,18 @@ suite('sessions view', () => {
       require: { 'ext-redis': '*' },
       extra: { paas: { 'php-config': ['session.save_handler = redis', `session.save_path = "tcp://127.0.0.1:${process.env.E2E_REDIS_PORT}?timeout=2.5"`] } },
     };
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(composer, null, 4)));
+    // Created and saved as a person would, in the editor.
+    const create = new vscode.WorkspaceEdit();
+    create.createFile(file, { contents: new TextEncoder().encode(JSON.stringify(composer, null, 4)), overwrite: true });
+    assert.ok(await vscode.workspace.applyEdit(create));
+    await (await vscode.workspace.openTextDocument(file)).save();
     try {
       await poll('added/composer.json in the view', 15_000, async () => ((await labels(api.tree, await children(api.tree))).includes('added/composer.json') ? true : undefined));
       assert.deepEqual(await sessionIds(api.tree, await connectionNamed(api.tree, 'added/composer.json')), PHP_WRITTEN);
     } finally {
-      await vscode.workspace.fs.delete(vscode.Uri.joinPath(file, '..'), { recursive: true });
+      const remove = new vscode.WorkspaceEdit();
+      remove.deleteFile(vscode.Uri.joinPath(file, '..'), { recursive: true, ignoreIfNotExists: true });
+      await vscode.workspace.applyEdit(remove);
     }
     await poll('added/composer.json to leave the view', 15_000, async () => (!(await labels(api.tree, await children(api.tree))).includes('added/composer.json') ? true : undefined));
   });
