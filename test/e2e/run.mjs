@@ -186,6 +186,15 @@ async function main() {
   for (const [name, ms] of timings) log(`  ${name.padEnd(36)} ${secs(ms).padStart(8)}`);
   log(`  ${'total'.padEnd(36)} ${secs(Date.now() - t0).padStart(8)}`);
   if (vsixSize) log(`.vsix: ${(vsixSize / 1024).toFixed(0)} KB`);
+  // The figure `npm run bench` reports as the real activation time (test/bench/activation.bench.ts).
+  const activations = metrics.filter((m) => m.activationMs !== undefined);
+  if (activations.length) {
+    fs.mkdirSync(path.join(REPO_ROOT, 'test-results'), { recursive: true });
+    fs.writeFileSync(
+      path.join(REPO_ROOT, 'test-results', 'e2e-activation.json'),
+      JSON.stringify({ runs: activations.map((m) => ({ vscode: m.version, activationMs: m.activationMs })), activationMs: Math.max(...activations.map((m) => m.activationMs)), vscode: activations.map((m) => m.version).join(', ') }, null, 2),
+    );
+  }
   for (const m of metrics) {
     if (m.activationMs !== undefined) {
       log(`activation on ${m.version} (${m.pass}): ${m.activationMs} ms in the extension host (bundle evaluation ${m.loadMs} ms + activate() ${m.activateMs} ms)`);
