@@ -772,7 +772,8 @@ export const FEATURES: Feature[] = [
       const u = first(m);
       m.pathQuote = 'none';
       const rest = renderUrl({ ...u, scheme: null, userinfo: null, host: '', port: null }, t);
-      const head = `${u.scheme ?? 'tcp'}://${u.host}:`;
+      // Keep what an earlier feature put before the host (credentials aimed at the secured server).
+      const head = `${u.scheme ?? 'tcp'}://${u.userinfo !== null ? `${u.userinfo}@` : ''}${u.host}:`;
       const tail = `${portOf(u.target, t)}${rest.replace(/"/g, '')}`;
       u.raw = `${rng.chance(0.5) ? `'${head}'` : `"${head}"`}${rng.pick(['', ' '])}"${tail}"`;
       u.intended = head + tail;

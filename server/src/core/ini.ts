@@ -218,8 +218,9 @@ function parseIniValue(text: string, from: number): { value: IniValue; problems:
       const comment = text.slice(i).search(/[ \t];/);
       const stop = comment >= 0 ? i + comment : text.trimEnd().length;
       problems.push({ kind: 'needs-quotes', message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`, span: { start: valueStart, end: text.slice(0, stop).trimEnd().length } });
-    } else if (text[i] === ';' && text.slice(i + 1).trim()) {
-      // `value;rest`: PHP cuts the value at the `;` (an ini comment) and silently drops the rest.
+    } else if (text[i] === ';' && /^[^\s;]/.test(text.slice(i + 1))) {
+      // `value;rest`: PHP cuts the value at the `;` (an ini comment) and silently drops the rest
+      // (`value;` or `value; comment` loses nothing).
       problems.push({ kind: 'needs-quotes', message: 'The ";" starts an ini comment and cuts the value here: quote the value.', span: { start: valueStart, end: text.trimEnd().length } });
     }
     append('none', chars);

@@ -183,18 +183,18 @@ export function checkAuth(site: PathSite, params: readonly QueryParam[], auth: S
   if (firstScalar >= 0 && firstArray >= 0) {
     const later = authParams[Math.max(firstScalar, firstArray)];
     const earlier = authParams[Math.min(firstScalar, firstArray)];
-    // When an auth[] array comes last it replaces auth=… and may keep only part of the credentials.
+    // Whichever form comes last replaces the other; an auth[] array left without a password is
+    // auth-array-size's error, so this stays a warning.
     const arrayWins = authParams[authParams.length - 1].path.length > 0;
     ctx(site).report(
       finding(
         'duplicate-param',
         at(site, later.span),
         arrayWins
-          ? 'auth is given both as auth=… and as auth[…]=…: the auth[…] array replaces auth=…, so phpredis may send only part of the credentials. Keep one form.'
+          ? 'auth is given both as auth=… and as auth[…]=…: the auth[…] array replaces auth=…. Keep one form.'
           : 'auth is given both as auth[…]=… and as auth=…: the later auth=… replaces the array. Keep one form.',
         [],
         [{ ...at(site, earlier.span), message: 'the other form' }],
-        arrayWins ? 'error' : undefined,
       ),
     );
   }
