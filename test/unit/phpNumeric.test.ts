@@ -10,15 +10,8 @@ import {
   zvalGetLong,
 } from '../../server/src/core/phpNumeric.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
+import { joinedPieces } from '../helpers/random.ts';
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The exact bits of a double, as PHP's pack('E') prints them. */
 const bits = (d: number): string => {
@@ -42,15 +35,7 @@ const PIECES = [' ', '\t', '\n', '\v', '\f', '\r', '+', '-', '0', '1', '9', '.',
   '9223372036854775807', '9223372036854775808', '1e308', 'inf', '_', '2.5', '-0'];
 
 function randomNumbers(n: number): string[] {
-  const r = rng(99);
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = 1 + Math.floor(r() * 5);
-    let s = '';
-    for (let j = 0; j < k; j++) s += PIECES[Math.floor(r() * PIECES.length)]!;
-    out.push(s);
-  }
-  return out;
+  return joinedPieces(PIECES, n, 99, 5);
 }
 
 test('zval_get_long / zval_get_double: the documented cases', () => {

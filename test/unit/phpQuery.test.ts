@@ -9,15 +9,8 @@ import {
   type PhpValue,
 } from '../../server/src/core/phpQuery.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
+import { joinedPieces } from '../helpers/random.ts';
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (bin: string): string => Buffer.from(bin, 'latin1').toString('hex');
 
@@ -55,15 +48,7 @@ const PIECES = [
 ];
 
 function randomQueries(n: number): string[] {
-  const r = rng(7);
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = 1 + Math.floor(r() * 12);
-    let s = '';
-    for (let j = 0; j < k; j++) s += PIECES[Math.floor(r() * PIECES.length)]!;
-    out.push(s);
-  }
-  return out;
+  return joinedPieces(PIECES, n, 7, 12);
 }
 
 test('pieces, spans and decoding', () => {

@@ -2,16 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { phpParseUrl, phpReplaceControlChars, type PhpUrl, type Span } from '../../server/src/core/phpUrl.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
+import { joinedPieces } from '../helpers/random.ts';
 
 /** Deterministic PRNG so a failing case is reproducible. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EDGE: string[] = [
   '', ':', '::', '//', '///', 'tcp://', 'tcp:/host', 'tcp:host', 'tcp://h', 'tcp://h:', 'tcp://:6379',
@@ -38,15 +31,7 @@ const PIECES = [
 ];
 
 function randomInputs(n: number): string[] {
-  const r = rng(20240611);
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = 1 + Math.floor(r() * 8);
-    let s = '';
-    for (let j = 0; j < k; j++) s += PIECES[Math.floor(r() * PIECES.length)]!;
-    out.push(s);
-  }
-  return out;
+  return joinedPieces(PIECES, n, 20240611, 8);
 }
 
 /** parse_url()'s array shape (or false → null), without our spans. */

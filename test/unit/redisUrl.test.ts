@@ -3,26 +3,13 @@ import { test } from 'node:test';
 import { isRedisUrl, rawurlencode, redisUrlToSavePath, savePathServerToRedisUrl } from '../../server/src/core/redisUrl.ts';
 import { parseRedisSavePath } from '../../server/src/core/savePath.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
+import { joinedPieces } from '../helpers/random.ts';
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = [...'aZ09-_.~ +%&=#?/@:,;[]!*\'()$"<>\\^`{|}\t\n', 'é', 'ß', '€', '😀', '\u0000', '\u007f', '\u0080', '\uffff'];
 
 function randomStrings(n: number, seed: number): string[] {
-  const r = rng(seed);
-  return Array.from({ length: n }, () => {
-    let s = '';
-    const k = Math.floor(r() * 12);
-    for (let i = 0; i < k; i++) s += ALPHABET[Math.floor(r() * ALPHABET.length)]!;
-    return s;
-  });
+  return joinedPieces(ALPHABET, n, seed, 11, 0);
 }
 
 test('rawurlencode: unreserved kept, every other UTF-8 byte escaped', () => {

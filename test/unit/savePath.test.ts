@@ -11,15 +11,8 @@ import {
   type RedisSavePath,
 } from '../../server/src/core/savePath.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
+import { joinedPieces, rng } from '../helpers/random.ts';
 
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const one = (v: string) => {
   const r = parseRedisSavePath(v);
@@ -192,15 +185,7 @@ const SP_PIECES = [
 ];
 
 function randomSavePaths(n: number, seed: number): string[] {
-  const r = rng(seed);
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const k = 1 + Math.floor(r() * 10);
-    let s = '';
-    for (let j = 0; j < k; j++) s += SP_PIECES[Math.floor(r() * SP_PIECES.length)]!;
-    out.push(s);
-  }
-  return out;
+  return joinedPieces(SP_PIECES, n, seed, 10);
 }
 
 test('differential: phpredis PS_OPEN_FUNC(redis) accepts/rejects like the model', { skip: !phpAvailable() && 'php not installed' }, async () => {
