@@ -67,7 +67,12 @@ export function fuzzRuns(defaultRuns: number): number {
 }
 
 /** FUZZ_SEED replays a run; otherwise a fresh seed, printed so a failure can be reproduced. */
+/**
+ * The run's seed: FUZZ_SEED, a fresh random one with FUZZ_SEED=random (`npm run fuzz` explores),
+ * else a fixed one, so `npm test` (and CI) checks the same 100k+ cases every time.
+ */
 export function fuzzSeed(): number {
+  if (process.env.FUZZ_SEED === 'random') return (Math.random() * 2 ** 31) | 0;
   const v = Number(process.env.FUZZ_SEED);
-  return Number.isInteger(v) ? v : (Math.random() * 2 ** 31) | 0;
+  return Number.isInteger(v) && process.env.FUZZ_SEED !== undefined && process.env.FUZZ_SEED !== '' ? v : 20261125;
 }

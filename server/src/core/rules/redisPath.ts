@@ -275,7 +275,8 @@ function streamWithoutTls(site: PathSite, s: SavePathServer): void {
 function noTimeout(site: PathSite, s: SavePathServer): void {
   if (lastParam(s.params, 'timeout') || !s.url) return;
   // After a '#', text is a fragment: an appended parameter would not be read as one.
-  const fixable = !s.text.includes('#');
+  // A concatenated value ('a' "b" c) is rewritten whole by a fix: too unlike what was written.
+  const fixable = !s.text.includes('#') && site.value.quote !== 'mixed';
   const sep = !s.query ? '?' : s.query.text === '' || s.text.endsWith('&') ? '' : '&';
   const end = { start: s.span.end, end: s.span.end };
   report(
