@@ -53,10 +53,15 @@ connection.onDidChangeConfiguration(() => {
   connection.languages.diagnostics.refresh();
 });
 
-documents.onDidClose((e) => settingsCache.delete(e.document.uri));
+documents.onDidClose((e) => {
+  settingsCache.delete(e.document.uri);
+  findingsCache.delete(e.document.uri);
+});
+
+const NO_SETTINGS: Promise<ServerSettings> = Promise.resolve({});
 
 function settingsFor(uri: string): Promise<ServerSettings> {
-  if (!configurationCapability) return Promise.resolve({});
+  if (!configurationCapability) return NO_SETTINGS;
   let s = settingsCache.get(uri);
   if (!s) {
     s = connection.workspace
@@ -82,12 +87,22 @@ function pathOf(uri: string): string {
   return decodeURIComponent(uri.replace(/[?#].*$/, ''));
 }
 
+/**
+ * The findings of a document version. Code actions are asked for on every cursor move: they reuse
+ * the lint of the diagnostics pull instead of linting the document again.
+ */
+const findingsCache = new Map<string, { version: number; settings: Promise<ServerSettings>; findings: Finding[] }>();
+
 async function findingsOf(doc: TextDocument): Promise<Finding[]> {
   const kind = documentKind(pathOf(doc.uri));
   if (!kind) return [];
-  const settings = await settingsFor(doc.uri);
-  if (settings.lint?.enable === false) return [];
-  return lint(doc.getText(), pathOf(doc.uri), { ...lintOptions(settings), kind });
+  const settingsPromise = settingsFor(doc.uri);
+  const cached = findingsCache.get(doc.uri);
+  if (cached && cached.version === doc.version && cached.settings === settingsPromise) return cached.findings;
+  const settings = await settingsPromise;
+  const findings = settings.lint?.enable === false ? [] : lint(doc.getText(), pathOf(doc.uri), { ...lintOptions(settings), kind });
+  findingsCache.set(doc.uri, { version: doc.version, settings: settingsPromise, findings });
+  return findings;
 }
 
 function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {

@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './install.mjs';
+import { freePort } from './runCodeServer.mjs';
 
 export const PORT_PLACEHOLDER = '__E2E_REDIS_PORT__';
 export const WRITE_SESSIONS_PHP = path.join(REPO_ROOT, 'test', 'fixtures', 'e2e-sessions', 'write-sessions.php');
@@ -23,17 +24,6 @@ process.on('exit', () => {
   }
 });
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function waitForPort(port, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;

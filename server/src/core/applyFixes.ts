@@ -1,6 +1,6 @@
 // Applying fixes to text: the CLI's --fix, the LSP's source.fixAll, and the tests' "apply, re-lint".
 import { lint } from './lint.ts';
-import type { Finding, Fix, LintOptions, TextEdit } from './types.ts';
+import type { Finding, LintOptions, TextEdit } from './types.ts';
 
 /** Applies non-overlapping edits (any order) to `text`. Throws on overlap: a fix bug, never silent. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
@@ -13,24 +13,6 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
     limit = e.start;
   }
   return out;
-}
-
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  // Two insertions at one point would apply in an arbitrary order: treat them as overlapping too.
-  return (a.start < b.end && b.start < a.end) || (a.start === b.start && a.end === a.start && b.end === b.start);
-}
-
-/** Picks whole fixes whose edits overlap none already picked. */
-export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
-  const picked: Fix[] = [];
-  const taken: TextEdit[] = [];
-  for (const f of fixes) {
-    if (f.edits.length === 0) continue;
-    if (f.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
-    picked.push(f);
-    taken.push(...f.edits);
-  }
-  return picked;
 }
 
 export interface FixAllResult {

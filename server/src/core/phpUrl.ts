@@ -3,11 +3,9 @@
 // delimiter PHP looks at is ASCII, so positions map 1:1; the two places where PHP counts bytes
 // (the 5-byte port buffer, the `file:///c:` drive check) are handled explicitly.
 
-/** [start, end) UTF-16 offsets into the string that was parsed. */
-export interface Span {
-  start: number;
-  end: number;
-}
+import type { Span } from './span.ts';
+
+export type { Span };
 
 export type PhpUrlComponent = 'scheme' | 'user' | 'pass' | 'host' | 'port' | 'path' | 'query' | 'fragment';
 

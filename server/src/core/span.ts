@@ -3,7 +3,3 @@ export interface Span {
   start: number;
   end: number;
 }
-
-export function span(start: number, end: number): Span {
-  return { start, end };
-}

@@ -71,9 +71,6 @@ const RENAMES: Record<string, string> = {
   readtimeout: 'read_timeout',
 };
 
-/** The registered base name of a param (`auth[]` → `auth`, `stream[verify_peer]` → `stream`). */
-export const baseName = (p: QueryParam): string => p.name;
-
 const CREDENTIAL_KEYS = ['password', 'pass', 'passwd', 'pwd', 'requirepass'];
 
 export function checkUnknownParams(site: PathSite, params: readonly QueryParam[], known: readonly string[], handler: string): void {
@@ -198,37 +195,25 @@ export function checkAuth(site: PathSite, params: readonly QueryParam[], auth: S
       ),
     );
   }
-  if (auth.kind === 'array-size') {
+  // auth-array-size covers every auth param, first to last.
+  const arrayProblem = (message: string): void => {
     const first = authParams[0];
     const last = authParams[authParams.length - 1];
-    if (first && last) {
-      ctx(site).report(
-        finding(
-          'auth-array-size',
-          at(site, { start: first.span.start, end: last.span.end }),
-          `auth[] has ${auth.count} elements: phpredis wants one (password) or two (user, password), warns "When passing an array as auth it must have one or two elements!" and sends no AUTH.`,
-        ),
-      );
-    }
+    if (first && last) ctx(site).report(finding('auth-array-size', at(site, { start: first.span.start, end: last.span.end }), message));
+  };
+  if (auth.kind === 'array-size') {
+    arrayProblem(`auth[] has ${auth.count} elements: phpredis wants one (password) or two (user, password), warns "When passing an array as auth it must have one or two elements!" and sends no AUTH.`);
     return;
   }
   // Only what PHP keeps counts: a later `auth=x` replaces an earlier auth[] array.
   const lastScalar = authParams.map((p) => p.path.length === 0).lastIndexOf(true);
   const nested = authParams.slice(lastScalar + 1).find((p) => p.path.length > 1);
   if (auth.kind === 'array-no-password' || nested) {
-    const first = authParams[0];
-    const last = authParams[authParams.length - 1];
-    if (first && last) {
-      ctx(site).report(
-        finding(
-          'auth-array-size',
-          at(site, { start: first.span.start, end: last.span.end }),
-          nested
-            ? 'auth[][] nests an array inside auth: phpredis sends "Array" as the password. Write auth=password or auth[]=user&auth[]=password.'
-            : 'This auth[] array has no password (auth[pass], or the last of one or two auth[] values): phpredis sends no AUTH. Write auth[]=user&auth[]=password.',
-        ),
-      );
-    }
+    arrayProblem(
+      nested
+        ? 'auth[][] nests an array inside auth: phpredis sends "Array" as the password. Write auth=password or auth[]=user&auth[]=password.'
+        : 'This auth[] array has no password (auth[pass], or the last of one or two auth[] values): phpredis sends no AUTH. Write auth[]=user&auth[]=password.',
+    );
     return;
   }
   if (auth.kind === 'password' && auth.password === '') {
