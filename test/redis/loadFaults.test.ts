@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
 import { RedisSessionError } from '../../server/src/sessions/redisConnection.ts';
@@ -25,6 +25,18 @@ const SECRETS = [PW, OTHER_PW];
 const bounds = { connectTimeoutMs: 600, commandTimeoutMs: 400 };
 /** An error must arrive within its bound plus this (event-loop and CI slack). */
 const SLACK_MS = 900;
+
+/** A password-protected redis-server and an admin client, both stopped after the test. */
+async function securedServer(t: TestContext, args: string[]): Promise<{ server: RedisServer; r: Redis }> {
+  const server = await startRedis({ args });
+  const r = admin(server, PW);
+  t.after(async () => {
+    r.disconnect();
+    await server.stop();
+  });
+  return { server, r };
+}
+
 
 async function timedFailure(p: Promise<unknown>): Promise<{ err: RedisSessionError; ms: number }> {
   const t0 = Date.now();
@@ -57,12 +69,7 @@ describe('faults: bounded errors and recovery on the next refresh', () => {
   });
 
   test('server paused (CLIENT PAUSE): a timeout within its bound, then the same scanner lists again', async (t) => {
-    const server = await startRedis({ args: ['--requirepass', PW] });
-    const r = admin(server, PW);
-    t.after(async () => {
-      r.disconnect();
-      await server.stop();
-    });
+    const { server, r } = await securedServer(t, ['--requirepass', PW]);
     const ids = await seedSessions(r, 1000);
     const s = scanner(`tcp://127.0.0.1:${server.port}?auth=${PW}`);
     assert.equal((await s.listPage()).sessions.length, 200);
@@ -76,12 +83,7 @@ describe('faults: bounded errors and recovery on the next refresh', () => {
   });
 
   test('server busy (DEBUG SLEEP): a timeout within its bound, then the same scanner lists again', async (t) => {
-    const server = await startRedis({ args: ['--requirepass', PW, '--enable-debug-command', 'yes'] });
-    const r = admin(server, PW);
-    t.after(async () => {
-      r.disconnect();
-      await server.stop();
-    });
+    const { server, r } = await securedServer(t, ['--requirepass', PW, '--enable-debug-command', 'yes']);
     const ids = await seedSessions(r, 1000);
     const s = scanner(`tcp://127.0.0.1:${server.port}?auth=${PW}`);
     await s.listPage();
@@ -97,12 +99,7 @@ describe('faults: bounded errors and recovery on the next refresh', () => {
   // After CLIENT KILL ioredis may still say "ready" while its stream is closed: the scanner must
   // drop that handle on the CLOSED error and reconnect on the next call (a bug this test found).
   test('connection cut mid-listing (CLIENT KILL): the next refresh lists everything', async (t) => {
-    const server = await startRedis({ args: ['--requirepass', PW] });
-    const r = admin(server, PW);
-    t.after(async () => {
-      r.disconnect();
-      await server.stop();
-    });
+    const { server, r } = await securedServer(t, ['--requirepass', PW]);
     const ids = await seedSessions(r, 3000);
     const s = scanner(`tcp://127.0.0.1:${server.port}?auth=${PW}`);
     const first = await s.listPage();
