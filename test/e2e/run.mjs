@@ -126,6 +126,8 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
       return runCodeServer({
         ...common,
         testsPath,
+        // The password of test/fixtures/e2e-workspace/pool/www.conf (suite/7-secrets.test.ts).
+        forbiddenInLogs: ['E2E-Log-Secret-91'],
         onLog: (line) => {
           const m = /\[e2e:metric\] activation ([\d.]+) ms \(bundle evaluation ([\d.?]+) ms \+ activate\(\) ([\d.]+) ms\)/.exec(line);
           if (m) metrics.push({ version, pass, activationMs: Number(m[1]), loadMs: Number(m[2]), activateMs: Number(m[3]) });

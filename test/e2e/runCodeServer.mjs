@@ -475,6 +475,7 @@ export async function runCodeServer({
   workspaceTrust,
   onLog,
   env,
+  forbiddenInLogs = [],
   log = prefixLog(version),
 }) {
   const t0 = Date.now();
@@ -540,6 +541,20 @@ export async function runCodeServer({
     exitCode = 1;
   } finally {
     clearTimeout(timer);
+    if (run && forbiddenInLogs.length && run.userDataDir) {
+      // Every log VS Code wrote in this run (output channels, extension host, language server).
+      const logs = path.join(run.userDataDir, 'logs');
+      const leaks = scanFiles(logs, forbiddenInLogs);
+      // The scan must see this extension's own lines, or it proves nothing.
+      const ours = scanFiles(logs, ['php-redis-sessions']);
+      if (leaks.found.length) {
+        log(`SECRET IN LOGS: ${leaks.found.join(', ')}`);
+        exitCode = 1;
+      } else if (!ours.found.length) {
+        log(`the ${leaks.files} log files hold no line of php-redis-sessions: the secret scan saw nothing`);
+        exitCode = 1;
+      } else log(`no secret in ${leaks.files} log files (${ours.found.length} of them from php-redis-sessions)`);
+    }
     if (run) {
       if (exitCode !== 0 && run.serverTail?.length) {
         log(`last lines of code-server's output:\n    ${run.serverTail.slice(-40).join('\n    ')}`);
@@ -574,4 +589,29 @@ if (isMain) {
     timeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined,
   });
   process.exit(exitCode);
+}
+
+/** Files below `dir` (recursively) that contain any of `needles`, and how many files were read. */
+function scanFiles(dir, needles) {
+  const found = [];
+  let files = 0;
+  const walk = (d) => {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        files++;
+        const text = fs.readFileSync(p, 'latin1');
+        for (const n of needles) if (text.includes(n)) found.push(`${path.relative(dir, p)} (${n})`);
+      }
+    }
+  };
+  walk(dir);
+  return { found, files };
 }
