@@ -27,7 +27,9 @@ const entries = [
     outfile: 'dist/extension.js',
     external: ['vscode'],
     // The module-evaluation clock that activate() reports (client/src/extension.ts).
-    banner: { js: 'var __phpRedisSessionsLoadStart = typeof performance === "object" ? performance.now() : undefined;' },
+    banner: {
+      js: 'var __phpRedisSessionsLoadStart = typeof performance === "object" ? performance.now() : undefined;',
+    },
     footer: { js: 'var __phpRedisSessionsLoadEnd = typeof performance === "object" ? performance.now() : undefined;' },
   },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },

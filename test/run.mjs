@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 // `node test/run.mjs unit lsp` runs those layers only.
-const layers = process.argv.slice(2).length ? process.argv.slice(2) : (process.env.TEST_LAYERS ?? 'unit,cli,lsp,php,redis,fuzz,e2e').split(',').filter(Boolean);
+const layers = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : (process.env.TEST_LAYERS ?? 'unit,cli,lsp,php,redis,fuzz,e2e').split(',').filter(Boolean);
 
 function testFiles(dir) {
   const out = [];

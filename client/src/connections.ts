@@ -61,7 +61,13 @@ export function splitPassword(address: string): { address: string; password?: st
   const auth = /([?&])auth=([^&#\s,]*)/.exec(address);
   if (auth) {
     const password = decodeURIComponent(auth[2].replace(/\+/g, ' '));
-    return { address: address.replace(auth[0], auth[1] === '?' ? '?' : '').replace('?&', '?').replace(/\?$/, ''), password };
+    return {
+      address: address
+        .replace(auth[0], auth[1] === '?' ? '?' : '')
+        .replace('?&', '?')
+        .replace(/\?$/, ''),
+      password,
+    };
   }
   return { address };
 }
@@ -212,7 +218,13 @@ export class ConnectionStore implements vscode.Disposable {
     // Credentials still in the address (an ACL user and password, a userinfo): the whole address
     // goes to SecretStorage, and state keeps only its masked form for display.
     const whole = /(^|[?&])auth(\[|%5B)|^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(clean);
-    list.push({ id, name, address: whole ? maskCredentials(clean) : clean, ...(whole ? { secretAddress: true } : {}), ...(prefix ? { prefix } : {}) });
+    list.push({
+      id,
+      name,
+      address: whole ? maskCredentials(clean) : clean,
+      ...(whole ? { secretAddress: true } : {}),
+      ...(prefix ? { prefix } : {}),
+    });
     await this.context.globalState.update(STATE_KEY, list);
     if (whole) await this.context.secrets.store(secretAddressKey(id), clean);
     else await this.context.secrets.delete(secretAddressKey(id));
@@ -257,7 +269,11 @@ export class ConnectionStore implements vscode.Disposable {
     if (vscode.workspace.isTrusted || c.source !== 'workspace' || this.consented.has(consent)) return true;
     const go = vscode.l10n.t('Connect');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('This workspace is not trusted. Connect to the Redis server its {0} names ({1})?', vscode.workspace.asRelativePath(c.file ?? c.name), label),
+      vscode.l10n.t(
+        'This workspace is not trusted. Connect to the Redis server its {0} names ({1})?',
+        vscode.workspace.asRelativePath(c.file ?? c.name),
+        label,
+      ),
       { modal: true },
       go,
     );
@@ -268,7 +284,11 @@ export class ConnectionStore implements vscode.Disposable {
 }
 
 /** The connection a composer.json / ini document's effective session.save_path describes. */
-export function connectionFromDocument(text: string, kind: ReturnType<typeof documentKind> & string, file: vscode.Uri): Connection | undefined {
+export function connectionFromDocument(
+  text: string,
+  kind: ReturnType<typeof documentKind> & string,
+  file: vscode.Uri,
+): Connection | undefined {
   const model = parseDocument(text, kind);
   const handler = handlerName(effective(model.config, 'session.save_handler'));
   const path = effective(model.config, 'session.save_path');

@@ -37,13 +37,19 @@ export function activate(context: vscode.ExtensionContext): PhpRedisSessionsTest
     })
     .catch((err: unknown) => {
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('PHP Redis Sessions: the language server did not start ({0}).', err instanceof Error ? err.message : String(err)),
+        vscode.l10n.t(
+          'PHP Redis Sessions: the language server did not start ({0}).',
+          err instanceof Error ? err.message : String(err),
+        ),
       );
     });
 
   const store = new ConnectionStore(context);
   const tree = new SessionsTree(store);
-  const view = vscode.window.createTreeView<Node>('phpRedisSessions.sessions', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView<Node>('phpRedisSessions.sessions', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
   const documents = new SessionDocuments();
   context.subscriptions.push(
     store,
@@ -51,7 +57,9 @@ export function activate(context: vscode.ExtensionContext): PhpRedisSessionsTest
     view,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
-    vscode.commands.registerCommand('phpRedisSessions.fillFromRedisUrl', (uri: string, args: FillArgs) => fillFromRedisUrl(uri, args)),
+    vscode.commands.registerCommand('phpRedisSessions.fillFromRedisUrl', (uri: string, args: FillArgs) =>
+      fillFromRedisUrl(uri, args),
+    ),
     vscode.commands.registerCommand('phpRedisSessions.convertRedisUrl', () => convertRedisUrl()),
     ...registerSessionCommands({ context, store, tree, view, documents }),
   );

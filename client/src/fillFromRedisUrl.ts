@@ -47,7 +47,11 @@ export async function fillFromRedisUrl(uri: string, args: FillArgs): Promise<voi
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
   const value = quoteIniValue(savePath);
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(doc.uri, new vscode.Range(doc.positionAt(args.start), doc.positionAt(args.end)), args.json ? encodeJsonStringBody(value) : value);
+  edit.replace(
+    doc.uri,
+    new vscode.Range(doc.positionAt(args.start), doc.positionAt(args.end)),
+    args.json ? encodeJsonStringBody(value) : value,
+  );
   await vscode.workspace.applyEdit(edit);
 }
 

@@ -1,7 +1,12 @@
 // The language client: which documents go to the server, and how diagnostics are pulled.
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { SERVER_SECTION } from '../../server/src/protocol.ts';
 
 export const DOCUMENT_SELECTOR = [

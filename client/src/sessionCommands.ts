@@ -29,7 +29,8 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
   const sessionArg = (n: unknown): SessionNode | undefined => (isSession(n) ? n : view.selection.find(isSession));
 
   const pickConnection = async (n: unknown): Promise<Connection | undefined> => {
-    if (n && typeof n === 'object' && (n as Node).kind === 'connection') return (n as Extract<Node, { kind: 'connection' }>).connection;
+    if (n && typeof n === 'object' && (n as Node).kind === 'connection')
+      return (n as Extract<Node, { kind: 'connection' }>).connection;
     const all = await store.all();
     if (all.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No Redis connection yet: add one first.'));
@@ -55,7 +56,10 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
   const refuseReadOnly = (host: HostState): boolean => {
     if (!host.connection.readOnly) return false;
     void vscode.window.showWarningMessage(
-      vscode.l10n.t('"{0}" is read-only. Set "readOnly": false for it (or phpRedisSessions.readOnly) to change sessions.', host.connection.name),
+      vscode.l10n.t(
+        '"{0}" is read-only. Set "readOnly": false for it (or phpRedisSessions.readOnly) to change sessions.',
+        host.connection.name,
+      ),
     );
     return true;
   };
@@ -84,7 +88,11 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
     run('phpRedisSessions.filter', async (n?: Node) => {
       const hosts = await hostsFor(n);
       if (hosts.length === 0) return;
-      const prefix = await vscode.window.showInputBox({ title: vscode.l10n.t('Filter sessions by id prefix'), value: hosts[0].filter, prompt: vscode.l10n.t('Empty shows every session') });
+      const prefix = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Filter sessions by id prefix'),
+        value: hosts[0].filter,
+        prompt: vscode.l10n.t('Empty shows every session'),
+      });
       if (prefix === undefined) return;
       for (const h of hosts) {
         h.reset();
@@ -95,10 +103,17 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
     run('phpRedisSessions.findSessions', async (n?: Node) => {
       const hosts = await hostsFor(n);
       if (hosts.length === 0) return;
-      const text = await vscode.window.showInputBox({ title: vscode.l10n.t('Find sessions containing text'), prompt: vscode.l10n.t('Searches the stored values (raw bytes)') });
+      const text = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Find sessions containing text'),
+        prompt: vscode.l10n.t('Searches the stored values (raw bytes)'),
+      });
       if (!text) return;
       const found = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Searching sessions for "{0}"', text), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Searching sessions for "{0}"', text),
+          cancellable: true,
+        },
         async (progress, token) => {
           const ctl = new AbortController();
           token.onCancellationRequested(() => ctl.abort());
@@ -107,7 +122,8 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
             const matches = await host.scanner.findSessionsContaining(text, {
               signal: ctl.signal,
               limit: 500,
-              onProgress: (p) => progress.report({ message: vscode.l10n.t('{0} scanned, {1} found', p.scanned, p.matched) }),
+              onProgress: (p) =>
+                progress.report({ message: vscode.l10n.t('{0} scanned, {1} found', p.scanned, p.matched) }),
             });
             all.push(...matches.map((m) => ({ host, id: m.id, size: m.size })));
           }
@@ -120,11 +136,21 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
       }
       const pick = await vscode.window.showQuickPick(
         found.map((f) => ({ label: f.id, description: vscode.l10n.t('{0} bytes · {1}', f.size, f.host.label), f })),
-        { title: found.length === 1 ? vscode.l10n.t('1 session contains "{0}"', text) : vscode.l10n.t('{0} sessions contain "{1}"', found.length, text) },
+        {
+          title:
+            found.length === 1
+              ? vscode.l10n.t('1 session contains "{0}"', text)
+              : vscode.l10n.t('{0} sessions contain "{1}"', found.length, text),
+        },
       );
       if (!pick) return;
       const info = await pick.f.host.scanner.getSessionInfo(pick.f.id);
-      if (info) await vscode.commands.executeCommand('phpRedisSessions.openSession', { kind: 'session', host: pick.f.host, session: info });
+      if (info)
+        await vscode.commands.executeCommand('phpRedisSessions.openSession', {
+          kind: 'session',
+          host: pick.f.host,
+          session: info,
+        });
     }),
     run('phpRedisSessions.openSession', async (n?: SessionNode) => {
       const s = sessionArg(n);
@@ -167,7 +193,11 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
       const s = sessionArg(n);
       if (!s || refuseReadOnly(s.host)) return;
       const yes = vscode.l10n.t('Delete');
-      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Delete session {0}? Its user is logged out.', s.session.id), { modal: true }, yes);
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Delete session {0}? Its user is logged out.', s.session.id),
+        { modal: true },
+        yes,
+      );
       if (answer !== yes) return;
       await s.host.scanner.deleteSession(s.session.id);
       s.host.sessions = s.host.sessions.filter((x) => x.key !== s.session.key);
@@ -186,16 +216,26 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
       });
       if (typed !== c.name) return;
       const deleted = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting sessions of {0}', c.name), cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Deleting sessions of {0}', c.name),
+          cancellable: true,
+        },
         async (progress, token) => {
           const ctl = new AbortController();
           token.onCancellationRequested(() => ctl.abort());
           let total = 0;
-          for (const h of hosts) total += await h.scanner.deleteAllSessions({ signal: ctl.signal, onProgress: (d) => progress.report({ message: vscode.l10n.t('{0} deleted', total + d) }) });
+          for (const h of hosts)
+            total += await h.scanner.deleteAllSessions({
+              signal: ctl.signal,
+              onProgress: (d) => progress.report({ message: vscode.l10n.t('{0} deleted', total + d) }),
+            });
           return total;
         },
       );
-      void vscode.window.showInformationMessage(deleted === 1 ? vscode.l10n.t('1 session deleted.') : vscode.l10n.t('{0} sessions deleted.', deleted));
+      void vscode.window.showInformationMessage(
+        deleted === 1 ? vscode.l10n.t('1 session deleted.') : vscode.l10n.t('{0} sessions deleted.', deleted),
+      );
       tree.refresh({ kind: 'connection', connection: c });
     }),
     run('phpRedisSessions.releaseLock', async (n?: SessionNode) => {
@@ -204,8 +244,15 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
       const yes = vscode.l10n.t('Release');
       const answer = await vscode.window.showWarningMessage(
         s.session.lock?.owner
-          ? vscode.l10n.t('Release the lock of {0} held by {1}? A request still running may then write over another.', s.session.id, s.session.lock.owner)
-          : vscode.l10n.t('Release the lock of {0}? A request still running may then write over another.', s.session.id),
+          ? vscode.l10n.t(
+              'Release the lock of {0} held by {1}? A request still running may then write over another.',
+              s.session.id,
+              s.session.lock.owner,
+            )
+          : vscode.l10n.t(
+              'Release the lock of {0}? A request still running may then write over another.',
+              s.session.id,
+            ),
         { modal: true },
         yes,
       );
@@ -216,7 +263,8 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
     run('phpRedisSessions.showServerInfo', async (n?: Node) => {
       const hosts = await hostsFor(n);
       const parts: string[] = [];
-      for (const h of hosts) for (const info of await h.scanner.serverInfo()) parts.push(`# ${info.node}\n${info.text}`);
+      for (const h of hosts)
+        for (const info of await h.scanner.serverInfo()) parts.push(`# ${info.node}\n${info.text}`);
       if (parts.length === 0) return;
       const doc = await vscode.workspace.openTextDocument({ content: parts.join('\n'), language: 'properties' });
       await vscode.window.showTextDocument(doc, { preview: true });
@@ -244,7 +292,9 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
     run('phpRedisSessions.addConnection', async () => {
       const address = await vscode.window.showInputBox({
         title: vscode.l10n.t('Add a Redis connection (1/2)'),
-        prompt: vscode.l10n.t("A redis:// or rediss:// URL, or a session.save_path (tcp://host:6379?auth=…). The password goes to VS Code's secret storage."),
+        prompt: vscode.l10n.t(
+          "A redis:// or rediss:// URL, or a session.save_path (tcp://host:6379?auth=…). The password goes to VS Code's secret storage.",
+        ),
         password: false,
         ignoreFocusOut: true,
         validateInput: (v) => {
@@ -258,7 +308,12 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
         },
       });
       if (!address) return;
-      const name = await vscode.window.showInputBox({ title: vscode.l10n.t('Add a Redis connection (2/2)'), prompt: vscode.l10n.t('A name for it'), value: describeTarget(parseConnectionTargets(address.trim(), { env: {} })[0]).slice(0, 60), ignoreFocusOut: true });
+      const name = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Add a Redis connection (2/2)'),
+        prompt: vscode.l10n.t('A name for it'),
+        value: describeTarget(parseConnectionTargets(address.trim(), { env: {} })[0]).slice(0, 60),
+        ignoreFocusOut: true,
+      });
       if (!name) return;
       await store.add(name, address);
     }),
@@ -266,11 +321,21 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
       const c = await pickConnection(n);
       if (!c) return;
       if (c.source !== 'added') {
-        void vscode.window.showInformationMessage(c.source === 'settings' ? vscode.l10n.t('This connection comes from settings: edit phpRedisSessions.connections.') : vscode.l10n.t('This connection comes from a workspace file: edit the file.'));
-        if (c.source === 'settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'phpRedisSessions.connections');
+        void vscode.window.showInformationMessage(
+          c.source === 'settings'
+            ? vscode.l10n.t('This connection comes from settings: edit phpRedisSessions.connections.')
+            : vscode.l10n.t('This connection comes from a workspace file: edit the file.'),
+        );
+        if (c.source === 'settings')
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'phpRedisSessions.connections');
         return;
       }
-      const address = await vscode.window.showInputBox({ title: vscode.l10n.t('Edit {0}', c.name), value: c.address, prompt: vscode.l10n.t('Leave the password out to keep the stored one'), ignoreFocusOut: true });
+      const address = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Edit {0}', c.name),
+        value: c.address,
+        prompt: vscode.l10n.t('Leave the password out to keep the stored one'),
+        ignoreFocusOut: true,
+      });
       if (!address) return;
       await store.add(c.name, address, c.prefix, c.id);
     }),
@@ -278,17 +343,31 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
       const c = await pickConnection(n);
       if (!c) return;
       if (c.source !== 'added') {
-        void vscode.window.showInformationMessage(vscode.l10n.t('Only connections added with "Add connection…" can be removed here.'));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Only connections added with "Add connection…" can be removed here.'),
+        );
         return;
       }
       const yes = vscode.l10n.t('Remove');
-      if ((await vscode.window.showWarningMessage(vscode.l10n.t('Remove the connection "{0}" and its stored password?', c.name), { modal: true }, yes)) !== yes) return;
+      if (
+        (await vscode.window.showWarningMessage(
+          vscode.l10n.t('Remove the connection "{0}" and its stored password?', c.name),
+          { modal: true },
+          yes,
+        )) !== yes
+      )
+        return;
       await store.remove(c.id);
     }),
     run('phpRedisSessions.setPassword', async (n?: Node) => {
       const c = await pickConnection(n);
       if (!c) return;
-      const password = await vscode.window.showInputBox({ title: vscode.l10n.t('Password for {0}', c.name), password: true, prompt: vscode.l10n.t("Kept in VS Code's secret storage; empty removes it"), ignoreFocusOut: true });
+      const password = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Password for {0}', c.name),
+        password: true,
+        prompt: vscode.l10n.t("Kept in VS Code's secret storage; empty removes it"),
+        ignoreFocusOut: true,
+      });
       if (password === undefined) return;
       await store.setPassword(c.id, password === '' ? undefined : password);
       tree.refresh({ kind: 'connection', connection: c });
@@ -305,13 +384,19 @@ async function documentConnection(uri: string): Promise<Connection | undefined> 
 async function testDocumentConnection(store: ConnectionStore, uri: string): Promise<void> {
   const c = await documentConnection(uri);
   if (!c) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('No usable session.save_path here (a {0} is only known at run time).', '${VAR}'));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('No usable session.save_path here (a {0} is only known at run time).', '${VAR}'),
+    );
     return;
   }
   await reportTests(await store.targets(c), c, store);
 }
 
-async function reportTests(targets: Awaited<ReturnType<ConnectionStore['targets']>>, c: Connection, store: ConnectionStore): Promise<void> {
+async function reportTests(
+  targets: Awaited<ReturnType<ConnectionStore['targets']>>,
+  c: Connection,
+  store: ConnectionStore,
+): Promise<void> {
   if (!(await store.mayConnect(c, targets.map(describeTarget).join(', ')))) return;
   const results = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Testing {0}…', c.name) },
@@ -323,7 +408,14 @@ async function reportTests(targets: Awaited<ReturnType<ConnectionStore['targets'
   for (const r of results) {
     if (r.ok) {
       void vscode.window.showInformationMessage(
-        vscode.l10n.t('{0}: Redis {1} ({2}), {3} session(s), {4} ms.', r.label, r.redisVersion, r.mode, `${r.sessionCount}${r.sessionCountComplete ? '' : '+'}`, r.latencyMs),
+        vscode.l10n.t(
+          '{0}: Redis {1} ({2}), {3} session(s), {4} ms.',
+          r.label,
+          r.redisVersion,
+          r.mode,
+          `${r.sessionCount}${r.sessionCountComplete ? '' : '+'}`,
+          r.latencyMs,
+        ),
       );
     } else {
       void vscode.window.showErrorMessage(`${r.label}: ${r.error}`);

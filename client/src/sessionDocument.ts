@@ -38,12 +38,18 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
 
   uriFor(host: HostState, session: SessionInfo, view: 'json' | 'raw'): vscode.Uri {
     const token = `${host.connection.id}\u0000${host.label}\u0000${session.key}`;
-    let id = [...this.opened.entries()].find(([, o]) => `${o.host.connection.id}\u0000${o.host.label}\u0000${o.session.key}` === token)?.[0];
+    let id = [...this.opened.entries()].find(
+      ([, o]) => `${o.host.connection.id}\u0000${o.host.label}\u0000${o.session.key}` === token,
+    )?.[0];
     if (!id) id = String(++this.next);
     // Always the caller's host: after a refresh the earlier one's connection was closed on purpose.
     this.opened.set(id, { host, session });
     // The path names the session for the editor tab; the query finds it again.
-    return vscode.Uri.from({ scheme: SCHEME, path: `/${host.connection.name}/${session.id}.${view === 'json' ? 'json' : 'txt'}`, query: `${id}&${view}` });
+    return vscode.Uri.from({
+      scheme: SCHEME,
+      path: `/${host.connection.name}/${session.id}.${view === 'json' ? 'json' : 'txt'}`,
+      query: `${id}&${view}`,
+    });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -52,13 +58,18 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
     if (!o) return `// ${vscode.l10n.t('This session view belongs to an earlier window: open the session again.')}\n`;
     try {
       const bytes = await o.host.scanner.getSession(o.session.id);
-      if (bytes === null) return `// ${vscode.l10n.t('{0}: no such session any more (expired or deleted).', o.session.id)}\n`;
+      if (bytes === null)
+        return `// ${vscode.l10n.t('{0}: no such session any more (expired or deleted).', o.session.id)}\n`;
       // The same decoding as the tree and Copy as JSON, including a pinned serializer.
       const serializer = vscode.workspace.getConfiguration('phpRedisSessions').get<string>('serializer', 'auto');
-      const decoded = decodeSession(bytes, { key: o.session.key, ...(serializer && serializer !== 'auto' ? { serializer: serializer as DecodedSession['serializer'] } : {}) });
+      const decoded = decodeSession(bytes, {
+        key: o.session.key,
+        ...(serializer && serializer !== 'auto' ? { serializer: serializer as DecodedSession['serializer'] } : {}),
+      });
       if (view === 'json') return toCanonicalJson(decoded, 2) + '\n';
       const plain = decoded.compression === 'none' ? bytes : decompress(bytes, decoded.compression);
-      const textual = decoded.serializer === 'php' || decoded.serializer === 'php_serialize' || decoded.serializer === 'php_binary';
+      const textual =
+        decoded.serializer === 'php' || decoded.serializer === 'php_serialize' || decoded.serializer === 'php_binary';
       return textual ? new TextDecoder('utf-8').decode(plain) : hexDump(plain);
     } catch (err) {
       // A Redis failure or an undecodable value: say so in the editor instead of a failed open.

@@ -38,7 +38,15 @@ export type Node =
   | { kind: 'connection'; connection: Connection }
   | { kind: 'host'; host: HostState }
   | { kind: 'session'; host: HostState; session: SessionInfo }
-  | { kind: 'variable'; host: HostState; session: SessionInfo; label: string; detail?: string; value: PhpValue; path: string }
+  | {
+      kind: 'variable';
+      host: HostState;
+      session: SessionInfo;
+      label: string;
+      detail?: string;
+      value: PhpValue;
+      path: string;
+    }
   | { kind: 'more'; host: HostState }
   | { kind: 'message'; text: string; error?: boolean; host?: HostState; connection?: Connection };
 
@@ -75,7 +83,9 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: ConnectionStore) {
-    this.subscription = store.onDidChange((what) => (what === 'workspace' ? void this.reconcile().catch(() => this.refresh()) : this.refresh()));
+    this.subscription = store.onDidChange((what) =>
+      what === 'workspace' ? void this.reconcile().catch(() => this.refresh()) : this.refresh(),
+    );
   }
 
   dispose(): void {
@@ -91,7 +101,12 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   /** Forgets every listing (connections reconnect on the next expansion). */
   refresh(node?: Node): void {
     if (node && (node.kind === 'connection' || node.kind === 'host' || node.kind === 'message')) {
-      const id = node.kind === 'connection' ? node.connection.id : node.kind === 'host' ? node.host.connection.id : node.connection?.id ?? node.host?.connection.id;
+      const id =
+        node.kind === 'connection'
+          ? node.connection.id
+          : node.kind === 'host'
+            ? node.host.connection.id
+            : (node.connection?.id ?? node.host?.connection.id);
       const list = id ? this.hosts.get(id) : undefined;
       if (node.kind === 'host') {
         node.host.reset();
@@ -135,7 +150,9 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       const again = this.hosts.get(connection.id);
       if (again) return again;
       const readOnly = connection.readOnly;
-      list = targets.map((t) => new HostState(connection, t, new SessionScanner(t, { readOnly, pageSize: this.pageSize() })));
+      list = targets.map(
+        (t) => new HostState(connection, t, new SessionScanner(t, { readOnly, pageSize: this.pageSize() })),
+      );
       this.hosts.set(connection.id, list);
     }
     return list;
@@ -144,7 +161,11 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   async loadMore(host: HostState): Promise<void> {
     host.loading ??= (async () => {
       try {
-        const page = await host.scanner.listPage({ pageSize: this.pageSize(), ...(host.state ? { state: host.state } : {}), ...(host.filter ? { pattern: host.filter } : {}) });
+        const page = await host.scanner.listPage({
+          pageSize: this.pageSize(),
+          ...(host.state ? { state: host.state } : {}),
+          ...(host.filter ? { pattern: host.filter } : {}),
+        });
         host.sessions.push(...page.sessions);
         host.state = page.state;
         host.done = page.done;
@@ -165,7 +186,11 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const hit = cache.get(session.id);
     if (hit) return hit;
     const bytes = await host.scanner.getSession(session.id);
-    if (bytes === null) throw new (await loadRedis()).RedisSessionError(vscode.l10n.t('Session {0} no longer exists (expired or deleted): refresh.', session.id), 'CLOSED');
+    if (bytes === null)
+      throw new (await loadRedis()).RedisSessionError(
+        vscode.l10n.t('Session {0} no longer exists (expired or deleted): refresh.', session.id),
+        'CLOSED',
+      );
     const decoded = decodeSession(bytes, { key: session.key, ...serializerSetting() });
     cache.set(session.id, decoded);
     return decoded;
@@ -193,7 +218,15 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         } catch (err) {
           return [{ kind: 'message', text: errorText(err), error: true, connection: node.connection }];
         }
-        if (hosts.length === 0) return [{ kind: 'message', text: vscode.l10n.t('The address names no Redis server.'), error: true, connection: node.connection }];
+        if (hosts.length === 0)
+          return [
+            {
+              kind: 'message',
+              text: vscode.l10n.t('The address names no Redis server.'),
+              error: true,
+              connection: node.connection,
+            },
+          ];
         let allowed: boolean;
         try {
           allowed = await this.store.mayConnect(node.connection, hosts.map((h) => h.label).join(', '));
@@ -202,7 +235,13 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
           return [{ kind: 'message', text: errorText(err), error: true, connection: node.connection }];
         }
         if (!allowed) {
-          return [{ kind: 'message', text: vscode.l10n.t('Not connected: this untrusted workspace named the server. Refresh to ask again.'), connection: node.connection }];
+          return [
+            {
+              kind: 'message',
+              text: vscode.l10n.t('Not connected: this untrusted workspace named the server. Refresh to ask again.'),
+              connection: node.connection,
+            },
+          ];
         }
         if (hosts.length > 1) return hosts.map((host) => ({ kind: 'host', host }));
         return this.sessionNodes(hosts[0]);
@@ -213,7 +252,14 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         try {
           const decoded = await this.decode(node.host, node.session);
           if (decoded.variables.length === 0) return [{ kind: 'message', text: vscode.l10n.t('Empty session') }];
-          return decoded.variables.map(([label, value]) => ({ kind: 'variable', host: node.host, session: node.session, label, value, path: label }));
+          return decoded.variables.map(([label, value]) => ({
+            kind: 'variable',
+            host: node.host,
+            session: node.session,
+            label,
+            value,
+            path: label,
+          }));
         } catch (err) {
           return [{ kind: 'message', text: errorText(err), error: true }];
         }
@@ -238,7 +284,14 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     const nodes: Node[] = host.sessions.map((session) => ({ kind: 'session', host, session }));
     if (host.error) nodes.push({ kind: 'message', text: host.error, error: true, host });
     else if (!host.done) nodes.push({ kind: 'more', host });
-    else if (host.sessions.length === 0) nodes.push({ kind: 'message', text: host.filter ? vscode.l10n.t('No session id starts with "{0}"', host.filter) : vscode.l10n.t('No sessions'), host });
+    else if (host.sessions.length === 0)
+      nodes.push({
+        kind: 'message',
+        text: host.filter
+          ? vscode.l10n.t('No session id starts with "{0}"', host.filter)
+          : vscode.l10n.t('No sessions'),
+        host,
+      });
     return nodes;
   }
 
@@ -254,9 +307,17 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         const c = node.connection;
         const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `c:${c.id}`;
-        item.description = c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '';
-        const origin = c.source === 'workspace' ? vscode.l10n.t("From the workspace's session.save_path") : c.source === 'settings' ? vscode.l10n.t('From settings') : vscode.l10n.t('Added');
-        item.tooltip = new vscode.MarkdownString(`**${markdownText(c.name)}**\n\n${origin} · ${c.readOnly ? vscode.l10n.t('read-only') : vscode.l10n.t('writable')}`);
+        item.description =
+          c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '';
+        const origin =
+          c.source === 'workspace'
+            ? vscode.l10n.t("From the workspace's session.save_path")
+            : c.source === 'settings'
+              ? vscode.l10n.t('From settings')
+              : vscode.l10n.t('Added');
+        item.tooltip = new vscode.MarkdownString(
+          `**${markdownText(c.name)}**\n\n${origin} · ${c.readOnly ? vscode.l10n.t('read-only') : vscode.l10n.t('writable')}`,
+        );
         item.iconPath = new vscode.ThemeIcon(c.source === 'workspace' ? 'file-code' : 'database');
         item.contextValue = `phpRedisSessions.connection.${c.readOnly ? 'ro' : 'rw'}.${c.source}`;
         return item;
@@ -271,20 +332,32 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       }
       case 'session': {
         const s = node.session;
-        const item = new vscode.TreeItem(s.id, s.lockOnly ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          s.id,
+          s.lockOnly ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `s:${node.host.connection.id}:${node.host.label}:${s.key}`;
         item.description = `${formatTtl(s.ttl)} · ${formatSize(s.size)}${s.locked ? ` · ${vscode.l10n.t('locked')}` : ''}`;
         const lock = s.lock
           ? `\n\n${vscode.l10n.t('Locked by {0}', `\`${s.lock.owner ?? '?'}\``)}, ${s.lock.noExpiry ? vscode.l10n.t('**lock without TTL** (stuck until released)') : vscode.l10n.t('lock expires in {0} s', Math.ceil(s.lock.ttlMs / 1000))}`
           : '';
-        item.tooltip = new vscode.MarkdownString(`\`${s.key}\`\n\n${vscode.l10n.t('TTL {0} · {1} bytes', formatTtl(s.ttl), s.size)}${s.node ? ` · ${vscode.l10n.t('node {0}', s.node)}` : ''}${lock}`);
+        item.tooltip = new vscode.MarkdownString(
+          `\`${s.key}\`\n\n${vscode.l10n.t('TTL {0} · {1} bytes', formatTtl(s.ttl), s.size)}${s.node ? ` · ${vscode.l10n.t('node {0}', s.node)}` : ''}${lock}`,
+        );
         item.iconPath = new vscode.ThemeIcon(s.lock?.noExpiry ? 'warning' : s.locked ? 'lock' : 'account');
         item.contextValue = `phpRedisSessions.session.${node.host.connection.readOnly ? 'ro' : 'rw'}${s.locked ? '.locked' : ''}`;
-        item.command = { command: 'phpRedisSessions.openSession', title: vscode.l10n.t('Open Session'), arguments: [node] };
+        item.command = {
+          command: 'phpRedisSessions.openSession',
+          title: vscode.l10n.t('Open Session'),
+          arguments: [node],
+        };
         return item;
       }
       case 'variable': {
-        const item = new vscode.TreeItem(node.label, phpHasChildren(node.value) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          node.label,
+          phpHasChildren(node.value) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.description = `${node.detail ? `${node.detail} · ` : ''}${phpSummary(node.value)}`;
         item.tooltip = phpSummary(node.value, 2000);
         item.contextValue = 'phpRedisSessions.variable';
@@ -293,7 +366,11 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       case 'more': {
         const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'phpRedisSessions.loadMore', title: vscode.l10n.t('Load More Sessions'), arguments: [node] };
+        item.command = {
+          command: 'phpRedisSessions.loadMore',
+          title: vscode.l10n.t('Load More Sessions'),
+          arguments: [node],
+        };
         item.contextValue = 'phpRedisSessions.more';
         return item;
       }

@@ -18,7 +18,14 @@ import { completions } from './core/completion.ts';
 import { hover } from './core/hover.ts';
 import { documentKind, lint } from './core/lint.ts';
 import type { Finding, Fix, LintOptions, RuleSetting, Severity } from './core/types.ts';
-import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, LintStatusNotification, ruleHref, SERVER_SECTION, type ServerSettings } from './protocol.ts';
+import {
+  DIAGNOSTIC_SOURCE,
+  FIX_ALL_KIND,
+  LintStatusNotification,
+  ruleHref,
+  SERVER_SECTION,
+  type ServerSettings,
+} from './protocol.ts';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -64,9 +71,10 @@ function settingsFor(uri: string): Promise<ServerSettings> {
   if (!configurationCapability) return NO_SETTINGS;
   let s = settingsCache.get(uri);
   if (!s) {
-    s = connection.workspace
-      .getConfiguration({ scopeUri: uri, section: SERVER_SECTION })
-      .then((v: ServerSettings | null) => v ?? {}, () => ({}));
+    s = connection.workspace.getConfiguration({ scopeUri: uri, section: SERVER_SECTION }).then(
+      (v: ServerSettings | null) => v ?? {},
+      () => ({}),
+    );
     settingsCache.set(uri, s);
   }
   return s;
@@ -79,7 +87,8 @@ function lintOptions(settings: ServerSettings): LintOptions {
   }
   return {
     rules,
-    onRuleError: (rule, err) => connection.console.error(`rule ${rule} failed: ${err instanceof Error ? err.message : String(err)}`),
+    onRuleError: (rule, err) =>
+      connection.console.error(`rule ${rule} failed: ${err instanceof Error ? err.message : String(err)}`),
   };
 }
 
@@ -100,7 +109,8 @@ async function findingsOf(doc: TextDocument): Promise<Finding[]> {
   const cached = findingsCache.get(doc.uri);
   if (cached && cached.version === doc.version && cached.settings === settingsPromise) return cached.findings;
   const settings = await settingsPromise;
-  const findings = settings.lint?.enable === false ? [] : lint(doc.getText(), pathOf(doc.uri), { ...lintOptions(settings), kind });
+  const findings =
+    settings.lint?.enable === false ? [] : lint(doc.getText(), pathOf(doc.uri), { ...lintOptions(settings), kind });
   findingsCache.set(doc.uri, { version: doc.version, settings: settingsPromise, findings });
   return findings;
 }
@@ -131,7 +141,11 @@ connection.languages.diagnostics.on(async (params) => {
   try {
     const findings = await findingsOf(doc);
     const validationTime = performance.now() - started;
-    void connection.sendNotification(LintStatusNotification.type, { uri: doc.uri, validationTime, findings: findings.length });
+    void connection.sendNotification(LintStatusNotification.type, {
+      uri: doc.uri,
+      validationTime,
+      findings: findings.length,
+    });
     return { kind: 'full', items: findings.map((f) => toDiagnostic(doc, f)) };
   } catch (err) {
     // An empty report rather than stale diagnostics; the message never includes document text.
@@ -141,15 +155,28 @@ connection.languages.diagnostics.on(async (params) => {
 });
 
 function toAction(doc: TextDocument, fx: Fix, diagnostic: Diagnostic): CodeAction {
-  const action: CodeAction = { title: fx.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fx.preferred ?? false };
+  const action: CodeAction = {
+    title: fx.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: fx.preferred ?? false,
+  };
   if (fx.edits.length) {
     action.edit = {
       changes: {
-        [doc.uri]: fx.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })),
+        [doc.uri]: fx.edits.map((e) => ({
+          range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) },
+          newText: e.newText,
+        })),
       },
     };
   }
-  if (fx.command) action.command = { title: fx.command.title, command: fx.command.command, arguments: [doc.uri, ...fx.command.arguments] };
+  if (fx.command)
+    action.command = {
+      title: fx.command.title,
+      command: fx.command.command,
+      arguments: [doc.uri, ...fx.command.arguments],
+    };
   return action;
 }
 
@@ -158,7 +185,8 @@ connection.onCodeAction(async (params) => {
   if (!doc) return [];
   const only = params.context.only;
   const wantsFixAll = only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === FIX_ALL_KIND);
-  const wantsQuickFix = !only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k));
+  const wantsQuickFix =
+    !only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k));
   const actions: CodeAction[] = [];
   const findings = await findingsOf(doc);
   if (wantsQuickFix) {
@@ -180,7 +208,11 @@ connection.onCodeAction(async (params) => {
       actions.push({
         title: 'Fix all PHP Redis Sessions problems',
         kind: FIX_ALL_KIND,
-        edit: { changes: { [doc.uri]: [{ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText }] } },
+        edit: {
+          changes: {
+            [doc.uri]: [{ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText }],
+          },
+        },
       });
     }
   }
@@ -193,7 +225,10 @@ connection.onHover((params) => {
   if (!doc || !kind) return null;
   const h = hover(doc.getText(), kind, doc.offsetAt(params.position));
   if (!h) return null;
-  return { contents: { kind: 'markdown', value: h.markdown }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };
+  return {
+    contents: { kind: 'markdown', value: h.markdown },
+    range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) },
+  };
 });
 
 connection.onCompletion((params) => {
@@ -221,7 +256,9 @@ connection.onCodeLens((params) => {
 
 // A bug must never take the server down with the editor's documents: log and carry on.
 process.on('uncaughtException', (err) => connection.console.error(`uncaught: ${err.message}`));
-process.on('unhandledRejection', (err) => connection.console.error(`unhandled rejection: ${err instanceof Error ? err.message : String(err)}`));
+process.on('unhandledRejection', (err) =>
+  connection.console.error(`unhandled rejection: ${err instanceof Error ? err.message : String(err)}`),
+);
 
 documents.listen(connection);
 connection.listen();

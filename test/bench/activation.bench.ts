@@ -11,7 +11,17 @@
 //    test-results/e2e-activation.json = { "activationMs": <slowest run>, "vscode": "<versions>" } (from
 //    the extension host's activation times); when that file exists this bench reports it too.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -28,7 +38,11 @@ const SAMPLES = 9;
 function productionBuild(): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'prs-bench-build-'));
   for (const name of readdirSync(root)) {
-    if (['dist', '.git', 'out', 'test', 'test-results', '.vscode-test', '.cache'].includes(name) || name.endsWith('.vsix')) continue;
+    if (
+      ['dist', '.git', 'out', 'test', 'test-results', '.vscode-test', '.cache'].includes(name) ||
+      name.endsWith('.vsix')
+    )
+      continue;
     if (name === 'node_modules') symlinkSync(join(root, name), join(dir, name));
     else cpSync(join(root, name), join(dir, name), { recursive: true });
   }
@@ -40,7 +54,9 @@ function productionBuild(): { dir: string; cleanup(): void } {
 /** Every top-level export of the `vscode` API (from @types/vscode), for the stub module. */
 function vscodeApiNames(): string[] {
   const dts = readFileSync(join(root, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
-  return [...new Set(Array.from(dts.matchAll(/^\texport (?:class|enum|namespace|const|let|function) (\w+)/gm), (m) => m[1]!))];
+  return [
+    ...new Set(Array.from(dts.matchAll(/^\texport (?:class|enum|namespace|const|let|function) (\w+)/gm), (m) => m[1]!)),
+  ];
 }
 
 /** Requires dist/extension.js with a stub vscode and calls activate(); prints JSON timings. */
@@ -107,20 +123,38 @@ export async function runActivationBench(): Promise<Row[]> {
     const size = (f: string): number => statSync(join(dist, f)).size;
     const gz = (f: string): number => gzipSync(readFileSync(join(dist, f))).length;
     for (const f of ['extension.js', 'server.js', 'cli.js']) {
-      rows.push({ what: `bundle dist/${f} (production, minified)`, ours: `${bytes(size(f))} (${bytes(gz(f))} gzip)`, budget: f === 'cli.js' ? 'report' : 'one bundle', met: f === 'cli.js' ? undefined : true });
+      rows.push({
+        what: `bundle dist/${f} (production, minified)`,
+        ours: `${bytes(size(f))} (${bytes(gz(f))} gzip)`,
+        budget: f === 'cli.js' ? 'report' : 'one bundle',
+        met: f === 'cli.js' ? undefined : true,
+      });
     }
     const vsixPath = join(build.dir, 'bench.vsix');
     // vsce runs vscode:prepublish (the same production build) in the scratch copy.
-    const vsce = spawnSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsixPath], {
-      cwd: build.dir,
-      encoding: 'utf8',
-      input: 'y\n',
-    });
+    const vsce = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsixPath],
+      {
+        cwd: build.dir,
+        encoding: 'utf8',
+        input: 'y\n',
+      },
+    );
     if (vsce.status === 0 && existsSync(vsixPath)) {
       const n = statSync(vsixPath).size;
-      rows.push({ what: '.vsix package (vsce package)', ours: bytes(n), budget: '< 1.5 MB', met: n < 1.5 * 1024 * 1024 });
+      rows.push({
+        what: '.vsix package (vsce package)',
+        ours: bytes(n),
+        budget: '< 1.5 MB',
+        met: n < 1.5 * 1024 * 1024,
+      });
     } else {
-      rows.push({ what: '.vsix package (vsce package)', ours: `not measured: vsce failed (${(vsce.stderr || vsce.stdout).trim().split('\n').slice(-1)[0]})`, budget: '< 1.5 MB' });
+      rows.push({
+        what: '.vsix package (vsce package)',
+        ours: `not measured: vsce failed (${(vsce.stderr || vsce.stdout).trim().split('\n').slice(-1)[0]})`,
+        budget: '< 1.5 MB',
+      });
     }
 
     const probe = join(build.dir, 'activate-probe.cjs');
@@ -128,7 +162,10 @@ export async function runActivationBench(): Promise<Row[]> {
     const names = vscodeApiNames();
     const samples: { requireMs: number; activateMs: number; error: string | null }[] = [];
     for (let i = 0; i < SAMPLES; i++) {
-      const r = spawnSync(process.execPath, [probe, build.dir], { encoding: 'utf8', env: { ...process.env, VSCODE_API_NAMES: JSON.stringify(names) } });
+      const r = spawnSync(process.execPath, [probe, build.dir], {
+        encoding: 'utf8',
+        env: { ...process.env, VSCODE_API_NAMES: JSON.stringify(names) },
+      });
       if (r.status !== 0) throw new Error(`activation probe failed: ${r.stderr}`);
       samples.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
     }
@@ -148,9 +185,18 @@ export async function runActivationBench(): Promise<Row[]> {
   const e2e = join(root, 'test-results', 'e2e-activation.json');
   if (existsSync(e2e)) {
     const { activationMs, vscode } = JSON.parse(readFileSync(e2e, 'utf8')) as { activationMs: number; vscode?: string };
-    rows.push({ what: `activation in code-server ${vscode ?? ''} (from the e2e run)`, ours: ms(activationMs), budget: '< 30 ms', met: activationMs < 30 });
+    rows.push({
+      what: `activation in code-server ${vscode ?? ''} (from the e2e run)`,
+      ours: ms(activationMs),
+      budget: '< 30 ms',
+      met: activationMs < 30,
+    });
   } else {
-    rows.push({ what: 'activation in a real VS Code (from the e2e run)', ours: 'not measured yet: run npm run test:e2e first', budget: '< 30 ms' });
+    rows.push({
+      what: 'activation in a real VS Code (from the e2e run)',
+      ours: 'not measured yet: run npm run test:e2e first',
+      budget: '< 30 ms',
+    });
   }
   return rows;
 }

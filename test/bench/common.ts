@@ -75,7 +75,9 @@ export function table(rows: readonly Row[]): string {
   const lines = ['| what | ours | peer (same run) | ratio | budget | met |', '|---|---|---|---|---|---|'];
   for (const r of rows) {
     const peer = r.peer ? `${r.peer}: ${r.peerValue ?? ''}` : '—';
-    lines.push(`| ${r.what} | ${r.ours} | ${peer} | ${r.ratio ?? '—'} | ${r.budget ?? '—'} | ${r.met === undefined ? '—' : r.met ? '✅ yes' : '❌ **no**'} |`);
+    lines.push(
+      `| ${r.what} | ${r.ours} | ${peer} | ${r.ratio ?? '—'} | ${r.budget ?? '—'} | ${r.met === undefined ? '—' : r.met ? '✅ yes' : '❌ **no**'} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -9,7 +9,9 @@ import { decodeSession } from '../../server/src/sessions/sessionFormats.ts';
 import { isMain, median, printRows, type Row } from './common.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const phpSerialize = require('php-serialize') as { unserialize(item: Buffer | string, scope?: object, options?: { strict?: boolean }): unknown };
+const phpSerialize = require('php-serialize') as {
+  unserialize(item: Buffer | string, scope?: object, options?: { strict?: boolean }): unknown;
+};
 
 const COUNT = Number(process.env.BENCH_SESSIONS_DECODE ?? 3000);
 const ROUNDS = 9;
@@ -87,19 +89,46 @@ export async function runDecodeBench(): Promise<Row[]> {
   const peer: number[] = [];
   // Interleaved rounds so machine noise hits both alike.
   for (let r = 0; r < ROUNDS; r++) {
-    ours.push(...roundsOf(() => { for (const v of values) decodeSession(v); }, 1));
-    peer.push(...roundsOf(() => { for (const v of values) phpSerialize.unserialize(v, {}, { strict: false }); }, 1));
+    ours.push(
+      ...roundsOf(() => {
+        for (const v of values) decodeSession(v);
+      }, 1),
+    );
+    peer.push(
+      ...roundsOf(() => {
+        for (const v of values) phpSerialize.unserialize(v, {}, { strict: false });
+      }, 1),
+    );
   }
-  const phpNs = (await runPhpJson(PHP_UNSERIALIZE, { values: values.map((v) => v.toString('base64')), rounds: ROUNDS })) as number[];
+  const phpNs = (await runPhpJson(PHP_UNSERIALIZE, {
+    values: values.map((v) => v.toString('base64')),
+    rounds: ROUNDS,
+  })) as number[];
   const mbps = (msPerRound: number): number => totalBytes / 1048576 / (msPerRound / 1000);
   const o = mbps(median(ours));
   const p = mbps(median(peer));
   const ph = mbps(median(phpNs) / 1e6);
-  const per = (x: number): string => `${x.toFixed(1)} MB/s (${Math.round((values.length * x * 1048576) / totalBytes / 1000)}k sessions/s)`;
+  const per = (x: number): string =>
+    `${x.toFixed(1)} MB/s (${Math.round((values.length * x * 1048576) / totalBytes / 1000)}k sessions/s)`;
   const what = `decode ${values.length} real PHP sessions (php_serialize, avg ${Math.round(totalBytes / values.length)} B), median of ${ROUNDS} rounds`;
   return [
-    { what, ours: per(o), peer: 'npm php-serialize 5.x', peerValue: per(p), ratio: `${(o / p).toFixed(2)}× throughput`, budget: '≥ 3× peer', met: o >= 3 * p },
-    { what: 'same values against PHP 8 itself', ours: per(o), peer: "PHP's unserialize() (php-cli, same values)", peerValue: per(ph), ratio: `${(o / ph).toFixed(2)}× throughput`, budget: 'report' },
+    {
+      what,
+      ours: per(o),
+      peer: 'npm php-serialize 5.x',
+      peerValue: per(p),
+      ratio: `${(o / p).toFixed(2)}× throughput`,
+      budget: '≥ 3× peer',
+      met: o >= 3 * p,
+    },
+    {
+      what: 'same values against PHP 8 itself',
+      ours: per(o),
+      peer: "PHP's unserialize() (php-cli, same values)",
+      peerValue: per(ph),
+      ratio: `${(o / ph).toFixed(2)}× throughput`,
+      budget: 'report',
+    },
   ];
 }
 

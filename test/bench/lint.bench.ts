@@ -31,7 +31,10 @@ export function bigComposer(lines = 5000): string {
   const text = head
     .join('\n')
     .replace('"symfony/yaml": "7.0.*"', `"symfony/yaml": "7.0.*",\n${req.join(',\n')}`)
-    .replace('"App\\\\": "src/"\n        }', `"App\\\\": "src/"\n        },\n        "classmap": [\n${classmap.join(',\n')}\n        ]`);
+    .replace(
+      '"App\\\\": "src/"\n        }',
+      `"App\\\\": "src/"\n        },\n        "classmap": [\n${classmap.join(',\n')}\n        ]`,
+    );
   JSON.parse(text);
   return text;
 }
@@ -39,7 +42,11 @@ export function bigComposer(lines = 5000): string {
 function jsonService(): LanguageService {
   const schema = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'schemas', 'composer-schema.json'), 'utf8'));
   const ls = getLanguageService({});
-  ls.configure({ validate: true, allowComments: false, schemas: [{ uri: SCHEMA_URI, fileMatch: ['composer.json'], schema }] });
+  ls.configure({
+    validate: true,
+    allowComments: false,
+    schemas: [{ uri: SCHEMA_URI, fileMatch: ['composer.json'], schema }],
+  });
   return ls;
 }
 

@@ -19,7 +19,11 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /** A realistic php-format session of 150..900 bytes. */
 function sessionValue(i: number): string {
-  const items = Array.from({ length: i % 6 }, (_, k) => `i:${k};a:3:{s:3:"sku";s:8:"SKU-${(i * 7 + k) % 99999}";s:3:"qty";i:${1 + (k % 3)};s:5:"price";d:${(9.99 + k).toFixed(2)};}`).join('');
+  const items = Array.from(
+    { length: i % 6 },
+    (_, k) =>
+      `i:${k};a:3:{s:3:"sku";s:8:"SKU-${(i * 7 + k) % 99999}";s:3:"qty";i:${1 + (k % 3)};s:5:"price";d:${(9.99 + k).toFixed(2)};}`,
+  ).join('');
   return (
     `_token|s:40:"${i.toString(36).padStart(40, 'x')}";` +
     `user|a:3:{s:2:"id";i:${i};s:5:"email";s:${`user${i}@example.com`.length}:"user${i}@example.com";s:5:"roles";a:1:{i:0;s:9:"ROLE_USER";}}` +
@@ -37,7 +41,8 @@ async function fill(r: Redis): Promise<void> {
   await r.call('DEBUG', 'POPULATE', String(TOTAL - SESSIONS), 'cache:item', '64');
   for (let start = 0; start < SESSIONS; start += 5000) {
     const p = r.pipeline();
-    for (let i = start; i < Math.min(SESSIONS, start + 5000); i++) p.setex(PREFIX + sid(i), 1440 + (i % 600), sessionValue(i));
+    for (let i = start; i < Math.min(SESSIONS, start + 5000); i++)
+      p.setex(PREFIX + sid(i), 1440 + (i % 600), sessionValue(i));
     await p.exec();
   }
   const size = await r.dbsize();
@@ -56,7 +61,9 @@ async function redisInsightListing(r: Redis): Promise<number> {
       for (const k of keys) p.ttl(k);
       for (const k of keys) p.call('MEMORY', 'USAGE', k, 'SAMPLES', '0');
       const replies = (await p.exec()) ?? [];
-      keys.forEach((key, j) => rows.push({ key, ttl: Number(replies[j]![1]), size: Number(replies[keys.length + j]![1]) }));
+      keys.forEach((key, j) =>
+        rows.push({ key, ttl: Number(replies[j]![1]), size: Number(replies[keys.length + j]![1]) }),
+      );
     }
   } while (cursor !== '0');
   return rows.length;
@@ -97,7 +104,9 @@ export async function runListingBench(): Promise<Row[]> {
     const r = new Redis({ host: server.host, port: server.port, lazyConnect: false });
     const tf = performance.now();
     await fill(r);
-    console.error(`[bench listing] filled ${TOTAL} keys (${SESSIONS} sessions) in ${((performance.now() - tf) / 1000).toFixed(1)} s`);
+    console.error(
+      `[bench listing] filled ${TOTAL} keys (${SESSIONS} sessions) in ${((performance.now() - tf) / 1000).toFixed(1)} s`,
+    );
     await r.config('RESETSTAT');
     const target = parseConnectionTarget(`tcp://127.0.0.1:${server.port}`, { env: {} });
     const scanner = new SessionScanner(target, { readOnly: true });
@@ -161,7 +170,12 @@ export async function runListingBench(): Promise<Row[]> {
     const stats = await r.info('commandstats');
     const keysCalls = /cmdstat_keys:calls=(\d+)/.exec(stats)?.[1] ?? '0';
     const used = Array.from(stats.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g), (m) => `${m[1]} ${m[2]}`).join(', ');
-    rows.push({ what: 'KEYS calls seen by the server (INFO commandstats)', ours: `${keysCalls} (commands: ${used})`, budget: '0', met: keysCalls === '0' });
+    rows.push({
+      what: 'KEYS calls seen by the server (INFO commandstats)',
+      ours: `${keysCalls} (commands: ${used})`,
+      budget: '0',
+      met: keysCalls === '0',
+    });
     scanner.close();
     r.disconnect();
   } finally {

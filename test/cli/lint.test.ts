@@ -11,7 +11,11 @@ const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const SCHEMA = join(__dirname, '..', 'fixtures', 'schemas', 'sarif-2.1.0-rtm.5.json');
 
 function run(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -21,8 +25,14 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-const broken = composer(['session.save_handler = reddis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=1'"]);
-const warnOnly = composer(['session.save_handler = redis', "session.save_path = 'tcp://127.0.0.1:6379?timeout=1&db=2'"]);
+const broken = composer([
+  'session.save_handler = reddis',
+  "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=1'",
+]);
+const warnOnly = composer([
+  'session.save_handler = redis',
+  "session.save_path = 'tcp://127.0.0.1:6379?timeout=1&db=2'",
+]);
 const clean = composer(['session.save_handler = redis', "session.save_path = 'tcp://127.0.0.1:6379?timeout=1'"]);
 
 test('exit codes: 1 with errors, 0 with warnings only or nothing, 2 for an unreadable path', () => {
@@ -52,17 +62,33 @@ test('stylish: file, line:column, severity, message, rule id and a summary', () 
 });
 
 test('json: one entry per file with positions', () => {
-  const dir = workspace({ 'composer.json': broken, 'php.ini': ini('session.save_handler = redis', 'session.save_path = tcp://h:1?auth=x') });
+  const dir = workspace({
+    'composer.json': broken,
+    'php.ini': ini('session.save_handler = redis', 'session.save_path = tcp://h:1?auth=x'),
+  });
   const r = run(['lint', '--format', 'json', 'composer.json', 'php.ini'], dir);
-  const report = JSON.parse(r.stdout) as { filePath: string; errorCount: number; messages: { ruleId: string; line: number; column: number }[] }[];
-  assert.deepEqual(report.map((f) => [f.filePath, f.errorCount]), [['composer.json', 2], ['php.ini', 1]]);
+  const report = JSON.parse(r.stdout) as {
+    filePath: string;
+    errorCount: number;
+    messages: { ruleId: string; line: number; column: number }[];
+  }[];
+  assert.deepEqual(
+    report.map((f) => [f.filePath, f.errorCount]),
+    [
+      ['composer.json', 2],
+      ['php.ini', 1],
+    ],
+  );
   const weight = report[0].messages.find((m) => m.ruleId === 'invalid-weight')!;
   const line = broken.split('\n')[weight.line - 1];
   assert.equal(line.slice(weight.column - 1, weight.column - 1 + 'weight=0'.length), 'weight=0');
 });
 
 test('sarif: validates against the SARIF 2.1.0 schema', () => {
-  const dir = workspace({ 'composer.json': broken, 'php.ini': ini('session.save_handler = redis', "session.save_path = 'tcp://h:1'") });
+  const dir = workspace({
+    'composer.json': broken,
+    'php.ini': ini('session.save_handler = redis', "session.save_path = 'tcp://h:1'"),
+  });
   const r = run(['lint', '--format', 'sarif', 'composer.json', 'php.ini'], dir);
   assert.equal(r.code, 1);
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -71,19 +97,35 @@ test('sarif: validates against the SARIF 2.1.0 schema', () => {
   // and a log missing a required field is refused, so the check can fail
   assert.equal(validate({ version: '2.1.0' }), false);
   const log = JSON.parse(r.stdout) as { runs: { results: unknown[]; tool: { driver: { rules: { id: string }[] } } }[] };
-  const results = log.runs[0].results as { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+  const results = log.runs[0].results as {
+    ruleId: string;
+    ruleIndex: number;
+    level: string;
+    locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+  }[];
   assert.ok(results.some((x) => x.ruleId === 'invalid-weight' && x.level === 'error'));
   assert.ok(results.some((x) => x.ruleId === 'no-timeout' && x.level === 'note'));
   for (const x of results) assert.equal(log.runs[0].tool.driver.rules[x.ruleIndex].id, x.ruleId);
-  assert.deepEqual([...new Set(results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri))].sort(), ['composer.json', 'php.ini']);
+  assert.deepEqual([...new Set(results.map((x) => x.locations[0].physicalLocation.artifactLocation.uri))].sort(), [
+    'composer.json',
+    'php.ini',
+  ]);
 });
 
 test('--fix writes the safe fixes, keeps the JSON valid and leaves what needs a person', () => {
-  const dir = workspace({ 'composer.json': composer(['session.save_handler = reddis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=abc'"], { require: { php: '^8.2' } }) });
+  const dir = workspace({
+    'composer.json': composer(
+      ['session.save_handler = reddis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=abc'"],
+      { require: { php: '^8.2' } },
+    ),
+  });
   const r = run(['lint', '--fix'], dir);
   const fixed = readFileSync(join(dir, 'composer.json'), 'utf8');
   const json = JSON.parse(fixed);
-  assert.deepEqual(json.extra.paas['php-config'], ['session.save_handler = redis', "session.save_path = 'tcp://127.0.0.1:6379?weight=1&timeout=2.5'"]);
+  assert.deepEqual(json.extra.paas['php-config'], [
+    'session.save_handler = redis',
+    "session.save_path = 'tcp://127.0.0.1:6379?weight=1&timeout=2.5'",
+  ]);
   assert.deepEqual(json.require, { php: '^8.2', 'ext-redis': '*' });
   assert.equal(r.code, 0);
   // a second run changes nothing
@@ -96,6 +138,7 @@ test('the sample of the README lints with the documented errors', () => {
   copyFileSync(join(__dirname, '..', 'fixtures', 'composer', 'scalingo-broken.json'), join(dir, 'composer.json'));
   const r = run(['lint'], dir);
   assert.equal(r.code, 1);
-  for (const rule of ['unknown-save-handler', 'unsupported-scheme', 'missing-serializer-extension']) assert.match(r.stdout, new RegExp(rule));
+  for (const rule of ['unknown-save-handler', 'unsupported-scheme', 'missing-serializer-extension'])
+    assert.match(r.stdout, new RegExp(rule));
   assert.doesNotMatch(r.stdout, /s3cr3t/, 'the password in the sample never reaches the output');
 });

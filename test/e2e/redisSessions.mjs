@@ -24,7 +24,6 @@ process.on('exit', () => {
   }
 });
 
-
 function waitForPort(port, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
@@ -54,7 +53,22 @@ export async function startRedis() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prs-e2e-redis-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -89,7 +103,13 @@ export async function startRedis() {
  */
 export function writeSessionsWithPhp(port) {
   return new Promise((resolve, reject) => {
-    const args = ['-d', 'session.save_handler=redis', '-d', `session.save_path="tcp://127.0.0.1:${port}?timeout=2"`, WRITE_SESSIONS_PHP];
+    const args = [
+      '-d',
+      'session.save_handler=redis',
+      '-d',
+      `session.save_path="tcp://127.0.0.1:${port}?timeout=2"`,
+      WRITE_SESSIONS_PHP,
+    ];
     const child = spawn('php', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -138,7 +158,9 @@ export async function withRedisSessions(fn, log = () => {}) {
   const redis = await startRedis();
   try {
     redis.sessionIds = await writeSessionsWithPhp(redis.port);
-    log(`redis-server on 127.0.0.1:${redis.port} with ${redis.sessionIds.length} sessions written by PHP (${Date.now() - t0} ms): ${redis.sessionIds.join(', ')}`);
+    log(
+      `redis-server on 127.0.0.1:${redis.port} with ${redis.sessionIds.length} sessions written by PHP (${Date.now() - t0} ms): ${redis.sessionIds.join(', ')}`,
+    );
     return await fn(redis);
   } finally {
     await redis.stop();

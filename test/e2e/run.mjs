@@ -83,14 +83,28 @@ export async function packageVsix(outFile) {
     .map((e) => e.slice('extension/'.length));
   const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
   if (unexpected.length) throw new Error(`${outFile} contains files users should not get: ${unexpected.join(', ')}`);
-  for (const needed of ['package.json', 'package.nls.json', 'dist/extension.js', 'dist/server.js', 'images/icon.png', 'readme.md', 'changelog.md']) {
+  for (const needed of [
+    'package.json',
+    'package.nls.json',
+    'dist/extension.js',
+    'dist/server.js',
+    'images/icon.png',
+    'readme.md',
+    'changelog.md',
+  ]) {
     if (!files.some((f) => f.toLowerCase() === needed.toLowerCase())) throw new Error(`${outFile} lacks ${needed}`);
   }
   // the bundles in it are the minified production build
-  const ext = spawnSync('unzip', ['-p', outFile, 'extension/dist/extension.js'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
-  if (ext.split('\n').length > 2000 || ext.includes('sourceMappingURL')) throw new Error('the packaged dist/extension.js is not minified: vscode:prepublish must run the production build');
+  const ext = spawnSync('unzip', ['-p', outFile, 'extension/dist/extension.js'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  }).stdout;
+  if (ext.split('\n').length > 2000 || ext.includes('sourceMappingURL'))
+    throw new Error('the packaged dist/extension.js is not minified: vscode:prepublish must run the production build');
   const size = fs.statSync(outFile).size;
-  log(`${path.relative(REPO_ROOT, outFile)}: ${files.length} files, ${(size / 1024).toFixed(0)} KB (budget ${VSIX_BUDGET / 1024} KB)`);
+  log(
+    `${path.relative(REPO_ROOT, outFile)}: ${files.length} files, ${(size / 1024).toFixed(0)} KB (budget ${VSIX_BUDGET / 1024} KB)`,
+  );
   for (const f of files) log(`  ${f}`);
   if (size > VSIX_BUDGET) throw new Error(`${outFile} is ${size} bytes, over the 1.5 MB budget of SPEC §6`);
   return { vsix: outFile, size, files };
@@ -110,7 +124,9 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
         env,
         workspaceTrust: untrusted,
         // In the untrusted runs, a connection the user (not the workspace) configured.
-        settings: untrusted ? { 'phpRedisSessions.connections': [{ name: 'e2e user connection', url: `tcp://127.0.0.1:${redis.port}` }] } : {},
+        settings: untrusted
+          ? { 'phpRedisSessions.connections': [{ name: 'e2e user connection', url: `tcp://127.0.0.1:${redis.port}` }] }
+          : {},
         prepareWorkspace: (ws) => fillPortPlaceholders(ws, redis.port),
       };
       if (pass === 'ui' || pass === 'untrusted-ui') {
@@ -118,7 +134,10 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
         return runCodeServer({
           ...common,
           onPage: async (page, info) => {
-            const r = pass === 'ui' ? await uiPass(page, { ...info, version, outDir: screenshotsDir }) : await untrustedUiPass(page, { ...info, version, outDir: screenshotsDir });
+            const r =
+              pass === 'ui'
+                ? await uiPass(page, { ...info, version, outDir: screenshotsDir })
+                : await untrustedUiPass(page, { ...info, version, outDir: screenshotsDir });
             metrics.push({ version, pass, ...r.metrics });
           },
         });
@@ -129,8 +148,12 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
         // The password of test/fixtures/e2e-workspace/pool/www.conf (suite/7-secrets.test.ts).
         forbiddenInLogs: ['E2E-Log-Secret-91'],
         onLog: (line) => {
-          const m = /\[e2e:metric\] activation ([\d.]+) ms \(bundle evaluation ([\d.?]+) ms \+ activate\(\) ([\d.]+) ms\)/.exec(line);
-          if (m) metrics.push({ version, pass, activationMs: Number(m[1]), loadMs: Number(m[2]), activateMs: Number(m[3]) });
+          const m =
+            /\[e2e:metric\] activation ([\d.]+) ms \(bundle evaluation ([\d.?]+) ms \+ activate\(\) ([\d.]+) ms\)/.exec(
+              line,
+            );
+          if (m)
+            metrics.push({ version, pass, activationMs: Number(m[1]), loadMs: Number(m[2]), activateMs: Number(m[3]) });
         },
       });
     },
@@ -145,7 +168,9 @@ async function main() {
   const versions = (process.env.E2E_VERSIONS ?? (screenshots ? allVersions.at(-1) : allVersions.join(',')))
     .split(/[\s,]+/)
     .filter(Boolean);
-  const passes = (process.env.E2E_PASSES ?? (screenshots ? 'ui' : 'suite,untrusted,ui,untrusted-ui')).split(/[\s,]+/).filter(Boolean);
+  const passes = (process.env.E2E_PASSES ?? (screenshots ? 'ui' : 'suite,untrusted,ui,untrusted-ui'))
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const timings = [];
   const step = async (name, fn) => {
     const s = Date.now();
@@ -157,7 +182,8 @@ async function main() {
 
   await step('debian packages', () => ensureDebianPackages());
   for (const cmd of ['redis-server', 'php']) {
-    if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) throw new Error(`${cmd} not found: .ci/run installs it (apt-get install redis-server php-cli php-redis)`);
+    if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0)
+      throw new Error(`${cmd} not found: .ci/run installs it (apt-get install redis-server php-cli php-redis)`);
   }
   const testsPath = await step('build suite', () => buildSuite());
   let vsix = process.env.E2E_VSIX && path.resolve(process.env.E2E_VSIX);
@@ -176,7 +202,9 @@ async function main() {
     await step(`install code-server ${version}`, () => installCodeServer(version));
     for (const pass of passes) {
       const screenshotsDir = path.join(REPO_ROOT, 'test-results', 'e2e', version);
-      const r = await step(`${pass} on code-server ${version}`, () => runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir }));
+      const r = await step(`${pass} on code-server ${version}`, () =>
+        runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir }),
+      );
       results.push({ version, pass, ...r });
       if (pass === 'ui' && r.exitCode === 0) lastUiDir = screenshotsDir;
     }
@@ -194,17 +222,30 @@ async function main() {
     fs.mkdirSync(path.join(REPO_ROOT, 'test-results'), { recursive: true });
     fs.writeFileSync(
       path.join(REPO_ROOT, 'test-results', 'e2e-activation.json'),
-      JSON.stringify({ runs: activations.map((m) => ({ vscode: m.version, activationMs: m.activationMs })), activationMs: Math.max(...activations.map((m) => m.activationMs)), vscode: activations.map((m) => m.version).join(', ') }, null, 2),
+      JSON.stringify(
+        {
+          runs: activations.map((m) => ({ vscode: m.version, activationMs: m.activationMs })),
+          activationMs: Math.max(...activations.map((m) => m.activationMs)),
+          vscode: activations.map((m) => m.version).join(', '),
+        },
+        null,
+        2,
+      ),
     );
   }
   for (const m of metrics) {
     if (m.activationMs !== undefined) {
-      log(`activation on ${m.version} (${m.pass}): ${m.activationMs} ms in the extension host (bundle evaluation ${m.loadMs} ms + activate() ${m.activateMs} ms)`);
+      log(
+        `activation on ${m.version} (${m.pass}): ${m.activationMs} ms in the extension host (bundle evaluation ${m.loadMs} ms + activate() ${m.activateMs} ms)`,
+      );
     }
-    if (m.runningExtensions) log(`activation on ${m.version} as Developer: Show Running Extensions reports it: ${m.runningExtensions}`);
+    if (m.runningExtensions)
+      log(`activation on ${m.version} as Developer: Show Running Extensions reports it: ${m.runningExtensions}`);
   }
   for (const r of results) {
-    log(`code-server ${r.version} ${r.pass}: ${r.exitCode === 0 ? 'passed' : `FAILED (exit ${r.exitCode}${r.timedOut ? ', timeout' : ''})`} in ${secs(r.ms)}`);
+    log(
+      `code-server ${r.version} ${r.pass}: ${r.exitCode === 0 ? 'passed' : `FAILED (exit ${r.exitCode}${r.timedOut ? ', timeout' : ''})`} in ${secs(r.ms)}`,
+    );
   }
   const failed = results.filter((r) => r.exitCode !== 0).length;
   // the plain closing line CI reads

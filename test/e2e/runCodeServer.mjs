@@ -357,13 +357,18 @@ export async function startCodeServer({
 
     if (vsix) {
       const t0 = Date.now();
-      const r = await capture(cs.nodeBin, [cs.entry, ...common, '--install-extension', path.resolve(vsix)], { env, timeoutMs: 120_000 });
+      const r = await capture(cs.nodeBin, [cs.entry, ...common, '--install-extension', path.resolve(vsix)], {
+        env,
+        timeoutMs: 120_000,
+      });
       const out = r.output;
       if (r.code !== 0 || !/successfully installed/i.test(out)) {
         throw new Error(`--install-extension ${vsix} failed (${r.code ?? r.signal}):\n${out}`);
       }
       alive();
-      log(`installed ${path.relative(REPO_ROOT, path.resolve(vsix))} in ${Date.now() - t0} ms: ${out.trim().split('\n').pop()}`);
+      log(
+        `installed ${path.relative(REPO_ROOT, path.resolve(vsix))} in ${Date.now() - t0} ms: ${out.trim().split('\n').pop()}`,
+      );
     }
 
     const port = await freePort();
@@ -491,7 +496,17 @@ export async function runCodeServer({
   });
   try {
     const work = (async () => {
-      await startCodeServer({ version, workspace, vsix, settings, env, log, prepareWorkspace, workspaceTrust, onRun: (r) => (run = r) });
+      await startCodeServer({
+        version,
+        workspace,
+        vsix,
+        settings,
+        env,
+        log,
+        prepareWorkspace,
+        workspaceTrust,
+        onRun: (r) => (run = r),
+      });
       const context = await launchChromium(run);
       const page = context.pages()[0] ?? (await context.newPage());
       let resolveExit;
@@ -506,7 +521,9 @@ export async function runCodeServer({
         }
       });
       await page.exposeFunction('codeAutomationExit', (code) => {
-        log(`extension host finished the suite: codeAutomationExit(${code}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        log(
+          `extension host finished the suite: codeAutomationExit(${code}) after ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
         resolveExit(Number(code));
       });
       page.on('pageerror', (err) => verbose && log(`[page error] ${err.message}`));
@@ -518,7 +535,15 @@ export async function runCodeServer({
       if (verbose) log(`opening ${url}`);
       await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
       // suiteDone: resolves with the suite's exit code (a hook that runs beside the suite ends with it)
-      const info = { port: run.port, baseUrl: run.baseUrl, workspace: run.workspace, runDir: run.dir, run, log, suiteDone: exited };
+      const info = {
+        port: run.port,
+        baseUrl: run.baseUrl,
+        workspace: run.workspace,
+        runDir: run.dir,
+        run,
+        log,
+        suiteDone: exited,
+      };
       if (testsPath) {
         const hook = onPage ? Promise.resolve().then(() => onPage(page, info)) : Promise.resolve();
         const [code] = await Promise.all([exited, hook]);
@@ -563,7 +588,9 @@ export async function runCodeServer({
     }
   }
   const ms = Date.now() - t0;
-  log(`${exitCode === 0 ? 'PASSED' : 'FAILED'} (exit ${exitCode}${timedOut ? ', timeout' : ''}) in ${(ms / 1000).toFixed(1)} s`);
+  log(
+    `${exitCode === 0 ? 'PASSED' : 'FAILED'} (exit ${exitCode}${timedOut ? ', timeout' : ''}) in ${(ms / 1000).toFixed(1)} s`,
+  );
   return { exitCode, timedOut, ms };
 }
 
@@ -576,7 +603,15 @@ if (isMain) {
       version: { type: 'string', default: '4.100.3' },
       workspace: { type: 'string', default: path.join(REPO_ROOT, 'test/fixtures/e2e-workspace') },
       // (what test/e2e/run.mjs packages)
-      vsix: { type: 'string', default: path.join(REPO_ROOT, '.cache', 'e2e', `php-redis-sessions-${JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version}.vsix`) },
+      vsix: {
+        type: 'string',
+        default: path.join(
+          REPO_ROOT,
+          '.cache',
+          'e2e',
+          `php-redis-sessions-${JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version}.vsix`,
+        ),
+      },
       tests: { type: 'string', default: path.join(REPO_ROOT, 'out/e2e/suite/index.js') },
       timeout: { type: 'string' },
     },

@@ -52,7 +52,10 @@ async function main() {
   const results = [];
   for (const version of versions) {
     log(`VS Code ${version}: downloading (cached in .vscode-test/)`);
-    const vscodeExecutablePath = await te.downloadAndUnzipVSCode({ version, cachePath: path.join(REPO_ROOT, '.vscode-test') });
+    const vscodeExecutablePath = await te.downloadAndUnzipVSCode({
+      version,
+      cachePath: path.join(REPO_ROOT, '.vscode-test'),
+    });
     for (const mode of ['trusted', 'untrusted']) {
       const t0 = Date.now();
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `prs-e2e-electron-${version}-`));
@@ -74,8 +77,13 @@ async function main() {
           fillPortPlaceholders(workspace, redis.port);
           const profile = [`--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`];
           if (vsix) {
-            const [cli, ...cliArgs] = te.resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath, { reuseMachineInstall: true });
-            const r = spawnSync(cli, [...cliArgs, ...profile, '--install-extension', vsix], { encoding: 'utf8', shell: process.platform === 'win32' });
+            const [cli, ...cliArgs] = te.resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath, {
+              reuseMachineInstall: true,
+            });
+            const r = spawnSync(cli, [...cliArgs, ...profile, '--install-extension', vsix], {
+              encoding: 'utf8',
+              shell: process.platform === 'win32',
+            });
             if (r.status !== 0) throw new Error(`--install-extension failed:\n${r.stdout}${r.stderr}`);
             log(`installed ${path.basename(vsix)}`);
           }
@@ -85,7 +93,13 @@ async function main() {
             // no package.json, so that the installed extension is the one under test.
             extensionDevelopmentPath: dev ? REPO_ROOT : SUITE_OUT,
             extensionTestsPath: testsPath,
-            launchArgs: [workspace, ...profile, '--disable-gpu', '--disable-telemetry', ...(mode === 'trusted' ? ['--disable-workspace-trust'] : [])],
+            launchArgs: [
+              workspace,
+              ...profile,
+              '--disable-gpu',
+              '--disable-telemetry',
+              ...(mode === 'trusted' ? ['--disable-workspace-trust'] : []),
+            ],
             extensionTestsEnv: {
               E2E_EXTENSIONS_DIR: vsix ? extensionsDir : '',
               E2E_WORKSPACE: workspace,
@@ -105,7 +119,8 @@ async function main() {
       }
     }
   }
-  for (const r of results) log(`VS Code ${r.version} (${r.mode}): ${r.ok ? 'passed' : 'FAILED'} in ${(r.ms / 1000).toFixed(1)} s`);
+  for (const r of results)
+    log(`VS Code ${r.version} (${r.mode}): ${r.ok ? 'passed' : 'FAILED'} in ${(r.ms / 1000).toFixed(1)} s`);
   return results.every((r) => r.ok) ? 0 : 1;
 }
 

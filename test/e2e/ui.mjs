@@ -17,7 +17,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The screenshots the ui pass saves, in README order: file name -> caption. */
 export const SCREENSHOTS = {
-  'screenshot-diagnostics.png': 'A misspelled save handler and a redis:// URL in composer.json: squiggles, the hover and the Problems panel',
+  'screenshot-diagnostics.png':
+    'A misspelled save handler and a redis:// URL in composer.json: squiggles, the hover and the Problems panel',
   'screenshot-quickfix.png': 'The light bulb (Ctrl+.) offers the fix; Enter applies it',
   'screenshot-sessions.png': 'The PHP Sessions view: sessions PHP wrote, with TTL, size and lock, one decoded',
 };
@@ -44,7 +45,8 @@ async function shot(page, outDir, name, log, clip) {
   return file;
 }
 
-const ACTIVITY_ENTRY = '.activitybar .action-item a[aria-label*="PHP Sessions"], .activitybar .action-item[aria-label*="PHP Sessions"]';
+const ACTIVITY_ENTRY =
+  '.activitybar .action-item a[aria-label*="PHP Sessions"], .activitybar .action-item[aria-label*="PHP Sessions"]';
 
 function sessionsView(page) {
   return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /PHP Sessions/i }) });
@@ -64,7 +66,10 @@ function button(container, label) {
 
 /** A tree row by its exact label (not its description). */
 function rowLabelled(view, label) {
-  return view.locator('.monaco-list-row').filter({ has: view.page().locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).first();
+  return view
+    .locator('.monaco-list-row')
+    .filter({ has: view.page().locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) })
+    .first();
 }
 
 /** Expands (open = true) or collapses a tree row, whatever its state was. */
@@ -100,7 +105,9 @@ async function textNow(locator) {
 
 /** Hides the bottom panel (Problems…). */
 async function hidePanel(page) {
-  const close = page.locator('.part.panel .action-label.codicon-panel-close, .part.panel .action-label.codicon-close').first();
+  const close = page
+    .locator('.part.panel .action-label.codicon-panel-close, .part.panel .action-label.codicon-close')
+    .first();
   if (await close.isVisible().catch(() => false)) await close.click();
 }
 
@@ -181,7 +188,11 @@ async function uiSteps(page, { log: print, outDir, version }) {
   await see(page.locator(ACTIVITY_ENTRY), 'the PHP Sessions activity bar entry', 60_000);
 
   // 1. Ctrl+P composer.json: the one at the workspace root
-  await page.locator('.monaco-workbench').first().click({ position: { x: 600, y: 5 } }).catch(() => {});
+  await page
+    .locator('.monaco-workbench')
+    .first()
+    .click({ position: { x: 600, y: 5 } })
+    .catch(() => {});
   await page.keyboard.press('Control+P');
   const input = await see(page.locator('.quick-input-widget input'), 'quick open');
   await input.fill('composer.json');
@@ -198,7 +209,10 @@ async function uiSteps(page, { log: print, outDir, version }) {
       description: (el.querySelector('.label-description')?.textContent ?? '').trim(),
     }));
     // the root file's description is the folder itself (no sub-folder)
-    if (label === 'composer.json' && !/[/\\](app|legacy|broken|cluster)$|^(app|legacy|broken|cluster)$/.test(description)) {
+    if (
+      label === 'composer.json' &&
+      !/[/\\](app|legacy|broken|cluster)$|^(app|legacy|broken|cluster)$/.test(description)
+    ) {
       await row.click();
       picked = true;
       break;
@@ -211,15 +225,23 @@ async function uiSteps(page, { log: print, outDir, version }) {
   await see(page.locator('.editor-instance .squiggly-error'), 'an error squiggle', 60_000);
   await sleep(1000); // the rest of the diagnostics
   const squiggles = await page.locator('.editor-instance .squiggly-error').count();
-  log(`${squiggles} error squiggles, ${await page.locator('.editor-instance .squiggly-warning').count()} warning squiggles in composer.json`);
+  log(
+    `${squiggles} error squiggles, ${await page.locator('.editor-instance .squiggly-warning').count()} warning squiggles in composer.json`,
+  );
   const hover = page.locator('.monaco-hover, .monaco-resizable-hover').filter({ hasText: 'reddis' });
   // (squiggles are drawn under the text layer: point the mouse at them rather than "hover" the element)
   const squiggle = await pointAtSquiggle(page, hover, squiggles);
 
   // 3. the Problems panel and its rows
   await page.keyboard.press('Control+Shift+M');
-  const problem = await see(page.locator('.markers-panel .monaco-list-row', { hasText: 'reddis' }), 'the unknown-save-handler row in Problems');
-  await see(page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown-save-handler' }), 'the rule id in the Problems row');
+  const problem = await see(
+    page.locator('.markers-panel .monaco-list-row', { hasText: 'reddis' }),
+    'the unknown-save-handler row in Problems',
+  );
+  await see(
+    page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown-save-handler' }),
+    'the rule id in the Problems row',
+  );
   await page.mouse.move(0, 0);
   await sleep(300);
   await page.mouse.move(squiggle.x, squiggle.y);
@@ -233,7 +255,12 @@ async function uiSteps(page, { log: print, outDir, version }) {
   await problem.dblclick(); // moves the cursor onto the range and focuses the editor
   await sleep(500);
   await page.keyboard.press('Control+.');
-  const action = await see(page.locator('.action-widget .monaco-list-row, .context-view .action-widget .action-item', { hasText: 'Replace with "redis"' }), 'the quick fix "Replace with "redis""');
+  const action = await see(
+    page.locator('.action-widget .monaco-list-row, .context-view .action-widget .action-item', {
+      hasText: 'Replace with "redis"',
+    }),
+    'the quick fix "Replace with "redis""',
+  );
   await action.hover({ timeout: 2000 }).catch(() => {});
   await shot(page, outDir, 'screenshot-quickfix.png', log);
   // the fix is the first (preferred) item: Enter applies the focused one
@@ -247,7 +274,10 @@ async function uiSteps(page, { log: print, outDir, version }) {
   }
   if (!fixed) throw new Error(`UI: the quick fix did not change the line:\n${await editorText(page)}`);
   // its Problems row goes away
-  await page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown-save-handler' }).first().waitFor({ state: 'detached', timeout: 20_000 });
+  await page
+    .locator('.markers-panel .monaco-list-row', { hasText: 'unknown-save-handler' })
+    .first()
+    .waitFor({ state: 'detached', timeout: 20_000 });
   log('quick fix applied from the light bulb: "session.save_handler = redis"; its problem is gone');
 
   // 5. the PHP Sessions view: expand the read-only connection, see the sessions PHP wrote, open one
@@ -264,7 +294,8 @@ async function uiSteps(page, { log: print, outDir, version }) {
   await see(row(view, 'e2e-locked-frank').filter({ hasText: 'locked' }), 'the locked session');
   await row(view, 'e2e-php-alice').click(); // opens it (the item's command) and selects it
   await see(page.locator('.tab.active', { hasText: 'e2e-php-alice.json' }), 'the opened session');
-  if (!/"name": "Alice"/.test(await editorText(page))) throw new Error(`UI: the session editor shows:\n${await editorText(page)}`);
+  if (!/"name": "Alice"/.test(await editorText(page)))
+    throw new Error(`UI: the session editor shows:\n${await editorText(page)}`);
   await setExpanded(row(view, 'e2e-php-alice'));
   await see(rowLabelled(view, 'cart'), 'the decoded variables');
   await setExpanded(rowLabelled(view, 'user'));
@@ -274,7 +305,8 @@ async function uiSteps(page, { log: print, outDir, version }) {
 
   // read-only: a session's context menu has no Delete
   const menu = await contextMenu(page, row(view, 'e2e-delete-me'));
-  if (menu.includes('Delete Session…')) throw new Error(`UI: the read-only session's menu offers Delete: ${menu.join(' | ')}`);
+  if (menu.includes('Delete Session…'))
+    throw new Error(`UI: the read-only session's menu offers Delete: ${menu.join(' | ')}`);
   if (!menu.includes('Open Session')) throw new Error(`UI: the session menu: ${menu.join(' | ')}`);
   log(`read-only session menu: ${menu.join(' | ')}`);
   await setExpanded(row(view, 'e2e redis (read-only)'), false); // one row per session id below
@@ -295,7 +327,11 @@ async function uiSteps(page, { log: print, outDir, version }) {
   // 6. activation time as VS Code measures it (Developer: Show Running Extensions)
   try {
     await runCommand(page, 'Developer: Show Running Extensions');
-    const row = await see(page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'PHP Redis Sessions' }), 'our row in Running Extensions', 20_000);
+    const row = await see(
+      page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'PHP Redis Sessions' }),
+      'our row in Running Extensions',
+      20_000,
+    );
     const time = (await textNow(row.locator('.activation-time'))).trim();
     metrics.runningExtensions = time || (await row.innerText()).replace(/\s+/g, ' ');
     log(`Running Extensions: PHP Redis Sessions ${metrics.runningExtensions}`);
@@ -308,7 +344,10 @@ async function uiSteps(page, { log: print, outDir, version }) {
   await runCommand(page, 'Welcome: Open Walkthrough...');
   const pick = await see(page.locator('.quick-input-widget input'), 'the walkthrough picker');
   await pick.fill('PHP Redis Sessions');
-  await see(page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with PHP Redis Sessions' }), 'our walkthrough in the picker');
+  await see(
+    page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with PHP Redis Sessions' }),
+    'our walkthrough in the picker',
+  );
   await page.keyboard.press('Enter');
   const walkthrough = await see(page.locator('.gettingStartedContainer'), 'the walkthrough page');
   for (const step of ['Connect to Redis', 'Open composer.json', 'Apply a fix', 'Browse the sessions']) {
@@ -342,13 +381,18 @@ async function untrustedUiSteps(page, { log }) {
   await setExpanded(connection);
   let dialog = await see(page.locator('.monaco-dialog-box'), 'the confirmation before connecting');
   const message = (await dialog.innerText()).replace(/\s+/g, ' ');
-  if (!/This workspace is not trusted\. Connect to the Redis server its app\/composer\.json names \(tcp:\/\/127\.0\.0\.1:\d+\)\?/.test(message)) {
+  if (
+    !/This workspace is not trusted\. Connect to the Redis server its app\/composer\.json names \(tcp:\/\/127\.0\.0\.1:\d+\)\?/.test(
+      message,
+    )
+  ) {
     throw new Error(`UI: the dialog says: ${message}`);
   }
   log(`dialog: ${message}`);
   await button(dialog, 'Cancel').click();
   await see(row(view, 'Not connected'), 'the "Not connected" row after Cancel');
-  if ((await view.locator('.monaco-list-row', { hasText: /e2e-/ }).count()) > 0) throw new Error('UI: sessions listed after Cancel');
+  if ((await view.locator('.monaco-list-row', { hasText: /e2e-/ }).count()) > 0)
+    throw new Error('UI: sessions listed after Cancel');
   log('Cancel: not connected');
   // ask again (Refresh), and connect
   await runCommand(page, 'PHP Redis Sessions: Refresh');

@@ -60,31 +60,185 @@ const NAME_TYPOS = [
 ];
 
 const HANDLERS = [
-  'redis', 'rediscluster', 'files', 'memcached', 'memcache', 'mm', 'user', 'phpredis', 'predis', 'reddis', 'rediss',
-  'redis-cluster', 'REDIS', 'Redis', 'RedisCluster', 'redis ', ' redis', '', 'rédis', 'redis;x',
+  'redis',
+  'rediscluster',
+  'files',
+  'memcached',
+  'memcache',
+  'mm',
+  'user',
+  'phpredis',
+  'predis',
+  'reddis',
+  'rediss',
+  'redis-cluster',
+  'REDIS',
+  'Redis',
+  'RedisCluster',
+  'redis ',
+  ' redis',
+  '',
+  'rédis',
+  'redis;x',
 ];
-const SERIALIZERS = ['php', 'php_binary', 'php_serialize', 'igbinary', 'msgpack', 'json', 'PHP', 'igbinarry', '', 'wddx'];
+const SERIALIZERS = [
+  'php',
+  'php_binary',
+  'php_serialize',
+  'igbinary',
+  'msgpack',
+  'json',
+  'PHP',
+  'igbinarry',
+  '',
+  'wddx',
+];
 const COMPRESSIONS = ['none', 'lzf', 'zstd', 'lz4', 'gzip', 'LZF', '', '1'];
-const NUMBERS = ['0', '1', '-1', '2', '1440', '86400', '2.5', '.5', '1e3', 'abc', '0x10', '2abc', '-3', ' 5', '99999999999999999999', '1_000', 'on', 'off', 'yes', 'true', 'false', ''];
+const NUMBERS = [
+  '0',
+  '1',
+  '-1',
+  '2',
+  '1440',
+  '86400',
+  '2.5',
+  '.5',
+  '1e3',
+  'abc',
+  '0x10',
+  '2abc',
+  '-3',
+  ' 5',
+  '99999999999999999999',
+  '1_000',
+  'on',
+  'off',
+  'yes',
+  'true',
+  'false',
+  '',
+];
 const ENV_NAMES = ['SCALINGO_REDIS_URL', 'REDIS_URL', 'REDIS_TLS_URL', 'REDIS_PASSWORD', 'REDIS_HOST', 'PORT', 'X'];
 
-const SCHEMES = ['tcp://', 'tcp://', 'tcp://', 'tls://', 'ssl://', 'unix://', 'TCP://', 'redis://', 'rediss://', '', '', 'tcp:/', 'tcp:', 'http://', 'file://', 'unix:'];
+const SCHEMES = [
+  'tcp://',
+  'tcp://',
+  'tcp://',
+  'tls://',
+  'ssl://',
+  'unix://',
+  'TCP://',
+  'redis://',
+  'rediss://',
+  '',
+  '',
+  'tcp:/',
+  'tcp:',
+  'http://',
+  'file://',
+  'unix:',
+];
 const USERINFO = ['', '', '', '', 'user:pass@', ':pw@', 'default:s3cr3t@', 'user@', '@', 'a:b:c@'];
 const HOSTS = [
-  '127.0.0.1', 'localhost', 'redis.example.com', 'host', '[::1]', '::1', '10.0.0.1', '', 'hôte.example', '${REDIS_HOST}',
-  '<host>', 'xxx', 'redis-12345.c1.eu-west-1-1.ec2.cloud.redislabs.com', '[fe80::1%25eth0]', 'a b',
+  '127.0.0.1',
+  'localhost',
+  'redis.example.com',
+  'host',
+  '[::1]',
+  '::1',
+  '10.0.0.1',
+  '',
+  'hôte.example',
+  '${REDIS_HOST}',
+  '<host>',
+  'xxx',
+  'redis-12345.c1.eu-west-1-1.ec2.cloud.redislabs.com',
+  '[fe80::1%25eth0]',
+  'a b',
 ];
-const PORTS = ['', ':6379', ':6379', ':6380', ':0', ':65535', ':65536', ':port', ':99999', ':', ':-1', ':6379x', ':${PORT}'];
+const PORTS = [
+  '',
+  ':6379',
+  ':6379',
+  ':6380',
+  ':0',
+  ':65535',
+  ':65536',
+  ':port',
+  ':99999',
+  ':',
+  ':-1',
+  ':6379x',
+  ':${PORT}',
+];
 const PATHS = ['', '', '', '/', '/0', '/2', '/var/run/redis/redis.sock', '/tmp/r.sock', 'relative.sock', '//x'];
 const PARAM_KEYS = [
-  'weight', 'timeout', 'read_timeout', 'persistent', 'persistent_id', 'database', 'prefix', 'auth', 'auth[]', 'auth[]',
-  'auth[user]', 'auth[pass]', 'retry_interval', 'stream[verify_peer]', 'stream[cafile]', 'stream[peer_name]', 'failover',
-  'password', 'pass', 'db', 'user', 'ssl', 'Weight', 'seed[]', 'seed', 'auth[][]', 'timeout[]', 'a[b', 'x]', '', '%61uth',
+  'weight',
+  'timeout',
+  'read_timeout',
+  'persistent',
+  'persistent_id',
+  'database',
+  'prefix',
+  'auth',
+  'auth[]',
+  'auth[]',
+  'auth[user]',
+  'auth[pass]',
+  'retry_interval',
+  'stream[verify_peer]',
+  'stream[cafile]',
+  'stream[peer_name]',
+  'failover',
+  'password',
+  'pass',
+  'db',
+  'user',
+  'ssl',
+  'Weight',
+  'seed[]',
+  'seed',
+  'auth[][]',
+  'timeout[]',
+  'a[b',
+  'x]',
+  '',
+  '%61uth',
 ];
 const PARAM_VALUES = [
-  ...NUMBERS, 'secret', 's3cr3t', 'p@ss:w/rd', 'p%20w', 'a+b', 'x,y', 'a b', 'é', '%C3%A9', '%zz', '%', '${REDIS_PASSWORD}',
-  '"${REDIS_PASSWORD}"', 'password', '<password>', 'xxx', 'PHPREDIS_SESSION:', 'myapp:', 'error', 'distribute', 'none',
-  '127.0.0.1:7000', 'host:port', '/etc/ssl/ca.pem', '0', '1', '#frag', '?', '&', '=', 'emoji😀', '\u0000',
+  ...NUMBERS,
+  'secret',
+  's3cr3t',
+  'p@ss:w/rd',
+  'p%20w',
+  'a+b',
+  'x,y',
+  'a b',
+  'é',
+  '%C3%A9',
+  '%zz',
+  '%',
+  '${REDIS_PASSWORD}',
+  '"${REDIS_PASSWORD}"',
+  'password',
+  '<password>',
+  'xxx',
+  'PHPREDIS_SESSION:',
+  'myapp:',
+  'error',
+  'distribute',
+  'none',
+  '127.0.0.1:7000',
+  'host:port',
+  '/etc/ssl/ca.pem',
+  '0',
+  '1',
+  '#frag',
+  '?',
+  '&',
+  '=',
+  'emoji😀',
+  '\u0000',
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -92,26 +246,45 @@ const PARAM_VALUES = [
 
 const env = fc.constantFrom(...ENV_NAMES).map((n) => `\${${n}}`);
 
-const param = fc.tuple(fc.constantFrom(...PARAM_KEYS), fc.option(fc.constantFrom(...PARAM_VALUES), { nil: undefined, freq: 8 })).map(([k, v]) =>
-  v === undefined ? k : `${k}=${v}`,
-);
+const param = fc
+  .tuple(fc.constantFrom(...PARAM_KEYS), fc.option(fc.constantFrom(...PARAM_VALUES), { nil: undefined, freq: 8 }))
+  .map(([k, v]) => (v === undefined ? k : `${k}=${v}`));
 const paramSep = fc.constantFrom('&', '&', '&', '&&', ';', '&amp;');
 const query = fc.oneof(
   { arbitrary: fc.constant(''), weight: 2 },
-  { arbitrary: fc.tuple(fc.array(param, { minLength: 1, maxLength: 6 }), paramSep, fc.constantFrom('?', '?', '??', '?&')).map(([ps, s, q]) => q + ps.join(s)), weight: 6 },
+  {
+    arbitrary: fc
+      .tuple(fc.array(param, { minLength: 1, maxLength: 6 }), paramSep, fc.constantFrom('?', '?', '??', '?&'))
+      .map(([ps, s, q]) => q + ps.join(s)),
+    weight: 6,
+  },
 );
 
 /** One server URL of a redis save_path, from plausible to mangled. */
 export const serverUrl = fc
-  .tuple(fc.constantFrom(...SCHEMES), fc.constantFrom(...USERINFO), fc.constantFrom(...HOSTS), fc.constantFrom(...PORTS), fc.constantFrom(...PATHS), query)
-  .map(([s, u, h, p, path, q]) => (s === 'unix://' || s === 'unix:' ? `${s}${path || '/run/redis.sock'}${q}` : `${s}${u}${h}${p}${path}${q}`));
+  .tuple(
+    fc.constantFrom(...SCHEMES),
+    fc.constantFrom(...USERINFO),
+    fc.constantFrom(...HOSTS),
+    fc.constantFrom(...PORTS),
+    fc.constantFrom(...PATHS),
+    query,
+  )
+  .map(([s, u, h, p, path, q]) =>
+    s === 'unix://' || s === 'unix:' ? `${s}${path || '/run/redis.sock'}${q}` : `${s}${u}${h}${p}${path}${q}`,
+  );
 
 const serverSep = fc.constantFrom(', ', ',', ' ', '\t', ' , ', ',,', '\n');
-const redisSavePath = fc.tuple(fc.array(serverUrl, { minLength: 1, maxLength: 3 }), serverSep).map(([xs, sep]) => xs.join(sep));
+const redisSavePath = fc
+  .tuple(fc.array(serverUrl, { minLength: 1, maxLength: 3 }), serverSep)
+  .map(([xs, sep]) => xs.join(sep));
 
 const clusterSavePath = fc
   .tuple(
-    fc.array(fc.constantFrom('127.0.0.1:7000', '127.0.0.1:7001', 'host:port', 'node', '[::1]:7000', ':7000', 'a:b:7002', ''), { minLength: 0, maxLength: 4 }),
+    fc.array(
+      fc.constantFrom('127.0.0.1:7000', '127.0.0.1:7001', 'host:port', 'node', '[::1]:7000', ':7000', 'a:b:7002', ''),
+      { minLength: 0, maxLength: 4 },
+    ),
     fc.array(param, { maxLength: 4 }),
     fc.constantFrom('seed[]', 'seed[]', 'seed', 'seed[0]', 'seeds[]'),
   )
@@ -121,7 +294,17 @@ const savePath = fc.oneof(
   { arbitrary: redisSavePath, weight: 10 },
   { arbitrary: clusterSavePath, weight: 3 },
   { arbitrary: env, weight: 2 },
-  { arbitrary: fc.constantFrom('/var/lib/php/sessions', 'redis://h:6379', 'rediss://:pw@h:6380/1', 'tcp://host:port?auth=password', '', ' '), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      '/var/lib/php/sessions',
+      'redis://h:6379',
+      'rediss://:pw@h:6380/1',
+      'tcp://host:port?auth=password',
+      '',
+      ' ',
+    ),
+    weight: 2,
+  },
 );
 
 function valueFor(name: string): fc.Arbitrary<string> {
@@ -141,8 +324,23 @@ function valueFor(name: string): fc.Arbitrary<string> {
 
 /** Writes a value the way people do in ini files: bare, single- or double-quoted, with env refs and comments. */
 const quoted = (value: string): fc.Arbitrary<string> =>
-  fc.tuple(fc.constantFrom('none', 'none', 'single', 'double', 'double', 'open-single', 'open-double', 'mixed', 'env-double', 'env-single'), fc.constantFrom('', '', '', ' ; comment', ';x', ' # hash')).map(
-    ([q, tail]) => {
+  fc
+    .tuple(
+      fc.constantFrom(
+        'none',
+        'none',
+        'single',
+        'double',
+        'double',
+        'open-single',
+        'open-double',
+        'mixed',
+        'env-double',
+        'env-single',
+      ),
+      fc.constantFrom('', '', '', ' ; comment', ';x', ' # hash'),
+    )
+    .map(([q, tail]) => {
       switch (q) {
         case 'single':
           return `'${value}'${tail}`;
@@ -161,16 +359,20 @@ const quoted = (value: string): fc.Arbitrary<string> =>
         default:
           return `${value}${tail}`;
       }
-    },
-  );
+    });
 
 const equals = fc.constantFrom(' = ', ' = ', '=', ' =', '= ', '\t=\t', ' ', ' == ', ' : ');
 
-const directiveName = fc.oneof({ arbitrary: fc.constantFrom(...DIRECTIVE_NAMES), weight: 8 }, { arbitrary: fc.constantFrom(...NAME_TYPOS), weight: 1 });
+const directiveName = fc.oneof(
+  { arbitrary: fc.constantFrom(...DIRECTIVE_NAMES), weight: 8 },
+  { arbitrary: fc.constantFrom(...NAME_TYPOS), weight: 1 },
+);
 
 /** One ini directive line (no newline). */
 export const iniLine: fc.Arbitrary<string> = directiveName.chain((name) =>
-  fc.tuple(fc.constant(name), equals, valueFor(name).chain(quoted), fc.constantFrom('', '', '', ' ', '\t', '  ')).map(([n, eq, v, lead]) => `${lead}${n}${eq}${v}`),
+  fc
+    .tuple(fc.constant(name), equals, valueFor(name).chain(quoted), fc.constantFrom('', '', '', ' ', '\t', '  '))
+    .map(([n, eq, v, lead]) => `${lead}${n}${eq}${v}`),
 );
 
 /** A session configuration: mostly coherent (handler + save_path + serializer), sometimes not. */
@@ -207,9 +409,11 @@ export function jsonLiteral(s: string, r: () => number, style: number): string {
     const unit = (x: string): string => Array.from({ length: x.length }, (_, i) => u(x.charCodeAt(i))).join('');
     if (ch === '"') out += r() < 0.8 || style === 0 ? '\\"' : u(0x22);
     else if (ch === '\\') out += r() < 0.8 || style === 0 ? '\\\\' : u(0x5c);
-    else if (c < 0x20) out += ({ 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' } as Record<number, string>)[c] ?? u(c);
+    else if (c < 0x20)
+      out += ({ 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' } as Record<number, string>)[c] ?? u(c);
     else if (ch === '/' && style >= 1 && r() < 0.5) out += '\\/';
-    else if (c >= 0x80 && style >= 1 && r() < 0.6) out += r() < 0.5 ? unit(ch) : unit(ch).toUpperCase().replace(/\\U/g, '\\u');
+    else if (c >= 0x80 && style >= 1 && r() < 0.6)
+      out += r() < 0.5 ? unit(ch) : unit(ch).toUpperCase().replace(/\\U/g, '\\u');
     else if (style >= 2 && r() < 0.1) out += unit(ch);
     else out += ch;
   }
@@ -244,12 +448,38 @@ export function writeJson(value: Json, seed: number): string {
 // composer.json documents
 
 const requireMap = fc
-  .subarray(['php', 'ext-redis', 'ext-redis', 'ext-igbinary', 'ext-msgpack', 'ext-json', 'symfony/framework-bundle', 'laravel/framework', 'predis/predis'], { minLength: 0 })
-  .chain((names) => fc.tuple(...names.map(() => fc.constantFrom('*', '^8.2', '>=5.3', '^7.1', '6.0.2'))).map((vs) => Object.fromEntries(names.map((n, i) => [n, vs[i]!]))));
+  .subarray(
+    [
+      'php',
+      'ext-redis',
+      'ext-redis',
+      'ext-igbinary',
+      'ext-msgpack',
+      'ext-json',
+      'symfony/framework-bundle',
+      'laravel/framework',
+      'predis/predis',
+    ],
+    { minLength: 0 },
+  )
+  .chain((names) =>
+    fc
+      .tuple(...names.map(() => fc.constantFrom('*', '^8.2', '>=5.3', '^7.1', '6.0.2')))
+      .map((vs) => Object.fromEntries(names.map((n, i) => [n, vs[i]!]))),
+  );
 
 const phpConfigValue: fc.Arbitrary<Json> = fc.oneof(
   { arbitrary: configLines, weight: 20 },
-  { arbitrary: fc.constantFrom<Json>('session.save_handler = redis', 42, null, {}, { a: 'session.save_handler = redis' }), weight: 1 },
+  {
+    arbitrary: fc.constantFrom<Json>(
+      'session.save_handler = redis',
+      42,
+      null,
+      {},
+      { a: 'session.save_handler = redis' },
+    ),
+    weight: 1,
+  },
   { arbitrary: configLines.map((ls): Json => [...ls, 1, null, ['x']]), weight: 1 },
 );
 
@@ -263,10 +493,25 @@ export const composerShape: fc.Arbitrary<ComposerShape> = fc
     name: fc.option(fc.constantFrom('acme/shop', 'Acme Shop', 'acme/app'), { nil: undefined }),
     require: fc.option(requireMap, { nil: undefined, freq: 6 }),
     requireDev: fc.option(requireMap, { nil: undefined }),
-    platform: fc.option(fc.dictionary(fc.constantFrom('php', 'ext-redis', 'ext-igbinary'), fc.constantFrom<Json>('8.2.0', '*', false), { maxKeys: 2 }), { nil: undefined }),
+    platform: fc.option(
+      fc.dictionary(fc.constantFrom('php', 'ext-redis', 'ext-igbinary'), fc.constantFrom<Json>('8.2.0', '*', false), {
+        maxKeys: 2,
+      }),
+      { nil: undefined },
+    ),
     paas: fc.option(phpConfigValue, { nil: undefined, freq: 10 }),
-    heroku: fc.option(fc.oneof(fc.constant<Json>({}), phpConfigValue.map((v): Json => ({ 'php-config': v })), fc.constant<Json>(null), fc.constant<Json>({ 'document-root': 'public' })), { nil: undefined }),
-    extraPaas: fc.option(fc.constantFrom<Json>({ 'document-root': 'public' }, { 'php-version': '8.2' }), { nil: undefined }),
+    heroku: fc.option(
+      fc.oneof(
+        fc.constant<Json>({}),
+        phpConfigValue.map((v): Json => ({ 'php-config': v })),
+        fc.constant<Json>(null),
+        fc.constant<Json>({ 'document-root': 'public' }),
+      ),
+      { nil: undefined },
+    ),
+    extraPaas: fc.option(fc.constantFrom<Json>({ 'document-root': 'public' }, { 'php-version': '8.2' }), {
+      nil: undefined,
+    }),
     order: fc.nat(1000),
     seed: fc.integer(),
   })
@@ -294,7 +539,16 @@ export const composerShape: fc.Arbitrary<ComposerShape> = fc
   });
 
 /** Structural breakage people commit (Composer rejects all of these). */
-export type Breakage = 'none' | 'trailing-comma' | 'comment' | 'scalingo-extra' | 'truncate' | 'single-quotes' | 'unclosed-string' | 'bad-escape' | 'duplicate-key';
+export type Breakage =
+  | 'none'
+  | 'trailing-comma'
+  | 'comment'
+  | 'scalingo-extra'
+  | 'truncate'
+  | 'single-quotes'
+  | 'unclosed-string'
+  | 'bad-escape'
+  | 'duplicate-key';
 
 export function breakJson(text: string, how: Breakage, at: number): string {
   const pos = (xs: number[]): number | undefined => (xs.length ? xs[at % xs.length] : undefined);
@@ -322,7 +576,9 @@ export function breakJson(text: string, how: Breakage, at: number): string {
     }
     case 'bad-escape': {
       const p = pos(indexes(/"/g));
-      return p === undefined ? text : `${text.slice(0, p + 1)}${pick(prng(at), ['\\x41', '\\u12', '\\U0041', '\\', '\\uD800', '\\udc00\\ud800'])}${text.slice(p + 1)}`;
+      return p === undefined
+        ? text
+        : `${text.slice(0, p + 1)}${pick(prng(at), ['\\x41', '\\u12', '\\U0041', '\\', '\\uD800', '\\udc00\\ud800'])}${text.slice(p + 1)}`;
     }
     case 'duplicate-key':
       return text.replace(/"extra"/, '"require": {"ext-redis": "*"}, "extra"');
@@ -333,15 +589,70 @@ export function breakJson(text: string, how: Breakage, at: number): string {
 
 const breakage = fc.oneof(
   { arbitrary: fc.constant<Breakage>('none'), weight: 12 },
-  { arbitrary: fc.constantFrom<Breakage>('trailing-comma', 'comment', 'scalingo-extra', 'truncate', 'single-quotes', 'unclosed-string', 'bad-escape', 'duplicate-key'), weight: 5 },
+  {
+    arbitrary: fc.constantFrom<Breakage>(
+      'trailing-comma',
+      'comment',
+      'scalingo-extra',
+      'truncate',
+      'single-quotes',
+      'unclosed-string',
+      'bad-escape',
+      'duplicate-key',
+    ),
+    weight: 5,
+  },
 );
 
 // ---------------------------------------------------------------------------------------------
 // Byte-level mutations
 
-const NASTY = ['"', '\\', '{', '}', '[', ']', ',', ':', '=', ';', "'", '&', '?', '#', '%', '+', ' ', '\t', '\n', '\r', '\r\n', 'é', '😀', '\uD800', '\uDC00', '\u0000', '$', '${', '}', '\u2028', '\uFEFF', 'tcp://', 'seed[]=', '\\u00e9', '\\"', 'auth=', '"session.save_path = tcp://h:1?a=b&c=d",'];
+const NASTY = [
+  '"',
+  '\\',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '=',
+  ';',
+  "'",
+  '&',
+  '?',
+  '#',
+  '%',
+  '+',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  'é',
+  '😀',
+  '\uD800',
+  '\uDC00',
+  '\u0000',
+  '$',
+  '${',
+  '}',
+  '\u2028',
+  '\uFEFF',
+  'tcp://',
+  'seed[]=',
+  '\\u00e9',
+  '\\"',
+  'auth=',
+  '"session.save_path = tcp://h:1?a=b&c=d",',
+];
 
-export type Mutation = { op: 'insert' | 'delete' | 'replace' | 'duplicate' | 'swap'; at: number; len: number; text: string };
+export type Mutation = {
+  op: 'insert' | 'delete' | 'replace' | 'duplicate' | 'swap';
+  at: number;
+  len: number;
+  text: string;
+};
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   op: fc.constantFrom('insert', 'delete', 'replace', 'duplicate', 'swap'),
@@ -371,7 +682,12 @@ export function mutate(text: string, ms: readonly Mutation[]): string {
       case 'swap': {
         const other = (m.at * 7 + 13) % (t.length + 1);
         const [a, b] = at < other ? [at, other] : [other, at];
-        t = t.slice(0, a) + t.slice(b, Math.min(t.length, b + m.len)) + t.slice(a + m.len, b) + t.slice(a, Math.min(a + m.len, b)) + t.slice(Math.min(t.length, b + m.len));
+        t =
+          t.slice(0, a) +
+          t.slice(b, Math.min(t.length, b + m.len)) +
+          t.slice(a + m.len, b) +
+          t.slice(a, Math.min(a + m.len, b)) +
+          t.slice(Math.min(t.length, b + m.len));
         break;
       }
     }
@@ -397,7 +713,17 @@ export const composerCase: fc.Arbitrary<LintCase> = fc
     return { fileName: 'composer.json', text };
   });
 
-const iniNoise = fc.constantFrom('', '; a comment', '# hash comment', '[PHP]', '[Session]', 'extension=redis.so', 'memory_limit = 256M', 'short_open_tag = Off', '   ');
+const iniNoise = fc.constantFrom(
+  '',
+  '; a comment',
+  '# hash comment',
+  '[PHP]',
+  '[Session]',
+  'extension=redis.so',
+  'memory_limit = 256M',
+  'short_open_tag = Off',
+  '   ',
+);
 
 export const iniCase: fc.Arbitrary<LintCase> = fc
   .tuple(
@@ -411,14 +737,25 @@ export const iniCase: fc.Arbitrary<LintCase> = fc
   .map(([noise, config, eol, fileName, trailing, ms]) => {
     let lines = [...config, ...noise];
     if (fileName.endsWith('.conf')) {
-      lines = ['[www]', 'pm = dynamic', ...lines.map((l, i) => (i % 3 === 2 ? l : l.replace(/^\s*([^=\s]+)\s*=/, (_, n: string) => `php${i % 2 ? '_admin' : ''}_value[${n}] =`)))];
+      lines = [
+        '[www]',
+        'pm = dynamic',
+        ...lines.map((l, i) =>
+          i % 3 === 2
+            ? l
+            : l.replace(/^\s*([^=\s]+)\s*=/, (_, n: string) => `php${i % 2 ? '_admin' : ''}_value[${n}] =`),
+        ),
+      ];
     }
     let text = lines.join(eol) + (trailing ? eol : '');
     if (ms) text = mutate(text, ms);
     return { fileName, text };
   });
 
-export const lintCase: fc.Arbitrary<LintCase> = fc.oneof({ arbitrary: composerCase, weight: 3 }, { arbitrary: iniCase, weight: 2 });
+export const lintCase: fc.Arbitrary<LintCase> = fc.oneof(
+  { arbitrary: composerCase, weight: 3 },
+  { arbitrary: iniCase, weight: 2 },
+);
 
 // ---------------------------------------------------------------------------------------------
 // save_path round trip: valid servers only
@@ -435,7 +772,18 @@ const paramValueText = fc.oneof(
   fc.string({ maxLength: 8, unit: 'binary-ascii' }),
 );
 const validParam = fc.tuple(
-  fc.constantFrom('weight', 'timeout', 'read_timeout', 'persistent', 'persistent_id', 'database', 'prefix', 'auth', 'retry_interval', 'x'),
+  fc.constantFrom(
+    'weight',
+    'timeout',
+    'read_timeout',
+    'persistent',
+    'persistent_id',
+    'database',
+    'prefix',
+    'auth',
+    'retry_interval',
+    'x',
+  ),
   paramValueText.map((v) => encodeURIComponent(v.replace(/\0/g, ''))),
 );
 
@@ -445,13 +793,25 @@ export const validSavePath = fc
     fc.oneof(
       {
         arbitrary: fc
-          .tuple(fc.constantFrom('tcp', 'tls', 'ssl'), validHost, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.array(validParam, { maxLength: 5 }))
-          .map(([s, h, p, ps]) => `${s}://${h}${p === undefined ? '' : `:${p}`}${ps.length ? `?${ps.map(([k, v]) => `${k}=${v}`).join('&')}` : ''}`),
+          .tuple(
+            fc.constantFrom('tcp', 'tls', 'ssl'),
+            validHost,
+            fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+            fc.array(validParam, { maxLength: 5 }),
+          )
+          .map(
+            ([s, h, p, ps]) =>
+              `${s}://${h}${p === undefined ? '' : `:${p}`}${ps.length ? `?${ps.map(([k, v]) => `${k}=${v}`).join('&')}` : ''}`,
+          ),
         weight: 5,
       },
       {
         arbitrary: fc
-          .tuple(fc.constantFrom('unix://', 'unix:', ''), fc.constantFrom('/run/redis.sock', '/tmp/r.sock', '/var/run/redis/redis-server.sock'), fc.array(validParam, { maxLength: 3 }))
+          .tuple(
+            fc.constantFrom('unix://', 'unix:', ''),
+            fc.constantFrom('/run/redis.sock', '/tmp/r.sock', '/var/run/redis/redis-server.sock'),
+            fc.array(validParam, { maxLength: 3 }),
+          )
           .map(([s, path, ps]) => `${s}${path}${ps.length ? `?${ps.map(([k, v]) => `${k}=${v}`).join('&')}` : ''}`),
         weight: 1,
       },
@@ -483,7 +843,9 @@ const bytesArb = fc.oneof(
 );
 const propName = fc.oneof(
   bytesArb,
-  fc.constantFrom('\0*\0prot', '\0App\\User\0secret', '\0class@anonymous\0/in/x.php:3$0\0p', '\0\0', '\0*', 'a\0b').map((s) => enc.encode(s)),
+  fc
+    .constantFrom('\0*\0prot', '\0App\\User\0secret', '\0class@anonymous\0/in/x.php:3$0\0p', '\0\0', '\0*', 'a\0b')
+    .map((s) => enc.encode(s)),
 );
 
 const value: fc.Arbitrary<V> = fc.letrec<{ v: V }>((tie) => ({
@@ -492,12 +854,28 @@ const value: fc.Arbitrary<V> = fc.letrec<{ v: V }>((tie) => ({
     fc.constant<V>({ t: 'N' }),
     fc.boolean().map((v): V => ({ t: 'b', v })),
     fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }).map((v): V => ({ t: 'i', v })),
-    fc.oneof(fc.double().map((d) => (Number.isNaN(d) ? 'NAN' : d === Infinity ? 'INF' : d === -Infinity ? '-INF' : String(d))), fc.constantFrom('1.0E+25', '-0', '.5', '5.', '1e400', '0x1', '1E-7')).map((v): V => ({ t: 'd', v })),
+    fc
+      .oneof(
+        fc
+          .double()
+          .map((d) => (Number.isNaN(d) ? 'NAN' : d === Infinity ? 'INF' : d === -Infinity ? '-INF' : String(d))),
+        fc.constantFrom('1.0E+25', '-0', '.5', '5.', '1e400', '0x1', '1E-7'),
+      )
+      .map((v): V => ({ t: 'd', v })),
     bytesArb.map((v): V => ({ t: 's', v })),
-    fc.array(fc.tuple(fc.oneof(fc.bigInt({ min: -5n, max: 20n }), bytesArb), tie('v')), { maxLength: 4 }).map((e): V => ({ t: 'a', e })),
-    fc.tuple(fc.constantFrom('stdClass', 'App\\User', 'ArrayObject', 'Å', '_', 'class@anonymous'), fc.array(fc.tuple(propName, tie('v')), { maxLength: 3 })).map(([cls, e]): V => ({ t: 'O', cls, e })),
+    fc
+      .array(fc.tuple(fc.oneof(fc.bigInt({ min: -5n, max: 20n }), bytesArb), tie('v')), { maxLength: 4 })
+      .map((e): V => ({ t: 'a', e })),
+    fc
+      .tuple(
+        fc.constantFrom('stdClass', 'App\\User', 'ArrayObject', 'Å', '_', 'class@anonymous'),
+        fc.array(fc.tuple(propName, tie('v')), { maxLength: 3 }),
+      )
+      .map(([cls, e]): V => ({ t: 'O', cls, e })),
     fc.constantFrom('Suit:Hearts', 'Status:Active', 'X', 'A:B:C').map((v): V => ({ t: 'E', v })),
-    fc.tuple(fc.constantFrom('ArrayObject', 'Legacy', 'SplObjectStorage'), bytesArb).map(([cls, v]): V => ({ t: 'C', cls, v })),
+    fc
+      .tuple(fc.constantFrom('ArrayObject', 'Legacy', 'SplObjectStorage'), bytesArb)
+      .map(([cls, v]): V => ({ t: 'C', cls, v })),
     fc.tuple(fc.constantFrom<'r' | 'R'>('r', 'R'), fc.integer({ min: -1, max: 8 })).map(([t, v]): V => ({ t, v })),
   ),
 })).v;
@@ -515,7 +893,8 @@ function concat(parts: (Uint8Array | string)[]): Uint8Array {
 
 /** PHP's serialize() grammar for a generated value (references may point anywhere: hostile on purpose). */
 export function serializeV(v: V): Uint8Array {
-  const key = (k: bigint | Uint8Array): (Uint8Array | string)[] => (typeof k === 'bigint' ? [`i:${k};`] : [`s:${k.length}:"`, k, '";']);
+  const key = (k: bigint | Uint8Array): (Uint8Array | string)[] =>
+    typeof k === 'bigint' ? [`i:${k};`] : [`s:${k.length}:"`, k, '";'];
   switch (v.t) {
     case 'N':
       return enc.encode('N;');
@@ -531,7 +910,13 @@ export function serializeV(v: V): Uint8Array {
       return concat([`a:${v.e.length}:{`, ...v.e.flatMap(([k, x]) => [...key(k), serializeV(x)]), '}']);
     case 'O': {
       const cls = enc.encode(v.cls);
-      return concat([`O:${cls.length}:"`, cls, `":${v.e.length}:{`, ...v.e.flatMap(([k, x]) => [...key(k), serializeV(x)]), '}']);
+      return concat([
+        `O:${cls.length}:"`,
+        cls,
+        `":${v.e.length}:{`,
+        ...v.e.flatMap(([k, x]) => [...key(k), serializeV(x)]),
+        '}',
+      ]);
     }
     case 'E':
       return enc.encode(`E:${enc.encode(v.v).length}:"${v.v}";`);
@@ -545,18 +930,29 @@ export function serializeV(v: V): Uint8Array {
   }
 }
 
-const sessionName = fc.oneof(fc.constantFrom('user', 'cart', '_sf2_attributes', 'csrf', 'a|b', '', 'é', '!x'), fc.string({ maxLength: 6 }));
+const sessionName = fc.oneof(
+  fc.constantFrom('user', 'cart', '_sf2_attributes', 'csrf', 'a|b', '', 'é', '!x'),
+  fc.string({ maxLength: 6 }),
+);
 
 /** A whole stored session value in one of the formats, valid by construction (before mutation). */
 const sessionBytes: fc.Arbitrary<Uint8Array> = fc.oneof(
   // php_serialize: serialize($_SESSION)
-  fc.array(fc.tuple(fc.oneof(fc.bigInt({ min: 0n, max: 5n }), bytesArb), value), { maxLength: 5 }).map((e) => serializeV({ t: 'a', e })),
+  fc
+    .array(fc.tuple(fc.oneof(fc.bigInt({ min: 0n, max: 5n }), bytesArb), value), { maxLength: 5 })
+    .map((e) => serializeV({ t: 'a', e })),
   // php: name|value...
-  fc.array(fc.tuple(sessionName, value), { maxLength: 5 }).map((vs) => concat(vs.flatMap(([n, x]) => [n, '|', serializeV(x)]))),
+  fc
+    .array(fc.tuple(sessionName, value), { maxLength: 5 })
+    .map((vs) => concat(vs.flatMap(([n, x]) => [n, '|', serializeV(x)]))),
   // php_binary: len name value...
-  fc.array(fc.tuple(sessionName, value), { maxLength: 4 }).map((vs) => concat(vs.flatMap(([n, x]) => [new Uint8Array([enc.encode(n).length & 0xff]), n, serializeV(x)]))),
+  fc
+    .array(fc.tuple(sessionName, value), { maxLength: 4 })
+    .map((vs) => concat(vs.flatMap(([n, x]) => [new Uint8Array([enc.encode(n).length & 0xff]), n, serializeV(x)]))),
   // Laravel: a serialized string holding serialize() of the attributes
-  fc.array(fc.tuple(bytesArb, value), { maxLength: 3 }).map((e) => serializeV({ t: 's', v: serializeV({ t: 'a', e }) })),
+  fc
+    .array(fc.tuple(bytesArb, value), { maxLength: 3 })
+    .map((e) => serializeV({ t: 's', v: serializeV({ t: 'a', e }) })),
 );
 
 const HOSTILE = [
@@ -584,14 +980,22 @@ const HOSTILE = [
 const hostile = fc.constantFrom(...HOSTILE).map((s) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff));
 
 // phpredis's lz4 header: one crc8 byte then the original length (int32 LE), then the block.
-const lz4ish = fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 1 }), fc.integer({ min: -1, max: 1 << 30 }), fc.uint8Array({ maxLength: 40 })).map(([c, n, body]) => {
-  const b = new Uint8Array(5 + body.length);
-  b[0] = c[0]!;
-  new DataView(b.buffer).setInt32(1, n, true);
-  b.set(body, 5);
-  return b;
-});
-const zstdish = fc.uint8Array({ maxLength: 40 }).map((body) => concat([new Uint8Array([0x28, 0xb5, 0x2f, 0xfd]), body]));
+const lz4ish = fc
+  .tuple(
+    fc.uint8Array({ minLength: 1, maxLength: 1 }),
+    fc.integer({ min: -1, max: 1 << 30 }),
+    fc.uint8Array({ maxLength: 40 }),
+  )
+  .map(([c, n, body]) => {
+    const b = new Uint8Array(5 + body.length);
+    b[0] = c[0]!;
+    new DataView(b.buffer).setInt32(1, n, true);
+    b.set(body, 5);
+    return b;
+  });
+const zstdish = fc
+  .uint8Array({ maxLength: 40 })
+  .map((body) => concat([new Uint8Array([0x28, 0xb5, 0x2f, 0xfd]), body]));
 const igbinaryish = fc.uint8Array({ maxLength: 40 }).map((body) => concat([new Uint8Array([0, 0, 0, 2]), body]));
 const msgpackish = fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => {
   b[0] = 0x80 | (b[0]! & 0x0f);
@@ -604,7 +1008,11 @@ export interface ByteMutation {
   byte: number;
 }
 
-const byteMutation: fc.Arbitrary<ByteMutation> = fc.record({ op: fc.constantFrom('flip', 'set', 'insert', 'delete', 'digits', 'truncate'), at: fc.nat(), byte: fc.nat(255) });
+const byteMutation: fc.Arbitrary<ByteMutation> = fc.record({
+  op: fc.constantFrom('flip', 'set', 'insert', 'delete', 'digits', 'truncate'),
+  at: fc.nat(),
+  byte: fc.nat(255),
+});
 
 /** Byte mutations aimed at serialize()'s weak spots: lengths, counts, delimiters. */
 export function mutateBytes(b: Uint8Array, ms: readonly ByteMutation[]): Uint8Array {
@@ -621,7 +1029,11 @@ export function mutateBytes(b: Uint8Array, ms: readonly ByteMutation[]): Uint8Ar
         if (n) out = Uint8Array.from(out, (x, i) => (i === at ? special[m.byte % special.length]! : x));
         break;
       case 'insert':
-        out = concat([out.subarray(0, at), new Uint8Array([m.byte % 2 ? special[m.byte % special.length]! : m.byte]), out.subarray(at)]);
+        out = concat([
+          out.subarray(0, at),
+          new Uint8Array([m.byte % 2 ? special[m.byte % special.length]! : m.byte]),
+          out.subarray(at),
+        ]);
         break;
       case 'delete':
         out = concat([out.subarray(0, at), out.subarray(Math.min(n, at + 1 + (m.byte % 4)))]);
@@ -632,7 +1044,12 @@ export function mutateBytes(b: Uint8Array, ms: readonly ByteMutation[]): Uint8Ar
         while (i < n && out[i] !== 0x3a) i++;
         let j = i + 1;
         while (j < n && out[j]! >= 0x30 && out[j]! <= 0x39) j++;
-        if (i < n) out = concat([out.subarray(0, i + 1), enc.encode(String([0, 1, 2, 7, 255, 65536, 2147483647, 4294967296, -1][m.byte % 9])), out.subarray(j)]);
+        if (i < n)
+          out = concat([
+            out.subarray(0, i + 1),
+            enc.encode(String([0, 1, 2, 7, 255, 65536, 2147483647, 4294967296, -1][m.byte % 9])),
+            out.subarray(j),
+          ]);
         break;
       }
       case 'truncate':
@@ -645,9 +1062,19 @@ export function mutateBytes(b: Uint8Array, ms: readonly ByteMutation[]): Uint8Ar
 
 export const sessionCase: fc.Arbitrary<Uint8Array> = fc.oneof(
   { arbitrary: sessionBytes, weight: 4 },
-  { arbitrary: fc.tuple(sessionBytes, fc.array(byteMutation, { minLength: 1, maxLength: 5 })).map(([b, ms]) => mutateBytes(b, ms)), weight: 10 },
+  {
+    arbitrary: fc
+      .tuple(sessionBytes, fc.array(byteMutation, { minLength: 1, maxLength: 5 }))
+      .map(([b, ms]) => mutateBytes(b, ms)),
+    weight: 10,
+  },
   { arbitrary: hostile, weight: 1 },
-  { arbitrary: fc.tuple(hostile, fc.array(byteMutation, { minLength: 1, maxLength: 3 })).map(([b, ms]) => mutateBytes(b, ms)), weight: 1 },
+  {
+    arbitrary: fc
+      .tuple(hostile, fc.array(byteMutation, { minLength: 1, maxLength: 3 }))
+      .map(([b, ms]) => mutateBytes(b, ms)),
+    weight: 1,
+  },
   { arbitrary: fc.uint8Array({ maxLength: 64 }), weight: 2 },
   { arbitrary: fc.oneof(lz4ish, zstdish, igbinaryish, msgpackish), weight: 2 },
 );

@@ -14,7 +14,12 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { zstdDecompress } from '../../server/src/sessions/compression.ts';
 import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
-import { SESSION_SERIALIZERS, SessionDecodeError, decodeSession, type DecodeSessionOptions } from '../../server/src/sessions/sessionFormats.ts';
+import {
+  SESSION_SERIALIZERS,
+  SessionDecodeError,
+  decodeSession,
+  type DecodeSessionOptions,
+} from '../../server/src/sessions/sessionFormats.ts';
 import { sessionCase } from './arbitraries.ts';
 import { fuzzRuns, fuzzSeed, startWatchdog } from './watchdog.ts';
 
@@ -52,7 +57,10 @@ export function checkValue(bytes: Uint8Array, opts: DecodeSessionOptions): void 
   } catch (err) {
     if (err instanceof SessionDecodeError) {
       counts.refused++;
-      assert.ok(err.message.length > 0 && Number.isInteger(err.offset) && err.offset >= 0, `a SessionDecodeError without message/offset: ${err.message}`);
+      assert.ok(
+        err.message.length > 0 && Number.isInteger(err.offset) && err.offset >= 0,
+        `a SessionDecodeError without message/offset: ${err.message}`,
+      );
       return;
     }
     throw new Error(`decodeSession threw ${(err as Error)?.name}: ${(err as Error)?.message}`, { cause: err });
@@ -90,7 +98,9 @@ test(`decoder: ${RUNS} generated, mutated, hostile and random session values`, {
         try {
           checkValue(bytes, opts ?? {});
         } catch (err) {
-          throw new Error(`${(err as Error).message}\n--- value (hex) ${hex(bytes)} options ${JSON.stringify(opts)}`, { cause: err });
+          throw new Error(`${(err as Error).message}\n--- value (hex) ${hex(bytes)} options ${JSON.stringify(opts)}`, {
+            cause: err,
+          });
         }
       }),
       { numRuns: RUNS, seed, includeErrorInReport: true },
@@ -138,7 +148,9 @@ test('reference bomb: canonical JSON of a 487-byte value is refused with bounded
   }
   const ms = performance.now() - t0;
   const grew = process.memoryUsage().rss - base;
-  console.log(`[fuzz decode] reference bomb (${bytes.length} bytes): ${refused ? 'refused' : 'printed'} after ${ms.toFixed(0)} ms, rss +${(grew / 1048576).toFixed(0)} MB`);
+  console.log(
+    `[fuzz decode] reference bomb (${bytes.length} bytes): ${refused ? 'refused' : 'printed'} after ${ms.toFixed(0)} ms, rss +${(grew / 1048576).toFixed(0)} MB`,
+  );
   assert.ok(refused, 'the bomb is refused');
   assert.ok(grew < 256 * 1024 * 1024, `rss grew ${(grew / 1048576).toFixed(0)} MB`);
 });

@@ -17,7 +17,34 @@ const MUTANTS = 3;
 const FIX_EVERY = Math.max(1, Number(process.env.FUZZ_FIX_EVERY) || 5);
 const FIXALL_EVERY = Math.max(1, Number(process.env.FUZZ_FIXALL_EVERY) || 40);
 const OPS: Mutation['op'][] = ['insert', 'delete', 'replace', 'duplicate', 'swap'];
-const CHARS = ['"', '\\', '{', '}', '[', ']', ',', ':', '=', ';', "'", '&', '?', '%', '+', ' ', '\n', '\r\n', 'é', '😀', '\uD800', '$', '${', '\\u00', '\\"', '\u0000'];
+const CHARS = [
+  '"',
+  '\\',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '=',
+  ';',
+  "'",
+  '&',
+  '?',
+  '%',
+  '+',
+  ' ',
+  '\n',
+  '\r\n',
+  'é',
+  '😀',
+  '\uD800',
+  '$',
+  '${',
+  '\\u00',
+  '\\"',
+  '\u0000',
+];
 
 /** MUTANTS cheap mutants of a document, from a PRNG seeded by the generated value. */
 function mutants(c: LintCase, seed: number): LintCase[] {
@@ -63,7 +90,9 @@ test(`linter: ${RUNS} generated documents + ${RUNS * MUTANTS} mutants`, { timeou
     await dog.stop();
   }
   const s = (performance.now() - t0) / 1000;
-  console.log(`[fuzz lint] ${n} documents (${RUNS} generated) in ${s.toFixed(1)} s, seed ${seed}: ${JSON.stringify(stats)}`);
+  console.log(
+    `[fuzz lint] ${n} documents (${RUNS} generated) in ${s.toFixed(1)} s, seed ${seed}: ${JSON.stringify(stats)}`,
+  );
   for (const [id, hits] of knownHits) {
     console.log(`[fuzz lint] TODO(lead) known bug "${id}" hit ${hits}×: ${KNOWN_BUGS.find((b) => b.id === id)?.what}`);
   }

@@ -30,7 +30,8 @@ function inRange(text: string, start: number, end: number, what: string): void {
   );
 }
 
-const count = (fs: readonly Finding[], f: Finding): number => fs.filter((g) => g.rule === f.rule && g.message === f.message).length;
+const count = (fs: readonly Finding[], f: Finding): number =>
+  fs.filter((g) => g.rule === f.rule && g.message === f.message).length;
 
 /** Where the inserted text of each edit lands in the edited document. */
 function mappedRegions(fix: Fix): { start: number; end: number }[] {
@@ -44,14 +45,17 @@ function mappedRegions(fix: Fix): { start: number; end: number }[] {
   return out;
 }
 
-const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
+  a.start < b.end && b.start < a.end;
 
 /** Where an offset of the original text lands after the fix (inside an edit: that edit's new text). */
 function mapOffset(fix: Fix, p: number, side: 'start' | 'end'): number {
   let shift = 0;
   for (const e of [...fix.edits].sort((a, b) => a.start - b.start)) {
-    if (e.end <= p && !(e.start === e.end && e.start === p && side === 'start')) shift += e.newText.length - (e.end - e.start);
-    else if (e.start < p || (e.start === p && side === 'end')) return side === 'start' ? e.start + shift : e.start + shift + e.newText.length;
+    if (e.end <= p && !(e.start === e.end && e.start === p && side === 'start'))
+      shift += e.newText.length - (e.end - e.start);
+    else if (e.start < p || (e.start === p && side === 'end'))
+      return side === 'start' ? e.start + shift : e.start + shift + e.newText.length;
     else break;
   }
   return p + shift;
@@ -64,7 +68,10 @@ function mapOffset(fix: Fix, p: number, side: 'start' | 'end'): number {
 function stillThere(after: readonly Finding[], f: Finding, fix: Fix): boolean {
   const at = { start: mapOffset(fix, f.start, 'start'), end: mapOffset(fix, f.end, 'end') };
   return after.some(
-    (g) => g.rule === f.rule && g.message === f.message && (overlaps(g, at) || (g.start <= at.start && at.end <= g.end) || (at.start <= g.start && g.end <= at.end)),
+    (g) =>
+      g.rule === f.rule &&
+      g.message === f.message &&
+      (overlaps(g, at) || (g.start <= at.start && at.end <= g.end) || (at.start <= g.start && g.end <= at.end)),
   );
 }
 
@@ -96,15 +103,17 @@ interface KnownBug {
   matches(v: FixViolation): boolean;
 }
 
-
 export const KNOWN_BUGS: KnownBug[] = [
   {
     id: 'first-occurrence-only',
     what: 'separator-in-path and malformed-url (";") report only the first offending character of a URL, and their fix changes that one: `prefix=a,b,c` / `?a=1;b=2;c=3` need as many fix rounds as characters',
     matches: (v) =>
       v.kind !== 'range' &&
-      ((v.finding.rule === 'separator-in-path' && (lineAt(v.case.text, v.finding.start).match(/[ ,\t]/g)?.length ?? 0) > 1) ||
-        (v.finding.rule === 'malformed-url' && /^Write "[,&]" instead$/.test(v.fix.title) && (lineAt(v.case.text, v.finding.start).match(/;|\\u003b/gi)?.length ?? 0) > 1)),
+      ((v.finding.rule === 'separator-in-path' &&
+        (lineAt(v.case.text, v.finding.start).match(/[ ,\t]/g)?.length ?? 0) > 1) ||
+        (v.finding.rule === 'malformed-url' &&
+          /^Write "[,&]" instead$/.test(v.fix.title) &&
+          (lineAt(v.case.text, v.finding.start).match(/;|\\u003b/gi)?.length ?? 0) > 1)),
   },
   {
     id: 'value-rewritten-whole',
@@ -116,12 +125,16 @@ export const KNOWN_BUGS: KnownBug[] = [
   {
     id: 'value-before-comment',
     what: 'a fix that fills an empty value before an ini comment (`session.save_handler=;x` → `mm;x`) earns ini-syntax "the ; starts an ini comment and cuts the value" (debatable: PHP reads "mm")',
-    matches: (v) => v.kind === 'introduced' && v.other?.rule === 'ini-syntax' && /starts an ini comment/.test(v.other.message),
+    matches: (v) =>
+      v.kind === 'introduced' && v.other?.rule === 'ini-syntax' && /starts an ini comment/.test(v.other.message),
   },
   {
     id: 'empty-auth-twice',
     what: 'empty-auth "Remove the empty auth" removes one of two empty auth params (`%61uth&auth`): the other keeps the diagnostic',
-    matches: (v) => v.kind !== 'range' && v.finding.rule === 'empty-auth' && (lineAt(v.case.text, v.finding.start).match(/auth|%61uth|%41uth/gi)?.length ?? 0) > 1,
+    matches: (v) =>
+      v.kind !== 'range' &&
+      v.finding.rule === 'empty-auth' &&
+      (lineAt(v.case.text, v.finding.start).match(/auth|%61uth|%41uth/gi)?.length ?? 0) > 1,
   },
 ];
 
@@ -161,14 +174,20 @@ export function checkDocument(c: LintCase, options: CheckOptions = { fixes: true
   for (const f of findings) {
     stats.findings++;
     if (f.start > f.end && f.start <= text.length && f.end >= 0) {
-      violation({ case: c, finding: f, fix: { title: '', edits: [], safe: false }, kind: 'range' }, `${f.rule} range [${f.start}, ${f.end}) is inverted`);
+      violation(
+        { case: c, finding: f, fix: { title: '', edits: [], safe: false }, kind: 'range' },
+        `${f.rule} range [${f.start}, ${f.end}) is inverted`,
+      );
       continue;
     }
     inRange(text, f.start, f.end, `${f.rule} range`);
     for (const r of f.related ?? []) inRange(text, r.start, r.end, `${f.rule} related range`);
     for (const x of f.fixes) {
       if (x.edits.some((e) => e.start > e.end)) {
-        violation({ case: c, finding: f, fix: x, kind: 'range' }, `${f.rule} fix "${x.title}" has an inverted edit range: ${JSON.stringify(x.edits)}`);
+        violation(
+          { case: c, finding: f, fix: x, kind: 'range' },
+          `${f.rule} fix "${x.title}" has an inverted edit range: ${JSON.stringify(x.edits)}`,
+        );
         continue;
       }
       for (const e of x.edits) inRange(text, e.start, e.end, `${f.rule} fix "${x.title}" edit`);
@@ -189,16 +208,30 @@ export function checkDocument(c: LintCase, options: CheckOptions = { fixes: true
         if (strict) assert.ok(strictJson(next), `${ctx} breaks strict JSON:\n${next}`);
         const after = lint(next, fileName);
         if (count(after, f) >= count(findings, f) && stillThere(after, f, x)) {
-          violation({ case: c, finding: f, fix: x, kind: 'kept' }, `${ctx} does not remove its diagnostic "${f.message}":\n${next}`);
+          violation(
+            { case: c, finding: f, fix: x, kind: 'kept' },
+            `${ctx} does not remove its diagnostic "${f.message}":\n${next}`,
+          );
         }
         const regions = mappedRegions(x);
         // What a fix writes is well-formed: no new ini-syntax / invalid-json finding inside it, on a
         // line that had none (a rename on a line that already lacked "=" only changes the message).
         for (const g of after) {
-          if (!INTRODUCED_RULES.has(g.rule) || !regions.some((r) => overlaps(r, g) || (g.start === g.end && r.start <= g.start && g.start <= r.end))) continue;
-          const lines = x.edits.map((e) => ({ start: text.lastIndexOf('\n', e.start - 1) + 1, end: text.indexOf('\n', e.end) < 0 ? text.length : text.indexOf('\n', e.end) }));
-          if (findings.some((h) => h.rule === g.rule && lines.some((l) => h.start <= l.end && l.start <= h.end))) continue;
-          violation({ case: c, finding: f, fix: x, kind: 'introduced', other: g }, `${ctx} writes text that gets a new ${g.rule} finding ("${g.message}"):\n${next}`);
+          if (
+            !INTRODUCED_RULES.has(g.rule) ||
+            !regions.some((r) => overlaps(r, g) || (g.start === g.end && r.start <= g.start && g.start <= r.end))
+          )
+            continue;
+          const lines = x.edits.map((e) => ({
+            start: text.lastIndexOf('\n', e.start - 1) + 1,
+            end: text.indexOf('\n', e.end) < 0 ? text.length : text.indexOf('\n', e.end),
+          }));
+          if (findings.some((h) => h.rule === g.rule && lines.some((l) => h.start <= l.end && l.start <= h.end)))
+            continue;
+          violation(
+            { case: c, finding: f, fix: x, kind: 'introduced', other: g },
+            `${ctx} writes text that gets a new ${g.rule} finding ("${g.message}"):\n${next}`,
+          );
         }
         // Applying it twice changes nothing: an offer of the same fix over what it wrote is a no-op.
         for (const g of after) {
@@ -206,7 +239,10 @@ export function checkDocument(c: LintCase, options: CheckOptions = { fixes: true
           for (const y of g.fixes) {
             if (y.title !== x.title || y.edits.length === 0) continue;
             if (applyEdits(next, y.edits) !== next) {
-              violation({ case: c, finding: f, fix: x, kind: 'not-idempotent' }, `${ctx} is not idempotent: offered again on its own output\n${next}`);
+              violation(
+                { case: c, finding: f, fix: x, kind: 'not-idempotent' },
+                `${ctx} is not idempotent: offered again on its own output\n${next}`,
+              );
             }
           }
         }
@@ -221,10 +257,20 @@ export function checkDocument(c: LintCase, options: CheckOptions = { fixes: true
     } catch (err) {
       // An inverted finding range comes with inverted fix edits: fix-all (the CLI's --fix) throws.
       const inverted = findings.find((f) => f.start > f.end);
-      const invertedFix = findings.flatMap((f) => f.fixes.filter((x) => x.edits.some((e) => e.start > e.end)).map((x) => [f, x] as const))[0];
+      const invertedFix = findings.flatMap((f) =>
+        f.fixes.filter((x) => x.edits.some((e) => e.start > e.end)).map((x) => [f, x] as const),
+      )[0];
       if (!inverted && !invertedFix) throw err;
-      if (inverted) violation({ case: c, finding: inverted, fix: { title: 'fix-all', edits: [], safe: true }, kind: 'range' }, `fix-all threw: ${(err as Error).message}`);
-      else violation({ case: c, finding: invertedFix![0], fix: invertedFix![1], kind: 'range' }, `fix-all threw: ${(err as Error).message}`);
+      if (inverted)
+        violation(
+          { case: c, finding: inverted, fix: { title: 'fix-all', edits: [], safe: true }, kind: 'range' },
+          `fix-all threw: ${(err as Error).message}`,
+        );
+      else
+        violation(
+          { case: c, finding: invertedFix![0], fix: invertedFix![1], kind: 'range' },
+          `fix-all threw: ${(err as Error).message}`,
+        );
       return;
     }
     if (strict) assert.ok(strictJson(once.text), `fix-all breaks strict JSON:\n${once.text}`);
@@ -236,7 +282,13 @@ export function checkDocument(c: LintCase, options: CheckOptions = { fixes: true
       const f = left.find((g) => g.fixes.some((x) => x.title === title)) ?? left[0];
       const fx = f?.fixes.find((x) => x.title === title) ?? { title, edits: [], safe: true };
       violation(
-        { case: { fileName, text: once.text }, finding: f ?? ({ rule: 'invalid-json', severity: 'error', message: '', start: 0, end: 0, fixes: [] } as Finding), fix: fx, kind: 'fix-all-diverges' },
+        {
+          case: { fileName, text: once.text },
+          finding:
+            f ?? ({ rule: 'invalid-json', severity: 'error', message: '', start: 0, end: 0, fixes: [] } as Finding),
+          fix: fx,
+          kind: 'fix-all-diverges',
+        },
         `fix-all does not converge (a second pass applied ${twice.applied.join(', ')}):\n${once.text}`,
       );
     }

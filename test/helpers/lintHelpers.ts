@@ -12,7 +12,10 @@ export interface ComposerParts {
 }
 
 /** A composer.json with the given php-config lines, in Composer's 4-space style. */
-export function composer(lines: string[], parts: ComposerParts = { require: { php: '^8.2', 'ext-redis': '*' } }): string {
+export function composer(
+  lines: string[],
+  parts: ComposerParts = { require: { php: '^8.2', 'ext-redis': '*' } },
+): string {
   const doc: Record<string, unknown> = { name: 'acme/app' };
   if (parts.require) doc.require = parts.require;
   if (parts.requireDev) doc['require-dev'] = parts.requireDev;

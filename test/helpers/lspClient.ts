@@ -1,7 +1,12 @@
 // Speaks LSP to dist/server.js over stdio, as an editor does (JSON-RPC framing via vscode-jsonrpc).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit } from 'vscode-languageserver-types';
 
@@ -101,10 +106,22 @@ export class EditorDocument {
   async replaceAll(text: string): Promise<void> {
     const version = this.doc.version + 1;
     this.doc = TextDocument.create(this.uri, this.doc.languageId, version, text);
-    await this.session.conn.sendNotification('textDocument/didChange', { textDocument: { uri: this.uri, version }, contentChanges: [{ text }] });
+    await this.session.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: this.uri, version },
+      contentChanges: [{ text }],
+    });
   }
-  async diagnostics(): Promise<{ code: string; message: string; severity: number; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]> {
-    const report = await this.session.conn.sendRequest<{ items: never[] }>('textDocument/diagnostic', { textDocument: { uri: this.uri } });
+  async diagnostics(): Promise<
+    {
+      code: string;
+      message: string;
+      severity: number;
+      range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    }[]
+  > {
+    const report = await this.session.conn.sendRequest<{ items: never[] }>('textDocument/diagnostic', {
+      textDocument: { uri: this.uri },
+    });
     return report.items;
   }
 }

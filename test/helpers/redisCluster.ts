@@ -39,10 +39,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<RedisC
         await startRedis({
           port: ports[i],
           args: [
-            '--cluster-enabled', 'yes',
-            '--cluster-config-file', 'nodes.conf',
-            '--cluster-port', String(ports[count + i]),
-            '--cluster-node-timeout', '3000',
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-port',
+            String(ports[count + i]),
+            '--cluster-node-timeout',
+            '3000',
             ...auth,
           ],
         }),
@@ -50,7 +54,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<RedisC
     }
     const addresses = nodes.map((n) => `${n.host}:${n.port}`);
     const cliAuth = options.password ? ['--no-auth-warning', '-a', options.password] : [];
-    await run('redis-cli', [...cliAuth, '--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
+    await run('redis-cli', [
+      ...cliAuth,
+      '--cluster',
+      'create',
+      ...addresses,
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     await waitClusterOk(nodes, cliAuth);
     return { nodes, addresses, stop };
   } catch (err) {

@@ -66,13 +66,20 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisServe
   const host = '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'prs-redis-'));
   const args = [
-    '--port', String(port),
-    '--bind', host,
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    host,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
     ...(options.args ?? []),
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });

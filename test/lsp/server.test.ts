@@ -13,7 +13,10 @@ after(async () => {
   assert.doesNotMatch(s.stderr(), /Error|uncaught/i, 'the server wrote no error');
 });
 
-const broken = composer(['session.save_handler = reddis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=1'"], { require: { php: '^8.2' } });
+const broken = composer(
+  ['session.save_handler = reddis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=1'"],
+  { require: { php: '^8.2' } },
+);
 
 test('open → pull diagnostics with code, source, href and exact ranges', async () => {
   const d = new EditorDocument(s, 'file:///w/a/composer.json', broken);
@@ -41,7 +44,9 @@ test('code actions: applied, re-linted, the diagnostic is gone and the JSON pars
   for (const code of ['unknown-save-handler', 'invalid-weight', 'missing-ext-redis']) {
     const diag = (await d.diagnostics()).find((i) => i.code === code);
     assert.ok(diag, `${code} before its fix`);
-    const actions = await s.conn.sendRequest<{ title: string; kind: string; isPreferred?: boolean; edit?: { changes: Record<string, never[]> } }[]>('textDocument/codeAction', {
+    const actions = await s.conn.sendRequest<
+      { title: string; kind: string; isPreferred?: boolean; edit?: { changes: Record<string, never[]> } }[]
+    >('textDocument/codeAction', {
       textDocument: { uri: d.uri },
       range: diag.range,
       context: { diagnostics: [diag], only: ['quickfix'] },
@@ -56,29 +61,48 @@ test('code actions: applied, re-linted, the diagnostic is gone and the JSON pars
 });
 
 test('source.fixAll applies every safe fix in one edit', async () => {
-  const text = composer(['session.save_handler = redis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=0&auth=a+b'"], { require: {} });
+  const text = composer(
+    ['session.save_handler = redis', "session.save_path = 'tcp://127.0.0.1:6379?weight=0&timeout=0&auth=a+b'"],
+    { require: {} },
+  );
   const d = new EditorDocument(s, 'file:///w/d/composer.json', text);
-  const actions = await s.conn.sendRequest<{ kind: string; edit: { changes: Record<string, never[]> } }[]>('textDocument/codeAction', {
-    textDocument: { uri: d.uri },
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    context: { diagnostics: [], only: ['source.fixAll'] },
-  });
+  const actions = await s.conn.sendRequest<{ kind: string; edit: { changes: Record<string, never[]> } }[]>(
+    'textDocument/codeAction',
+    {
+      textDocument: { uri: d.uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    },
+  );
   const all = actions.find((a) => a.kind === 'source.fixAll.php-redis-sessions');
   assert.ok(all);
   await d.apply(all.edit.changes[d.uri]);
   const left = (await d.diagnostics()).map((i) => i.code);
-  assert.deepEqual(left.filter((c) => c !== 'hardcoded-credentials'), []);
+  assert.deepEqual(
+    left.filter((c) => c !== 'hardcoded-credentials'),
+    [],
+  );
   assert.match(JSON.parse(d.text).extra.paas['php-config'][1], /weight=1&timeout=2\.5&auth=a%2Bb/);
 });
 
 test('hover on a directive, a handler and a parameter', async () => {
   const d = new EditorDocument(s, 'file:///w/e/composer.json', broken);
-  const at = (needle: string, delta = 1): { line: number; character: number } => d.doc.positionAt(d.text.indexOf(needle) + delta);
-  const h1 = await s.conn.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: d.uri }, position: at('save_handler') });
+  const at = (needle: string, delta = 1): { line: number; character: number } =>
+    d.doc.positionAt(d.text.indexOf(needle) + delta);
+  const h1 = await s.conn.sendRequest<{ contents: { value: string } }>('textDocument/hover', {
+    textDocument: { uri: d.uri },
+    position: at('save_handler'),
+  });
   assert.match(h1.contents.value, /session\.save_handler/);
-  const h2 = await s.conn.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: d.uri }, position: at('timeout=') });
+  const h2 = await s.conn.sendRequest<{ contents: { value: string } }>('textDocument/hover', {
+    textDocument: { uri: d.uri },
+    position: at('timeout='),
+  });
   assert.match(h2.contents.value, /Connect timeout/);
-  const none = await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: d.uri }, position: { line: 0, character: 0 } });
+  const none = await s.conn.sendRequest('textDocument/hover', {
+    textDocument: { uri: d.uri },
+    position: { line: 0, character: 0 },
+  });
   assert.equal(none, null);
 });
 
@@ -86,18 +110,30 @@ test('completion of handler names and save_path parameters', async () => {
   const text = composer(['session.save_handler = ', "session.save_path = 'tcp://h:1?'"]);
   const d = new EditorDocument(s, 'file:///w/f/composer.json', text);
   const handlerPos = d.doc.positionAt(text.indexOf('save_handler = ') + 'save_handler = '.length);
-  const c1 = await s.conn.sendRequest<{ label: string }[]>('textDocument/completion', { textDocument: { uri: d.uri }, position: handlerPos });
+  const c1 = await s.conn.sendRequest<{ label: string }[]>('textDocument/completion', {
+    textDocument: { uri: d.uri },
+    position: handlerPos,
+  });
   assert.ok(c1.some((c) => c.label === 'redis'));
   const paramPos = d.doc.positionAt(text.indexOf("1?'") + 2);
-  const c2 = await s.conn.sendRequest<{ label: string }[]>('textDocument/completion', { textDocument: { uri: d.uri }, position: paramPos });
+  const c2 = await s.conn.sendRequest<{ label: string }[]>('textDocument/completion', {
+    textDocument: { uri: d.uri },
+    position: paramPos,
+  });
   assert.ok(c2.some((c) => c.label === 'timeout'));
   assert.ok(c2.some((c) => c.label === 'auth'));
 });
 
 test('code lens over the effective save_path: Test connection, Browse sessions', async () => {
   const d = new EditorDocument(s, 'file:///w/g/composer.json', broken.replace('reddis', 'redis'));
-  const lenses = await s.conn.sendRequest<{ command: { title: string; command: string; arguments: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri: d.uri } });
-  assert.deepEqual(lenses.map((l) => l.command.title), ['Test connection', 'Browse sessions']);
+  const lenses = await s.conn.sendRequest<{ command: { title: string; command: string; arguments: unknown[] } }[]>(
+    'textDocument/codeLens',
+    { textDocument: { uri: d.uri } },
+  );
+  assert.deepEqual(
+    lenses.map((l) => l.command.title),
+    ['Test connection', 'Browse sessions'],
+  );
   assert.doesNotMatch(JSON.stringify(lenses), /tcp:\/\//, 'the lens carries no save_path (no secret)');
 });
 
@@ -106,7 +142,10 @@ test('settings: a rule turned off, a severity changed, the linter disabled', asy
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
   const d = new EditorDocument(s, 'file:///w/h/composer.json', broken);
   const items = await d.diagnostics();
-  assert.deepEqual(items.map((i) => [i.code, i.severity]), [['unknown-save-handler', 2]]);
+  assert.deepEqual(
+    items.map((i) => [i.code, i.severity]),
+    [['unknown-save-handler', 2]],
+  );
   assert.ok(s.received.some((r) => r.method === 'workspace/diagnostic/refresh'));
   s.settings = { lint: { enable: false } };
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
@@ -116,7 +155,12 @@ test('settings: a rule turned off, a severity changed, the linter disabled', asy
 });
 
 test('php.ini and php-fpm files are linted; other files are not', async () => {
-  const iniDoc = new EditorDocument(s, 'file:///w/j/conf.d/redis.ini', "session.save_handler = redis\nsession.save_path = 'redis://h:1'\n", 'ini');
+  const iniDoc = new EditorDocument(
+    s,
+    'file:///w/j/conf.d/redis.ini',
+    "session.save_handler = redis\nsession.save_path = 'redis://h:1'\n",
+    'ini',
+  );
   assert.ok((await iniDoc.diagnostics()).some((i) => i.code === 'unsupported-scheme'));
   const other = new EditorDocument(s, 'file:///w/j/package.json', broken);
   assert.deepEqual(await other.diagnostics(), []);
@@ -124,14 +168,29 @@ test('php.ini and php-fpm files are linted; other files are not', async () => {
 
 test('malformed input never takes the server down', async () => {
   const packages = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`vendor${i}/package-${i}`, '^1.2.3']));
-  const huge = composer(['session.save_handler = reddis', ...Array.from({ length: 20_000 }, (_, i) => `session.cookie_path = /p${i}`)], { require: packages });
+  const huge = composer(
+    ['session.save_handler = reddis', ...Array.from({ length: 20_000 }, (_, i) => `session.cookie_path = /p${i}`)],
+    { require: packages },
+  );
   assert.ok(huge.length > 5_000_000, `${huge.length} bytes`);
-  const inputs = ['', '{', '\u0000\u0001binary\u00ff', '[1,2]', '{"extra": []}', huge + '{', '{"extra":{"paas":{"php-config":[' + '['.repeat(5000) + ']}}}'];
+  const inputs = [
+    '',
+    '{',
+    '\u0000\u0001binary\u00ff',
+    '[1,2]',
+    '{"extra": []}',
+    huge + '{',
+    '{"extra":{"paas":{"php-config":[' + '['.repeat(5000) + ']}}}',
+  ];
   for (const [i, text] of inputs.entries()) {
     const d = new EditorDocument(s, `file:///w/k${i}/composer.json`, text);
     const items = await d.diagnostics();
     assert.ok(Array.isArray(items));
-    if (text === huge) assert.ok(items.some((x) => x.code === 'unknown-save-handler'), 'the 5 MB file is linted, not skipped');
+    if (text === huge)
+      assert.ok(
+        items.some((x) => x.code === 'unknown-save-handler'),
+        'the 5 MB file is linted, not skipped',
+      );
   }
   // still answering
   const d = new EditorDocument(s, 'file:///w/z/composer.json', broken);

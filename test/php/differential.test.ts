@@ -18,13 +18,29 @@ import { lint } from '../../server/src/core/lint.ts';
 import type { Finding, LintOptions } from '../../server/src/core/types.ts';
 import { freePort, startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { makeTlsCert, type TlsFiles } from '../helpers/tlsCert.ts';
-import { ACL_PASSWORD, ACL_USER, SECURED_PASSWORD, generateVariants, type DiffTargets, type IniVariant } from './iniVariants.ts';
-import { RedisKeyLocator, findPhp, probeAll, type PhpRuntime, type ProbeOutcome, type RedisEndpoint } from './phpSessionProbe.ts';
+import {
+  ACL_PASSWORD,
+  ACL_USER,
+  SECURED_PASSWORD,
+  generateVariants,
+  type DiffTargets,
+  type IniVariant,
+} from './iniVariants.ts';
+import {
+  RedisKeyLocator,
+  findPhp,
+  probeAll,
+  type PhpRuntime,
+  type ProbeOutcome,
+  type RedisEndpoint,
+} from './phpSessionProbe.ts';
 
 // A fixed default keeps CI reproducible; PRS_DIFF_SEED=random explores.
 const DEFAULT_SEED = 0x5e55;
 const SEED =
-  process.env.PRS_DIFF_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.PRS_DIFF_SEED ?? DEFAULT_SEED);
+  process.env.PRS_DIFF_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.PRS_DIFF_SEED ?? DEFAULT_SEED);
 const COUNT = Number(process.env.PRS_DIFF_COUNT ?? 400);
 
 type LintFn = (text: string, fileName: string, options?: LintOptions) => Finding[];
@@ -50,12 +66,15 @@ export const KNOWN_EXCEPTIONS: KnownException[] = [
     name: 'files-directory-missing',
     reason:
       'the files handler with a path that is not a Redis location: whether that directory exists on the machine that runs PHP is not something a check of the file can know',
-    matches: (v, php) => !php.ok && (v.writtenHandler ?? 'files').trim().toLowerCase() === 'files' && !/(tcp|tls|unix|redis)s?:|seed/i.test(v.writtenPath ?? v.text),
+    matches: (v, php) =>
+      !php.ok &&
+      (v.writtenHandler ?? 'files').trim().toLowerCase() === 'files' &&
+      !/(tcp|tls|unix|redis)s?:|seed/i.test(v.writtenPath ?? v.text),
   },
   {
     name: 'persistent-pool-shared-database',
     reason:
-      'two servers with the same address and persistent=1 share phpredis\'s pooled connection, which carries the SELECTed database over: whether a session is read from the database it was written to depends on request order (the linter warns: invalid-param-value)',
+      "two servers with the same address and persistent=1 share phpredis's pooled connection, which carries the SELECTed database over: whether a session is read from the database it was written to depends on request order (the linter warns: invalid-param-value)",
     matches: (v, php) => !php.ok && (v.text.match(/persistent=1/g) ?? []).length >= 2,
   },
   {
@@ -95,7 +114,16 @@ async function startSingleNodeCluster(): Promise<RedisServer> {
   // redis-cli --cluster create wants 3 masters; one node owning every slot is a valid cluster too.
   const server = await startRedis({
     // Alone, a node does not know its own address (CLUSTER SLOTS would say ""): announce it.
-    args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(await freePort()), '--cluster-announce-ip', '127.0.0.1'],
+    args: [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
+      '--cluster-port',
+      String(await freePort()),
+      '--cluster-announce-ip',
+      '127.0.0.1',
+    ],
   });
   const c = new Redis({ port: server.port, host: server.host, lazyConnect: true });
   try {
@@ -118,7 +146,9 @@ async function startSingleNodeCluster(): Promise<RedisServer> {
 export async function setupEnvironment(): Promise<DiffEnvironment | null> {
   const runtime = findPhp();
   if (!runtime) return null;
-  const notes: string[] = [`PHP ${runtime.phpVersion}, phpredis ${runtime.redisVersion}, scan dir ${runtime.defaultScanDir}`];
+  const notes: string[] = [
+    `PHP ${runtime.phpVersion}, phpredis ${runtime.redisVersion}, scan dir ${runtime.defaultScanDir}`,
+  ];
   const servers: RedisServer[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'prs-diff-'));
   let tls: TlsFiles | null = null;
@@ -135,7 +165,18 @@ export async function setupEnvironment(): Promise<DiffEnvironment | null> {
     try {
       const files = makeTlsCert();
       tls = files;
-      tlsArgs = async () => ['--tls-port', String(await freePort()), '--tls-cert-file', files.certFile, '--tls-key-file', files.keyFile, '--tls-ca-cert-file', files.caFile, '--tls-auth-clients', 'no'];
+      tlsArgs = async () => [
+        '--tls-port',
+        String(await freePort()),
+        '--tls-cert-file',
+        files.certFile,
+        '--tls-key-file',
+        files.keyFile,
+        '--tls-ca-cert-file',
+        files.caFile,
+        '--tls-auth-clients',
+        'no',
+      ];
       // PHP verifies the server certificate by default: trust the throwaway CA.
       extraIni['openssl.cafile'] = files.caFile;
     } catch (err) {
@@ -146,14 +187,25 @@ export async function setupEnvironment(): Promise<DiffEnvironment | null> {
     const unixSocket = join(scratch, 'redis.sock');
     const openTls = tlsArgs ? await tlsArgs() : [];
     const open = await startRedis({
-      args: ['--bind', '127.0.0.1', ...(ipv6 ? ['::1'] : []), '--unixsocket', unixSocket, '--unixsocketperm', '700', ...openTls],
+      args: [
+        '--bind',
+        '127.0.0.1',
+        ...(ipv6 ? ['::1'] : []),
+        '--unixsocket',
+        unixSocket,
+        '--unixsocketperm',
+        '700',
+        ...openTls,
+      ],
     });
     servers.push(open);
     if (!ipv6) notes.push('::1 unavailable: the open server listens on 127.0.0.1 only');
 
     const securedTls = tlsArgs ? await tlsArgs() : [];
     // Also on ::1, so an IPv6 host aimed at the secured server reaches it.
-    const secured = await startRedis({ args: [...(ipv6 ? ['--bind', '127.0.0.1', '::1'] : []), '--requirepass', SECURED_PASSWORD, ...securedTls] });
+    const secured = await startRedis({
+      args: [...(ipv6 ? ['--bind', '127.0.0.1', '::1'] : []), '--requirepass', SECURED_PASSWORD, ...securedTls],
+    });
     servers.push(secured);
     const admin = new Redis({ port: secured.port, host: secured.host, password: SECURED_PASSWORD, lazyConnect: true });
     await admin.connect();
@@ -219,12 +271,23 @@ export interface DiffRow {
   exception: KnownException | null;
 }
 
-export async function runDifferential(env: DiffEnvironment, lintFn: LintFn | null, log?: (s: string) => void): Promise<DiffRow[]> {
+export async function runDifferential(
+  env: DiffEnvironment,
+  lintFn: LintFn | null,
+  log?: (s: string) => void,
+): Promise<DiffRow[]> {
   const variants = generateVariants({ seed: SEED, count: COUNT, targets: env.targets });
   const locator = new RedisKeyLocator(env.endpoints);
   try {
     const outcomes = await probeAll(
-      variants.map((v) => ({ iniText: v.text, tag: v.tag, env: v.env, writtenHandler: v.writtenHandler, writtenSerializer: v.writtenSerializer, writtenPath: v.writtenPath })),
+      variants.map((v) => ({
+        iniText: v.text,
+        tag: v.tag,
+        env: v.env,
+        writtenHandler: v.writtenHandler,
+        writtenSerializer: v.writtenSerializer,
+        writtenPath: v.writtenPath,
+      })),
       {
         runtime: env.runtime,
         locator,
@@ -244,7 +307,10 @@ export async function runDifferential(env: DiffEnvironment, lintFn: LintFn | nul
         findings = lintFn ? lintFn(variant.text, 'php.ini') : null;
       } catch (err) {
         // A crash is reported with the variant (and counts as a mismatch), not as a dead test.
-        lintThrew = String((err as Error).stack ?? err).split('\n').slice(0, 3).join(' ');
+        lintThrew = String((err as Error).stack ?? err)
+          .split('\n')
+          .slice(0, 3)
+          .join(' ');
       }
       const linterError = findings ? findings.some((f) => f.severity === 'error') : null;
       const mismatch = linterError !== null && linterError === php.ok;
@@ -289,7 +355,10 @@ function block(r: DiffRow, withVerdict: boolean): string {
     `#${v.index} [${v.features.join(' + ')}]${withVerdict && verdict ? `  => ${verdict}` : ''}`,
     `    php:    ${phpCell(r.php)}`,
     ...(r.findings || r.lintThrew ? [`    linter: ${linterCell(r)}`] : []),
-    ...v.text.replace(/\r?\n$/, '').split(/\n/).map((l) => `    | ${show(l)}`),
+    ...v.text
+      .replace(/\r?\n$/, '')
+      .split(/\n/)
+      .map((l) => `    | ${show(l)}`),
   ];
   return lines.join('\n');
 }
@@ -323,7 +392,9 @@ if (process.argv.includes('--table')) {
       const table = formatTable(rows, env);
       writeFileSync('/tmp/php-outcomes.txt', table);
       process.stdout.write(table);
-      console.error(`${rows.length} variants in ${((Date.now() - started) / 1000).toFixed(1)} s; table written to /tmp/php-outcomes.txt`);
+      console.error(
+        `${rows.length} variants in ${((Date.now() - started) / 1000).toFixed(1)} s; table written to /tmp/php-outcomes.txt`,
+      );
     } finally {
       await env.stop();
     }
@@ -340,7 +411,10 @@ if (process.argv.includes('--table')) {
       const rows = await runDifferential(env, lint);
       const mismatches = rows.filter((r) => r.linterError !== !r.php.ok && !r.exception);
       const excused = rows.filter((r) => r.exception);
-      if (excused.length) t.diagnostic(`${excused.length} known exception(s): ${[...new Set(excused.map((r) => r.exception!.name))].join(', ')}`);
+      if (excused.length)
+        t.diagnostic(
+          `${excused.length} known exception(s): ${[...new Set(excused.map((r) => r.exception!.name))].join(', ')}`,
+        );
       assert.ok(rows.length >= 300, `only ${rows.length} variants generated`);
       if (mismatches.length > 0) {
         const threw = mismatches.filter((r) => r.lintThrew !== null).length;

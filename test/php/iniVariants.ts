@@ -141,15 +141,11 @@ interface Model {
   transforms: Array<(lines: string[]) => string[]>;
 }
 
-const enc = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+const enc = (s: string): string =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
 // Ways of writing SECURED_PASSWORD that decode to it (PHP query rules: '+' is a space, '#' survives).
-const AUTH_ENCODINGS = [
-  enc(SECURED_PASSWORD),
-  'p%40ss+w%2Brd%2C%239',
-  'p@ss%20w%2Brd%2C#9',
-  'p@ss%20w%2Brd%2C%239',
-];
+const AUTH_ENCODINGS = [enc(SECURED_PASSWORD), 'p%40ss+w%2Brd%2C%239', 'p@ss%20w%2Brd%2C#9', 'p@ss%20w%2Brd%2C%239'];
 
 const VALID_SERIALIZERS = ['php', 'php_serialize', 'php_binary', 'igbinary', 'msgpack', 'PHP', 'Igbinary', 'MSGPACK'];
 
@@ -242,7 +238,13 @@ function renderUrl(u: UrlPart, t: DiffTargets, intent = false): string {
   if (u.scheme !== null) s += `${u.scheme}:${u.slashes}`;
   if (u.userinfo !== null) s += `${u.userinfo}@`;
   s += u.host;
-  const envVar = { open: ENV_PORT, default: ENV_PORT, secured: ENV_SECURED_PORT, tls: ENV_TLS_PORT, securedTls: ENV_SECURED_TLS_PORT }[u.target];
+  const envVar = {
+    open: ENV_PORT,
+    default: ENV_PORT,
+    secured: ENV_SECURED_PORT,
+    tls: ENV_TLS_PORT,
+    securedTls: ENV_SECURED_TLS_PORT,
+  }[u.target];
   const port = u.portEnv ? `\${${envVar}}` : u.port === undefined ? String(portOf(u.target, t)) : u.port;
   if (port !== null) s += `:${port}`;
   s += u.path;
@@ -273,7 +275,10 @@ const needsQuotes = (v: string): boolean => v === '' || /[^A-Za-z0-9:/._,\- ]/.t
 
 function quoteValue(v: string, q: Quote, rng: Rng): string {
   let style = q;
-  if (style === 'auto') style = needsQuotes(v) ? rng.pick<Quote>(['single', 'double']) : rng.pick<Quote>(['none', 'none', 'single', 'double']);
+  if (style === 'auto')
+    style = needsQuotes(v)
+      ? rng.pick<Quote>(['single', 'double'])
+      : rng.pick<Quote>(['none', 'none', 'single', 'double']);
   if (style === 'single') return `'${v}'`;
   if (style === 'double') return `"${v}"`;
   return v;
@@ -310,7 +315,12 @@ function secure(u: UrlPart, rng: Rng): void {
   else addPieces(u, rng, [`auth=${rng.pick(AUTH_ENCODINGS)}`]);
 }
 
-const paramFeature = (name: string, key: string, values: readonly string[], extra?: (u: UrlPart, rng: Rng) => void): Feature => ({
+const paramFeature = (
+  name: string,
+  key: string,
+  values: readonly string[],
+  extra?: (u: UrlPart, rng: Rng) => void,
+): Feature => ({
   name,
   apply: (m, rng) => {
     const u = someUrl(m, rng);
@@ -325,14 +335,21 @@ function toCluster(m: Model, rng: Rng, t: DiffTargets): void {
   const host = rng.pick(['127.0.0.1', '127.0.0.1', 'localhost']);
   m.cluster = [`seed[]=${host}:${t.clusterPort}`];
   if (rng.chance(0.3)) m.cluster.push(`seed[]=127.0.0.1:${t.clusterPort}`);
-  const opts = [`timeout=${rng.pick(['1', '2.5'])}`, `read_timeout=${rng.pick(['1', '2'])}`, `failover=${rng.pick(['none', 'error', 'distribute'])}`, `persistent=${rng.pick(['0', '1'])}`, 'prefix=app:'];
+  const opts = [
+    `timeout=${rng.pick(['1', '2.5'])}`,
+    `read_timeout=${rng.pick(['1', '2'])}`,
+    `failover=${rng.pick(['none', 'error', 'distribute'])}`,
+    `persistent=${rng.pick(['0', '1'])}`,
+    'prefix=app:',
+  ];
   m.cluster.push(...rng.shuffle(opts).slice(0, rng.int(3)));
 }
 
 const hasCluster = (t: DiffTargets): boolean => t.clusterPort !== null;
 const hasDefault = (t: DiffTargets): boolean => t.defaultPortServed;
 const CREDENTIAL_KEY = /^(auth|password|pass|pwd|requirepass)(\[|=|$)/;
-const hasCredentials = (u: UrlPart): boolean => u.userinfo !== null || (u.query ?? []).some((p) => CREDENTIAL_KEY.test(p));
+const hasCredentials = (u: UrlPart): boolean =>
+  u.userinfo !== null || (u.query ?? []).some((p) => CREDENTIAL_KEY.test(p));
 
 /**
  * Keeps every URL pointed at the server its text is written for, after features were stacked:
@@ -371,7 +388,20 @@ export const FEATURES: Feature[] = [
   { name: 'handler:case', apply: (m, rng) => (m.handler = rng.pick(['Redis', 'REDIS', 'rEdIs'])) },
   {
     name: 'handler:typo',
-    apply: (m, rng) => (m.handler = rng.pick(['reddis', 'phpredis', 'predis', 'rediss', 'redis-cluster', 'redi', 'php-redis', 'redis_cluster', 'cluster', 'tcp', 'file'])),
+    apply: (m, rng) =>
+      (m.handler = rng.pick([
+        'reddis',
+        'phpredis',
+        'predis',
+        'rediss',
+        'redis-cluster',
+        'redi',
+        'php-redis',
+        'redis_cluster',
+        'cluster',
+        'tcp',
+        'file',
+      ])),
   },
   { name: 'handler:user', apply: (m) => (m.handler = 'user') },
   { name: 'handler:files+redis-path', apply: (m, rng) => (m.handler = rng.pick(['files', 'files', 'Files'])) },
@@ -421,7 +451,17 @@ export const FEATURES: Feature[] = [
   { name: 'serializer:valid', apply: (m, rng) => (m.serializer = rng.pick(VALID_SERIALIZERS)) },
   {
     name: 'serializer:invalid',
-    apply: (m, rng) => (m.serializer = rng.pick(['json', 'JSON', 'serialize', 'wddx', 'igbinary2', 'php-serialize', 'msgpak', 'phpserialize'])),
+    apply: (m, rng) =>
+      (m.serializer = rng.pick([
+        'json',
+        'JSON',
+        'serialize',
+        'wddx',
+        'igbinary2',
+        'php-serialize',
+        'msgpak',
+        'phpserialize',
+      ])),
   },
   // -- scheme
   { name: 'scheme:case', apply: (m, rng) => (someUrl(m, rng).scheme = rng.pick(['TCP', 'Tcp', 'tCP'])) },
@@ -431,7 +471,11 @@ export const FEATURES: Feature[] = [
       const u = first(m);
       u.scheme = rng.pick(['redis', 'rediss']);
       if (rng.chance(0.5)) {
-        u.userinfo = rng.pick([`:${enc(SECURED_PASSWORD)}`, `${ACL_USER}:${ACL_PASSWORD}`, `default:${enc(SECURED_PASSWORD)}`]);
+        u.userinfo = rng.pick([
+          `:${enc(SECURED_PASSWORD)}`,
+          `${ACL_USER}:${ACL_PASSWORD}`,
+          `default:${enc(SECURED_PASSWORD)}`,
+        ]);
         u.target = 'secured';
       }
       if (rng.chance(0.4)) u.path = rng.pick(['/0', '/1']);
@@ -467,9 +511,16 @@ export const FEATURES: Feature[] = [
     requires: (t) => t.unixSocket !== null,
     apply: (m, rng, t) => {
       const sock = t.unixSocket!;
-      const q = rng.chance(0.5) ? `?${rng.pick(['persistent=0', 'timeout=1', 'timeout=1&database=1', 'prefix=app:'])}` : '';
+      const q = rng.chance(0.5)
+        ? `?${rng.pick(['persistent=0', 'timeout=1', 'timeout=1&database=1', 'prefix=app:'])}`
+        : '';
       const form = rng.int(3);
-      m.urls = [{ ...baseUrl(rng, false), raw: form === 0 ? `unix://${sock}${q}` : form === 1 ? `unix:${sock}${q}` : `${sock}${q}` }];
+      m.urls = [
+        {
+          ...baseUrl(rng, false),
+          raw: form === 0 ? `unix://${sock}${q}` : form === 1 ? `unix:${sock}${q}` : `${sock}${q}`,
+        },
+      ];
       m.seps = [];
     },
   },
@@ -494,7 +545,9 @@ export const FEATURES: Feature[] = [
     name: 'scheme:bare-host',
     requires: hasDefault,
     apply: (m, rng) => {
-      m.urls = [{ ...baseUrl(rng, false), raw: rng.pick(['127.0.0.1', 'localhost', '127.0.0.1:6379', 'tcp://127.0.0.1']) }];
+      m.urls = [
+        { ...baseUrl(rng, false), raw: rng.pick(['127.0.0.1', 'localhost', '127.0.0.1:6379', 'tcp://127.0.0.1']) },
+      ];
       m.seps = [];
     },
   },
@@ -531,8 +584,14 @@ export const FEATURES: Feature[] = [
       u.port = rng.pick(['0', null, '6379', '00']);
     },
   },
-  { name: 'port:out-of-range', apply: (m, rng) => (someUrl(m, rng).port = rng.pick(['65536', '99999', '123456', '70000'])) },
-  { name: 'port:non-numeric', apply: (m, rng) => (someUrl(m, rng).port = rng.pick(['abc', 'port', '63x9', '-1', '<port>', 'PORT'])) },
+  {
+    name: 'port:out-of-range',
+    apply: (m, rng) => (someUrl(m, rng).port = rng.pick(['65536', '99999', '123456', '70000'])),
+  },
+  {
+    name: 'port:non-numeric',
+    apply: (m, rng) => (someUrl(m, rng).port = rng.pick(['abc', 'port', '63x9', '-1', '<port>', 'PORT'])),
+  },
   {
     // PHP's URL parser keeps the leading digits of a port of at most 5 characters ("6379x" → 6379).
     name: 'port:digit-prefix',
@@ -562,7 +621,12 @@ export const FEATURES: Feature[] = [
     apply: (m, rng) => {
       const u = first(m);
       u.target = 'secured';
-      u.userinfo = rng.pick([`${ACL_USER}:${ACL_PASSWORD}`, `:${enc(SECURED_PASSWORD)}`, `default:${enc(SECURED_PASSWORD)}`, `user:${enc(SECURED_PASSWORD)}`]);
+      u.userinfo = rng.pick([
+        `${ACL_USER}:${ACL_PASSWORD}`,
+        `:${enc(SECURED_PASSWORD)}`,
+        `default:${enc(SECURED_PASSWORD)}`,
+        `user:${enc(SECURED_PASSWORD)}`,
+      ]);
     },
   },
   {
@@ -582,10 +646,21 @@ export const FEATURES: Feature[] = [
   paramFeature('timeout:coerced', 'timeout', ['2abc', '+1', '1e-1', '%201', '3s']),
   paramFeature('read_timeout:any', 'read_timeout', ['0', '1.5', '-1', 'abc', '', '2.5', '1e1']),
   paramFeature('persistent:any', 'persistent', ['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off', '2', 'TRUE', '']),
-  paramFeature('persistent_id:any', 'persistent_id', ['app', '', 'a%20b', 'x+y'], (u) => setParam(u, 'persistent', '1')),
+  paramFeature('persistent_id:any', 'persistent_id', ['app', '', 'a%20b', 'x+y'], (u) =>
+    setParam(u, 'persistent', '1'),
+  ),
   paramFeature('database:any', 'database', ['0', '1', '15', '-1', 'abc', '1.5', '', '03', '16']),
   paramFeature('retry_interval:any', 'retry_interval', ['0', '100', '-1', 'abc', '1.5', '']),
-  paramFeature('prefix:valid', 'prefix', ['app:', '', 'sess%20x:', 'a%2Cb:', 'x+y:', 'PHPREDIS_SESSION:', 'a%3Ab:', 'ü:']),
+  paramFeature('prefix:valid', 'prefix', [
+    'app:',
+    '',
+    'sess%20x:',
+    'a%2Cb:',
+    'x+y:',
+    'PHPREDIS_SESSION:',
+    'a%3Ab:',
+    'ü:',
+  ]),
   paramFeature('prefix:separator', 'prefix', ['a b:', 'a,b:', 'a\tb:', 'app: ']),
   {
     name: 'auth:valid',
@@ -650,11 +725,17 @@ export const FEATURES: Feature[] = [
   },
   {
     name: 'stream:on-tcp',
-    apply: (m, rng) => addPieces(first(m), rng, [rng.pick(['stream[verify_peer]=0', 'stream[verify_peer_name]=0', 'stream[allow_self_signed]=1'])]),
+    apply: (m, rng) =>
+      addPieces(first(m), rng, [
+        rng.pick(['stream[verify_peer]=0', 'stream[verify_peer_name]=0', 'stream[allow_self_signed]=1']),
+      ]),
   },
   {
     name: 'param:unknown',
-    apply: (m, rng) => addPieces(someUrl(m, rng), rng, [rng.pick(['foo=bar', 'Weight=0', 'db=2', 'ssl=1', 'tls=1', 'dbindex=1', 'TIMEOUT=0', 'user=alice', 'Auth=x'])]),
+    apply: (m, rng) =>
+      addPieces(someUrl(m, rng), rng, [
+        rng.pick(['foo=bar', 'Weight=0', 'db=2', 'ssl=1', 'tls=1', 'dbindex=1', 'TIMEOUT=0', 'user=alice', 'Auth=x']),
+      ]),
   },
   {
     name: 'param:credential-unknown-key',
@@ -688,17 +769,31 @@ export const FEATURES: Feature[] = [
       u.fragment = rng.pick(['x', '', 'frag=1']);
     },
   },
-  { name: 'param:no-equals', apply: (m, rng) => addPieces(first(m), rng, [rng.pick(['timeout', 'weight', 'persistent', 'prefix', 'database'])]) },
+  {
+    name: 'param:no-equals',
+    apply: (m, rng) => addPieces(first(m), rng, [rng.pick(['timeout', 'weight', 'persistent', 'prefix', 'database'])]),
+  },
   {
     name: 'param:stray-ampersands',
     apply: (m, rng) => {
       const u = first(m);
       const q = u.query && u.query.length > 0 ? u.query : ['timeout=1'];
-      u.query = rng.pick([['', ...q], [...q, ''], [q[0]!, '', ...q.slice(1)]]);
+      u.query = rng.pick([
+        ['', ...q],
+        [...q, ''],
+        [q[0]!, '', ...q.slice(1)],
+      ]);
     },
   },
-  { name: 'param:semicolon-separator', apply: (m, rng) => addPieces(first(m), rng, [rng.pick(['timeout=1;database=1', 'database=1;timeout=0'])]) },
-  { name: 'param:array-on-scalar', apply: (m, rng) => addPieces(first(m), rng, [rng.pick(['timeout[]=1', 'weight[]=0', 'database[]=1', 'prefix[]=a'])]) },
+  {
+    name: 'param:semicolon-separator',
+    apply: (m, rng) => addPieces(first(m), rng, [rng.pick(['timeout=1;database=1', 'database=1;timeout=0'])]),
+  },
+  {
+    name: 'param:array-on-scalar',
+    apply: (m, rng) =>
+      addPieces(first(m), rng, [rng.pick(['timeout[]=1', 'weight[]=0', 'database[]=1', 'prefix[]=a'])]),
+  },
   // -- whitespace and commas
   {
     name: 'sep:pool',
@@ -709,7 +804,13 @@ export const FEATURES: Feature[] = [
     },
   },
   { name: 'sep:space-before-query', apply: (m) => (first(m).post = (s) => s.replace('?', ' ?')) },
-  { name: 'sep:space-after-query', apply: (m, rng) => ((first(m).query ??= ['timeout=1']), (first(m).post = (s) => s.replace('?', rng.pick(['? ', '?,'])))) },
+  {
+    name: 'sep:space-after-query',
+    apply: (m, rng) => (
+      (first(m).query ??= ['timeout=1']),
+      (first(m).post = (s) => s.replace('?', rng.pick(['? ', '?,'])))
+    ),
+  },
   {
     name: 'sep:space-inside-query',
     apply: (m, rng) => {
@@ -763,7 +864,9 @@ export const FEATURES: Feature[] = [
     apply: (m, rng) => {
       m.pathQuote = 'none';
       const q = rng.pick(['"', "'"]);
-      m.transforms.push((lines) => lines.map((l) => (l.startsWith('session.save_path') ? l.replace(/(=\s*)/, `$1${q}`) : l)));
+      m.transforms.push((lines) =>
+        lines.map((l) => (l.startsWith('session.save_path') ? l.replace(/(=\s*)/, `$1${q}`) : l)),
+      );
     },
   },
   {
@@ -781,7 +884,10 @@ export const FEATURES: Feature[] = [
       m.seps = [];
     },
   },
-  { name: 'quote:comment-after', apply: (m, rng) => (m.pathSuffix = rng.pick([' ; Redis sessions', '   ;comment', '\t; x=1'])) },
+  {
+    name: 'quote:comment-after',
+    apply: (m, rng) => (m.pathSuffix = rng.pick([' ; Redis sessions', '   ;comment', '\t; x=1'])),
+  },
   {
     name: 'quote:unquoted-semicolon',
     apply: (m, rng) => {
@@ -797,7 +903,10 @@ export const FEATURES: Feature[] = [
       u.postIsComment = tail.startsWith(' ');
     },
   },
-  { name: 'quote:semicolon-inside', apply: (m, rng) => ((m.pathQuote = rng.pick<Quote>(['single', 'double'])), (first(m).post = (s) => s + ';x')) },
+  {
+    name: 'quote:semicolon-inside',
+    apply: (m, rng) => ((m.pathQuote = rng.pick<Quote>(['single', 'double'])), (first(m).post = (s) => s + ';x')),
+  },
   // -- lines
   {
     name: 'line:duplicate-handler',
@@ -828,7 +937,9 @@ export const FEATURES: Feature[] = [
     apply: (m, rng) => {
       const which = rng.pick(['session.save_handler', 'session.save_path', 'session.serialize_handler']);
       m.serializer ??= 'php';
-      m.transforms.push((lines) => lines.map((l) => (l.startsWith(which) ? l.replace(/\s*=\s*/, rng.pick([' ', '\t', ': '])) : l)));
+      m.transforms.push((lines) =>
+        lines.map((l) => (l.startsWith(which) ? l.replace(/\s*=\s*/, rng.pick([' ', '\t', ': '])) : l)),
+      );
     },
   },
   {
@@ -852,7 +963,8 @@ export const FEATURES: Feature[] = [
     apply: (m, rng) => {
       m.pathMode = 'raw';
       m.rawPath = rng.pick(['', ' ', ',', ' , ']);
-      m.pathQuote = m.rawPath === '' ? rng.pick<Quote>(['none', 'single', 'double']) : rng.pick<Quote>(['single', 'double']);
+      m.pathQuote =
+        m.rawPath === '' ? rng.pick<Quote>(['none', 'single', 'double']) : rng.pick<Quote>(['single', 'double']);
     },
   },
   { name: 'line:no-path', apply: (m) => (m.pathMode = 'none') },
@@ -894,7 +1006,18 @@ export const FEATURES: Feature[] = [
     requires: hasCluster,
     apply: (m, rng, t) => {
       toCluster(m, rng, t);
-      m.cluster.push(rng.pick(['failover=bogus', 'failover=ERROR', 'database=1', 'weight=0', 'persistent_id=x', 'retry_interval=5', 'persistent=on', 'foo=bar']));
+      m.cluster.push(
+        rng.pick([
+          'failover=bogus',
+          'failover=ERROR',
+          'database=1',
+          'weight=0',
+          'persistent_id=x',
+          'retry_interval=5',
+          'persistent=on',
+          'foo=bar',
+        ]),
+      );
     },
   },
   {
@@ -928,7 +1051,8 @@ interface Rendered {
 function render(m: Model, rng: Rng, t: DiffTargets): Rendered {
   const main: string[] = [];
   if (m.handler !== null) main.push(`session.save_handler${m.eq}${quoteValue(m.handler, m.handlerQuote, rng)}`);
-  if (m.serializer !== null) main.push(`session.serialize_handler${m.eq}${quoteValue(m.serializer, m.serializerQuote, rng)}`);
+  if (m.serializer !== null)
+    main.push(`session.serialize_handler${m.eq}${quoteValue(m.serializer, m.serializerQuote, rng)}`);
   const path = m.pathMode === 'none' ? '' : renderPath(m, t);
   if (m.pathMode !== 'none') main.push(`session.save_path${m.eq}${quoteValue(path, m.pathQuote, rng)}${m.pathSuffix}`);
   main.push(...m.extra);
@@ -1041,7 +1165,16 @@ export function generateVariants(opts: GenerateOptions): IniVariant[] {
     if (!t.defaultPortServed && mayUseDefaultPort(path)) continue;
     seen.add(text);
     const index = out.length;
-    out.push({ index, tag: `${seedTag}x${index}`, features: features.map((f) => f.name), text, writtenHandler, writtenSerializer, writtenPath, env });
+    out.push({
+      index,
+      tag: `${seedTag}x${index}`,
+      features: features.map((f) => f.name),
+      text,
+      writtenHandler,
+      writtenSerializer,
+      writtenPath,
+      env,
+    });
   }
   return out;
 }

@@ -23,7 +23,9 @@ export function findPhp(php = 'php'): PhpRuntime | null {
     const ini = execFileSync(php, ['--ini'], { encoding: 'utf8', env });
     const scan = /Scan for additional \.ini files in:\s*(.+)/.exec(ini)?.[1]?.trim() ?? '';
     const defaultScanDir = scan === '(none)' ? '' : scan;
-    const versions = execFileSync(php, ['-r', 'echo PHP_VERSION, " ", phpversion("redis") ?: "-";'], { encoding: 'utf8' }).trim();
+    const versions = execFileSync(php, ['-r', 'echo PHP_VERSION, " ", phpversion("redis") ?: "-";'], {
+      encoding: 'utf8',
+    }).trim();
     const [phpVersion = '', redisVersion = '-'] = versions.split(' ');
     if (redisVersion === '-') return null;
     return { php, defaultScanDir, phpVersion, redisVersion };
@@ -269,7 +271,12 @@ export async function probeAll(inputs: ProbeInput[], options: ProbeOptions): Pro
   return results;
 }
 
-async function probeOne(input: ProbeInput, scanDir: string, script: string, options: ProbeOptions): Promise<ProbeOutcome> {
+async function probeOne(
+  input: ProbeInput,
+  scanDir: string,
+  script: string,
+  options: ProbeOptions,
+): Promise<ProbeOutcome> {
   const { runtime } = options;
   const iniFile = join(scanDir, '99-prs-variant.ini');
   writeFileSync(iniFile, input.iniText);
@@ -280,36 +287,51 @@ async function probeOne(input: ProbeInput, scanDir: string, script: string, opti
   args.push(script);
   const scan = runtime.defaultScanDir ? `${runtime.defaultScanDir}${delimiter}${scanDir}` : scanDir;
   const started = Date.now();
-  const { stdout, stderr, timedOut, code } = await new Promise<{ stdout: string; stderr: string; timedOut: boolean; code: number | null }>(
-    (resolve) => {
-      execFile(
-        runtime.php,
-        args,
-        {
-          env: { ...process.env, ...(input.env ?? {}), PHP_INI_SCAN_DIR: scan, PRS_INI_FILE: iniFile, PRS_SIDS: sids.join(','), PRS_TOKEN: token },
-          timeout: options.timeoutMs ?? 10_000,
-          killSignal: 'SIGKILL',
-          maxBuffer: 4 * 1024 * 1024,
-          encoding: 'utf8',
+  const { stdout, stderr, timedOut, code } = await new Promise<{
+    stdout: string;
+    stderr: string;
+    timedOut: boolean;
+    code: number | null;
+  }>((resolve) => {
+    execFile(
+      runtime.php,
+      args,
+      {
+        env: {
+          ...process.env,
+          ...(input.env ?? {}),
+          PHP_INI_SCAN_DIR: scan,
+          PRS_INI_FILE: iniFile,
+          PRS_SIDS: sids.join(','),
+          PRS_TOKEN: token,
         },
-        (err, out, errOut) => {
-          const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
-          resolve({
-            stdout: String(out),
-            stderr: String(errOut),
-            timedOut: Boolean(e?.killed),
-            code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
-          });
-        },
-      );
-    },
-  );
+        timeout: options.timeoutMs ?? 10_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 4 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (err, out, errOut) => {
+        const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
+        resolve({
+          stdout: String(out),
+          stderr: String(errOut),
+          timedOut: Boolean(e?.killed),
+          code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+        });
+      },
+    );
+  });
   const durationMs = Date.now() - started;
   const marker = stdout.indexOf('@@PRS-PROBE@@');
   let report: ScriptReport | null = null;
   if (marker >= 0) {
     try {
-      report = JSON.parse(stdout.slice(marker + '@@PRS-PROBE@@'.length).trim().split('\n')[0]!) as ScriptReport;
+      report = JSON.parse(
+        stdout
+          .slice(marker + '@@PRS-PROBE@@'.length)
+          .trim()
+          .split('\n')[0]!,
+      ) as ScriptReport;
     } catch {
       report = null;
     }
@@ -346,11 +368,7 @@ export interface RawRun {
 
 /** Does a files-handler save_path name a Redis server rather than a directory? */
 export function looksLikeRedisLocation(path: string): boolean {
-  return (
-    /^\s*(tcp|tls|ssl|unix|redis|rediss):/i.test(path) ||
-    /seed\[/i.test(path) ||
-    /^\s*[^\s/;]+:\d+/.test(path)
-  );
+  return /^\s*(tcp|tls|ssl|unix|redis|rediss):/i.test(path) || /seed\[/i.test(path) || /^\s*[^\s/;]+:\d+/.test(path);
 }
 
 // PHP's message → reason, in the order that decides when several appear (the earliest cause wins).
@@ -384,7 +402,13 @@ export function classify(run: RawRun): ProbeOutcome {
     output: run.output,
     durationMs: run.durationMs,
   };
-  const fail = (reason: OutcomeReason, detail: string): ProbeOutcome => ({ ok: false, reason, detail, storage: null, ...base });
+  const fail = (reason: OutcomeReason, detail: string): ProbeOutcome => ({
+    ok: false,
+    reason,
+    detail,
+    storage: null,
+    ...base,
+  });
   if (run.timedOut) return fail('timeout', `php killed after ${run.durationMs} ms`);
   for (const [re, reason] of MESSAGE_RULES) {
     const line = messages.find((m) => re.test(m));
@@ -398,7 +422,8 @@ export function classify(run: RawRun): ProbeOutcome {
   // A line without '=' is read by PHP as a bare name and silently dropped, even when the value
   // it meant happens to equal the default.
   const bare = run.report.ignored[0];
-  if (bare !== undefined) return fail('line-ignored', `PHP read "${bare}" as a name without a value and ignored the line`);
+  if (bare !== undefined)
+    return fail('line-ignored', `PHP read "${bare}" as a name without a value and ignored the line`);
   // An unquoted ';' starts a comment: PHP keeps less of the save_path than was written.
   // Leading/trailing separators are no-ops for phpredis (and PHP drops blanks between quoted parts).
   // A trailing unquoted ';' is an empty ini comment: nothing of the value is lost.
@@ -409,17 +434,28 @@ export function classify(run: RawRun): ProbeOutcome {
   // A ';' is no separator for phpredis: a `name=value` or a second server after it is swallowed
   // into the previous value and never used (`timeout=1;database=1` stays in database 0).
   const swallowed = /;\s*([A-Za-z_][\w[\]]*=|[a-z]+:\/\/)/.exec(run.report.path);
-  if (swallowed) return fail('swallowed-after-semicolon', `phpredis never reads "${swallowed[1]}…" after the ";" in ${run.report.path}`);
+  if (swallowed)
+    return fail(
+      'swallowed-after-semicolon',
+      `phpredis never reads "${swallowed[1]}…" after the ";" in ${run.report.path}`,
+    );
   // A serialize_handler line PHP ignored (e.g. no '=') leaves another serializer in force.
-  if (run.writtenSerializer !== null && run.writtenSerializer.trim().toLowerCase() !== run.report.serializer.toLowerCase()) {
-    return fail('serializer-ignored', `ini says serialize_handler ${run.writtenSerializer}, PHP used ${run.report.serializer}`);
+  if (
+    run.writtenSerializer !== null &&
+    run.writtenSerializer.trim().toLowerCase() !== run.report.serializer.toLowerCase()
+  ) {
+    return fail(
+      'serializer-ignored',
+      `ini says serialize_handler ${run.writtenSerializer}, PHP used ${run.report.serializer}`,
+    );
   }
   const handler = run.report.handler.toLowerCase();
   if (handler === 'files') {
     // PHP "worked", but in files. That is a failure of intent when the fragment asked for another
     // handler (a line PHP silently ignored, e.g. `session.save_handler redis` without `=`).
     const written = (run.writtenHandler ?? 'files').trim().toLowerCase();
-    if (written !== 'files') return fail('handler-ignored', `ini says save_handler ${run.writtenHandler}, PHP used files`);
+    if (written !== 'files')
+      return fail('handler-ignored', `ini says save_handler ${run.writtenHandler}, PHP used files`);
     // A files handler given a Redis URL stores (or tries to store) sessions on disk: PHP does not
     // do what the author meant. SPEC's handler-path-mismatch makes this an error, so it counts as
     // a failure even in the (rare) case where such a directory happens to exist.
@@ -431,7 +467,16 @@ export function classify(run: RawRun): ProbeOutcome {
   // redis / rediscluster: "worked" means the sessions are really in one of the test's servers.
   const missing = run.sids.filter((sid) => !run.keys.some((k) => k.endsWith(sid)));
   if (missing.length > 0) {
-    return fail('not-in-redis', `${missing.length}/${run.sids.length} session keys not found in the test's Redis servers`);
+    return fail(
+      'not-in-redis',
+      `${missing.length}/${run.sids.length} session keys not found in the test's Redis servers`,
+    );
   }
-  return { ok: true, reason: 'ok', detail: `round-tripped through Redis (${run.keys.filter((k) => !k.endsWith('_LOCK'))[0] ?? ''})`, storage: 'redis', ...base };
+  return {
+    ok: true,
+    reason: 'ok',
+    detail: `round-tripped through Redis (${run.keys.filter((k) => !k.endsWith('_LOCK'))[0] ?? ''})`,
+    storage: 'redis',
+    ...base,
+  };
 }

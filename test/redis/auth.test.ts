@@ -28,7 +28,10 @@ describe('auth, databases and sockets', () => {
   let ids3: string[];
   const scanners: SessionScanner[] = [];
   const scanner = (input: string, overrides = {}): SessionScanner => {
-    const s = new SessionScanner(parseConnectionTarget(input, { ...noEnv, ...overrides }), { connectTimeoutMs: 2000, commandTimeoutMs: 2000 });
+    const s = new SessionScanner(parseConnectionTarget(input, { ...noEnv, ...overrides }), {
+      connectTimeoutMs: 2000,
+      commandTimeoutMs: 2000,
+    });
     scanners.push(s);
     return s;
   };
@@ -39,7 +42,23 @@ describe('auth, databases and sockets', () => {
     server = await startRedis({ args: ['--requirepass', ADMIN_PW, '--unixsocket', socket, '--unixsocketperm', '700'] });
     db0 = admin(server, ADMIN_PW);
     // A user that may touch session keys only, and may not run scripts (the listing falls back).
-    await db0.call('ACL', 'SETUSER', 'sessions', 'on', `>${ACL_PW}`, 'resetkeys', '~PHPREDIS_SESSION:*', '-@all', '+@read', '+@write', '+@keyspace', '+ping', '+info', '+select', '+client|setname');
+    await db0.call(
+      'ACL',
+      'SETUSER',
+      'sessions',
+      'on',
+      `>${ACL_PW}`,
+      'resetkeys',
+      '~PHPREDIS_SESSION:*',
+      '-@all',
+      '+@read',
+      '+@write',
+      '+@keyspace',
+      '+ping',
+      '+info',
+      '+select',
+      '+client|setname',
+    );
     ids0 = await seedSessions(db0, 500);
     const db3 = admin(server, ADMIN_PW, 3);
     ids3 = await seedSessions(db3, 300, { salt: 3 });
@@ -53,7 +72,9 @@ describe('auth, databases and sockets', () => {
   });
 
   test('requirepass: auth= in a save_path; test connection reports version and count', async () => {
-    const r = await testConnection(parseConnectionTarget(`tcp://127.0.0.1:${server.port}?auth=${enc(ADMIN_PW)}`, noEnv));
+    const r = await testConnection(
+      parseConnectionTarget(`tcp://127.0.0.1:${server.port}?auth=${enc(ADMIN_PW)}`, noEnv),
+    );
     assert.ok(r.ok, JSON.stringify(r));
     assert.match(r.redisVersion, /^\d+\.\d+\.\d+$/);
     assert.equal(r.sessionCount, 500);
@@ -65,7 +86,9 @@ describe('auth, databases and sockets', () => {
 
   test('requirepass: password from a redis:// URL and from REDIS_PASSWORD', async () => {
     assertSameIds(await drain(scanner(`redis://:${enc(ADMIN_PW)}@127.0.0.1:${server.port}`).listAll()), ids0);
-    const fromEnv = new SessionScanner(parseConnectionTarget(`redis://127.0.0.1:${server.port}`, { env: { REDIS_PASSWORD: ADMIN_PW } }));
+    const fromEnv = new SessionScanner(
+      parseConnectionTarget(`redis://127.0.0.1:${server.port}`, { env: { REDIS_PASSWORD: ADMIN_PW } }),
+    );
     scanners.push(fromEnv);
     assert.equal((await fromEnv.listPage({ pageSize: 10 })).sessions.length, 10);
   });

@@ -8,7 +8,16 @@ import { testConnection } from '../../server/src/sessions/redisConnection.ts';
 import { SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
 import { startCluster, type RedisCluster } from '../helpers/redisCluster.ts';
 import { freePort } from '../helpers/redisServer.ts';
-import { admin, allPages, assertNoSecret, assertSameIds, drain, rejection, seedClusterSessions, sid } from './fixtures.ts';
+import {
+  admin,
+  allPages,
+  assertNoSecret,
+  assertSameIds,
+  drain,
+  rejection,
+  seedClusterSessions,
+  sid,
+} from './fixtures.ts';
 
 const PW = 'cluster-Secret-pw-5';
 const P = 'PHPREDIS_CLUSTER_SESSION:';
@@ -22,9 +31,12 @@ describe('redis cluster', () => {
 
   before(async () => {
     cluster = await startCluster({ password: PW });
-    client = new Cluster(cluster.addresses.map((a) => ({ host: '127.0.0.1', port: Number(a.split(':')[1]) })), {
-      redisOptions: { password: PW },
-    });
+    client = new Cluster(
+      cluster.addresses.map((a) => ({ host: '127.0.0.1', port: Number(a.split(':')[1]) })),
+      {
+        redisOptions: { password: PW },
+      },
+    );
     ids = await seedClusterSessions(client, 2000, P);
     await client.set(`${P}${sid(3)}_LOCK`, 'stray|1');
     // One seed is enough: the others are discovered.
@@ -66,10 +78,16 @@ describe('redis cluster', () => {
 
   test('routed operations: get, TTL, search, delete, release lock', async () => {
     assert.equal((await scanner.getSession(sid(7)))?.toString(), 'v|i:7;');
-    assert.deepEqual((await scanner.getSessions([sid(1), sid(2), 'missing'])).map((b) => b?.toString() ?? null), ['v|i:1;', 'v|i:2;', null]);
+    assert.deepEqual(
+      (await scanner.getSessions([sid(1), sid(2), 'missing'])).map((b) => b?.toString() ?? null),
+      ['v|i:1;', 'v|i:2;', null],
+    );
     assert.equal(await scanner.setTtl(sid(7), 99), true);
     assert.ok((await client.ttl(P + sid(7))) <= 99);
-    assert.deepEqual((await scanner.findSessionsContaining('v|i:1234;')).map((m) => m.id), [sid(1234)]);
+    assert.deepEqual(
+      (await scanner.findSessionsContaining('v|i:1234;')).map((m) => m.id),
+      [sid(1234)],
+    );
     assert.equal(await scanner.releaseLock(sid(3), 'stray|1'), true);
     assert.equal(await scanner.deleteSession(sid(8)), true);
     assert.equal(await client.exists(P + sid(8)), 0);
@@ -88,10 +106,13 @@ describe('redis cluster', () => {
   });
 
   test('wrong password on a cluster: WRONGPASS, no secret', async () => {
-    const bad = new SessionScanner(parseConnectionTarget(`seed[]=${cluster.addresses[0]}&auth=not-${PW}`, { env: {} }), {
-      connectTimeoutMs: 1000,
-      commandTimeoutMs: 1000,
-    });
+    const bad = new SessionScanner(
+      parseConnectionTarget(`seed[]=${cluster.addresses[0]}&auth=not-${PW}`, { env: {} }),
+      {
+        connectTimeoutMs: 1000,
+        commandTimeoutMs: 1000,
+      },
+    );
     try {
       const err = await rejection(bad.listPage());
       assert.match(err.message, /WRONGPASS/);

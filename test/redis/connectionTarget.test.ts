@@ -67,15 +67,26 @@ describe('phpredis save_path forms', () => {
     });
   });
   test('several hosts: one target per host, each with its own parameters', () => {
-    const ts = parseConnectionTargets('tcp://10.0.0.1:6379?auth=a1, tcp://10.0.0.2:6380?auth=a2&weight=2 tcp://10.0.0.3', noEnv);
+    const ts = parseConnectionTargets(
+      'tcp://10.0.0.1:6379?auth=a1, tcp://10.0.0.2:6380?auth=a2&weight=2 tcp://10.0.0.3',
+      noEnv,
+    );
     assert.deepEqual(
       ts.map((t) => t.kind === 'tcp' && [t.host, t.port, t.password]),
-      [['10.0.0.1', 6379, 'a1'], ['10.0.0.2', 6380, 'a2'], ['10.0.0.3', 6379, undefined]],
+      [
+        ['10.0.0.1', 6379, 'a1'],
+        ['10.0.0.2', 6380, 'a2'],
+        ['10.0.0.3', 6379, undefined],
+      ],
     );
     assert.throws(() => parseConnectionTarget('tcp://a:1,tcp://b:2', noEnv), /names 2 servers/);
   });
   test('ACL forms: auth[]=user&auth[]=pass and auth[user]/auth[pass]', () => {
-    for (const sp of ['tcp://h:1?auth[]=bob&auth[]=pw%2Bx', 'tcp://h:1?auth[user]=bob&auth[pass]=pw%2Bx', 'tcp://h:1?auth%5B%5D=bob&auth%5B%5D=pw%2Bx']) {
+    for (const sp of [
+      'tcp://h:1?auth[]=bob&auth[]=pw%2Bx',
+      'tcp://h:1?auth[user]=bob&auth[pass]=pw%2Bx',
+      'tcp://h:1?auth%5B%5D=bob&auth%5B%5D=pw%2Bx',
+    ]) {
       const t = one(sp);
       assert.equal(t.username, 'bob', sp);
       assert.equal(t.password, 'pw+x', sp);
@@ -85,11 +96,22 @@ describe('phpredis save_path forms', () => {
     assert.equal(one('tcp://h:1?auth[]=a&auth[]=b&auth[]=c').password, undefined);
   });
   test('tls:// and ssl:// honour stream[...] options as PHP reads them', () => {
-    const t = one('tls://127.0.0.1:6380?stream[verify_peer]=0&stream[verify_peer_name]=false&stream[cafile]=/etc/ca.pem&stream[peer_name]=redis.local');
+    const t = one(
+      'tls://127.0.0.1:6380?stream[verify_peer]=0&stream[verify_peer_name]=false&stream[cafile]=/etc/ca.pem&stream[peer_name]=redis.local',
+    );
     // PHP truthiness: "false" is a non-empty string, hence true.
-    assert.deepEqual(t.tls, { verifyPeer: false, verifyPeerName: true, caFile: '/etc/ca.pem', peerName: 'redis.local' });
+    assert.deepEqual(t.tls, {
+      verifyPeer: false,
+      verifyPeerName: true,
+      caFile: '/etc/ca.pem',
+      peerName: 'redis.local',
+    });
     assert.ok(one('ssl://127.0.0.1:6380').tls?.verifyPeer);
-    assert.equal(one('tcp://127.0.0.1:6380?stream[verify_peer]=0').tls, undefined, 'stream[] does not turn tcp:// into TLS');
+    assert.equal(
+      one('tcp://127.0.0.1:6380?stream[verify_peer]=0').tls,
+      undefined,
+      'stream[] does not turn tcp:// into TLS',
+    );
   });
   test('unix sockets: unix:///path and a bare /path', () => {
     assert.deepEqual(one('unix:///run/redis.sock?database=4'), {
@@ -103,7 +125,11 @@ describe('phpredis save_path forms', () => {
     assert.equal(bare.kind === 'socket' && bare.path, '/tmp/r.sock');
   });
   test('what phpredis cannot open is refused without echoing the text', () => {
-    for (const sp of ['tcp://host:port?auth=topsecret', 'tcp://127.0.0.1:1?auth=topsecret&weight=0', 'ftp://x?auth=topsecret']) {
+    for (const sp of [
+      'tcp://host:port?auth=topsecret',
+      'tcp://127.0.0.1:1?auth=topsecret&weight=0',
+      'ftp://x?auth=topsecret',
+    ]) {
       assert.throws(
         () => one(sp),
         (e: Error) => e instanceof TargetError && !e.message.includes('topsecret'),
@@ -148,7 +174,10 @@ describe('overrides and REDIS_PASSWORD', () => {
     assert.equal(parseConnectionTarget('tcp://h:1?auth=sp', { env: { REDIS_PASSWORD: 'envpw' } }).password, 'sp');
   });
   test('TLS overrides merge, and turn TLS on', () => {
-    assert.deepEqual(one('redis://h:1', { tls: { verifyPeer: false } }).tls, { verifyPeer: false, verifyPeerName: true });
+    assert.deepEqual(one('redis://h:1', { tls: { verifyPeer: false } }).tls, {
+      verifyPeer: false,
+      verifyPeerName: true,
+    });
   });
   test('a database other than 0 on a cluster is refused', () => {
     assert.throws(() => one('seed[]=h:1', { db: 2 }), /only database 0/);

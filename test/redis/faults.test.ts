@@ -28,7 +28,11 @@ describe('faults', () => {
   test('server killed mid-listing, then restarted: a clear error, then the next listing works', async (t) => {
     let server: RedisServer = await startRedis({ args: ['--requirepass', PW] });
     const port = server.port;
-    const scanner = new SessionScanner(target(port), { connectTimeoutMs: 1000, commandTimeoutMs: 2000, scanCount: 500 });
+    const scanner = new SessionScanner(target(port), {
+      connectTimeoutMs: 1000,
+      commandTimeoutMs: 2000,
+      scanCount: 500,
+    });
     t.after(async () => {
       scanner.close();
       await server.stop();

@@ -11,7 +11,14 @@ export function sid(i: number, salt = 0): string {
 
 /** A direct client for setting up and checking state (not the code under test). */
 export function admin(server: RedisServer, password?: string, db = 0): Redis {
-  return new Redis({ host: server.host, port: server.port, password, db, lazyConnect: false, retryStrategy: () => null });
+  return new Redis({
+    host: server.host,
+    port: server.port,
+    password,
+    db,
+    lazyConnect: false,
+    retryStrategy: () => null,
+  });
 }
 
 /** SETEX `count` sessions `prefix + sid(i)` in pipelined chunks; returns their ids. */
@@ -50,7 +57,10 @@ export async function seedClusterSessions(cluster: Cluster, count: number, prefi
 }
 
 /** Every page of a paged listing. */
-export async function allPages(scanner: SessionScanner, options: { pattern?: string; pageSize?: number } = {}): Promise<SessionInfo[][]> {
+export async function allPages(
+  scanner: SessionScanner,
+  options: { pattern?: string; pageSize?: number } = {},
+): Promise<SessionInfo[][]> {
   const pages: SessionInfo[][] = [];
   let page = await scanner.listPage(options);
   pages.push(page.sessions);
@@ -76,7 +86,8 @@ export function assertSameIds(actual: readonly SessionInfo[], expected: readonly
 
 /** The error's message and every enumerable property as text: none may contain a secret. */
 export function assertNoSecret(err: unknown, secrets: readonly string[]): void {
-  const text = err instanceof Error ? `${err.message}\n${err.stack ?? ''}\n${JSON.stringify(err)}` : JSON.stringify(err);
+  const text =
+    err instanceof Error ? `${err.message}\n${err.stack ?? ''}\n${JSON.stringify(err)}` : JSON.stringify(err);
   for (const s of secrets) assert.ok(!text.includes(s), `a secret leaked into: ${text.split('\n')[0]}`);
 }
 

@@ -37,7 +37,6 @@ async function securedServer(t: TestContext, args: string[]): Promise<{ server: 
   return { server, r };
 }
 
-
 async function timedFailure(p: Promise<unknown>): Promise<{ err: RedisSessionError; ms: number }> {
   const t0 = Date.now();
   const err = await rejection(p);
@@ -135,7 +134,10 @@ describe('faults: bounded errors and recovery on the next refresh', () => {
     if (failure.err.code === 'CLOSED') failure = await timedFailure(s.listPage());
     assert.equal(failure.err.code, 'WRONGPASS', failure.err.message);
     assert.match(failure.err.message, /^WRONGPASS invalid username-password pair/);
-    assert.ok(failure.ms < bounds.connectTimeoutMs + bounds.commandTimeoutMs + SLACK_MS, `error after ${failure.ms} ms`);
+    assert.ok(
+      failure.ms < bounds.connectTimeoutMs + bounds.commandTimeoutMs + SLACK_MS,
+      `error after ${failure.ms} ms`,
+    );
     // Rotated back: the same scanner lists again.
     await server.stop();
     server = await startRedis({ port, args: ['--requirepass', PW] });
@@ -158,15 +160,39 @@ describe('faults: bounded errors and recovery on the next refresh', () => {
       try {
         const s = scanner(`tls://127.0.0.1:${port}?auth=${PW}&stream[cafile]=${cert.caFile}`);
         const { err, ms } = await timedFailure(s.listPage());
-        assert.ok(err.code === 'TLS' || err.code === 'ETIMEDOUT' || err.code === 'CLOSED', `${err.code}: ${err.message}`);
+        assert.ok(
+          err.code === 'TLS' || err.code === 'ETIMEDOUT' || err.code === 'CLOSED',
+          `${err.code}: ${err.message}`,
+        );
         assert.match(err.message, /TLS/);
         assert.ok(ms < bounds.connectTimeoutMs + SLACK_MS, `error after ${ms} ms`);
         await server.stop();
         server = await startRedis({
           port,
-          args: ['--port', '0', '--tls-port', String(port), '--tls-cert-file', cert.certFile, '--tls-key-file', cert.keyFile, '--tls-ca-cert-file', cert.caFile, '--tls-auth-clients', 'no', '--requirepass', PW],
+          args: [
+            '--port',
+            '0',
+            '--tls-port',
+            String(port),
+            '--tls-cert-file',
+            cert.certFile,
+            '--tls-key-file',
+            cert.keyFile,
+            '--tls-ca-cert-file',
+            cert.caFile,
+            '--tls-auth-clients',
+            'no',
+            '--requirepass',
+            PW,
+          ],
         });
-        const r = new Redis({ host: '127.0.0.1', port, password: PW, tls: { ca: readFileSync(cert.caFile) }, retryStrategy: () => null });
+        const r = new Redis({
+          host: '127.0.0.1',
+          port,
+          password: PW,
+          tls: { ca: readFileSync(cert.caFile) },
+          retryStrategy: () => null,
+        });
         const ids = await seedSessions(r, 300);
         r.disconnect();
         assertSameIds(await drain(s.listAll()), ids);

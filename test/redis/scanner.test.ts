@@ -16,7 +16,10 @@ describe('session scanner', () => {
   let scanner: SessionScanner;
   const extra: SessionScanner[] = [];
   const make = (options = {}, input?: string): SessionScanner => {
-    const s = new SessionScanner(parseConnectionTarget(input ?? `tcp://127.0.0.1:${server.port}`, { env: {} }), options);
+    const s = new SessionScanner(
+      parseConnectionTarget(input ?? `tcp://127.0.0.1:${server.port}`, { env: {} }),
+      options,
+    );
     extra.push(s);
     return s;
   };
@@ -112,7 +115,11 @@ describe('session scanner', () => {
     const got = await scanner.getSession('binary0000000000000000000000000');
     assert.ok(got && got.equals(bytes));
     assert.equal(await scanner.getSession('nosuchsession000000000000000000'), null);
-    const many = await scanner.getSessions([sid(1), 'nosuchsession000000000000000000', 'binary0000000000000000000000000']);
+    const many = await scanner.getSessions([
+      sid(1),
+      'nosuchsession000000000000000000',
+      'binary0000000000000000000000000',
+    ]);
     assert.equal(many[0]?.toString(), `user|a:1:{s:2:"id";i:1;}x`);
     assert.equal(many[1], null);
     assert.ok(many[2]?.equals(bytes));
@@ -132,11 +139,17 @@ describe('session scanner', () => {
   test('find sessions containing text: raw bytes, progress, cancel', async () => {
     let progress = 0;
     const found = await scanner.findSessionsContaining('i:4242;', { onProgress: () => progress++ });
-    assert.deepEqual(found.map((m) => m.id), [sid(4242)]);
+    assert.deepEqual(
+      found.map((m) => m.id),
+      [sid(4242)],
+    );
     assert.ok(progress > 0);
     await r.setex(`${P}binneedle000000000000000000000`, 600, Buffer.from([1, 2, 0xfe, 0xfd, 3]));
     try {
-      assert.deepEqual((await scanner.findSessionsContaining(Buffer.from([0xfe, 0xfd]))).map((m) => m.id), ['binneedle000000000000000000000']);
+      assert.deepEqual(
+        (await scanner.findSessionsContaining(Buffer.from([0xfe, 0xfd]))).map((m) => m.id),
+        ['binneedle000000000000000000000'],
+      );
     } finally {
       await r.del(`${P}binneedle000000000000000000000`);
     }

@@ -15,7 +15,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { lint } from '../../server/src/core/lint.ts';
-import { describeTarget, parseConnectionTarget, parseConnectionTargets } from '../../server/src/sessions/connectionTarget.ts';
+import {
+  describeTarget,
+  parseConnectionTarget,
+  parseConnectionTargets,
+} from '../../server/src/sessions/connectionTarget.ts';
 import { testConnection } from '../../server/src/sessions/redisConnection.ts';
 import { SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
 import { freePort, startRedis, type RedisServer } from '../helpers/redisServer.ts';
@@ -125,7 +129,10 @@ describe('no secret in any output', () => {
     { input: `redis://:${enc(RIGHT)}@127.0.0.1:${refused}`, expect: /ECONNREFUSED/ },
     { input: `tcp://127.0.0.1:${refused}?auth=${enc(SLASHY)}`, expect: /ECONNREFUSED/ },
     { input: `rediss://:${enc(RIGHT)}@127.0.0.1:${plain.port}`, expect: /TLS|ETIMEDOUT|Connection lost/ },
-    { input: `tls://127.0.0.1:${plain.port}?auth=${enc(RIGHT)}&stream[verify_peer]=0`, expect: /TLS|ETIMEDOUT|Connection lost/ },
+    {
+      input: `tls://127.0.0.1:${plain.port}?auth=${enc(RIGHT)}&stream[verify_peer]=0`,
+      expect: /TLS|ETIMEDOUT|Connection lost/,
+    },
     { input: `redis://:${enc(RIGHT)}@127.0.0.1:${silentPort}`, expect: /timed out|ETIMEDOUT/ },
     // Malformed addresses that hold a password.
     { input: `redis://:${RIGHT}@127.0.0.1:99999`, expect: /./ },
@@ -155,7 +162,15 @@ describe('no secret in any output', () => {
         assertClean(`testConnection of ${what}`, JSON.stringify(result));
         const scanner = new SessionScanner(target, { ...bounds, readOnly: true });
         try {
-          for (const op of [() => scanner.listPage(), async () => { for await (const b of scanner.listAll()) void b; }, () => scanner.getSession('x'), () => scanner.serverInfo(), () => scanner.findSessionsContaining('user')]) {
+          for (const op of [
+            () => scanner.listPage(),
+            async () => {
+              for await (const b of scanner.listAll()) void b;
+            },
+            () => scanner.getSession('x'),
+            () => scanner.serverInfo(),
+            () => scanner.findSessionsContaining('user'),
+          ]) {
             try {
               await op();
             } catch (err) {
@@ -193,7 +208,10 @@ describe('no secret in any output', () => {
   // the Problems panel, the CLI's stylish/json output and SARIF uploads alike.
   test('lint messages do not repeat a password written in a server URL', async () => {
     const file = join(dir, 'leak.ini');
-    writeFileSync(file, `session.save_handler = redis\nsession.save_path = "tcp://u:${RIGHT}@h2:99999, tcp://u:${SLASHY}@h3"\n`);
+    writeFileSync(
+      file,
+      `session.save_handler = redis\nsession.save_path = "tcp://u:${RIGHT}@h2:99999, tcp://u:${SLASHY}@h3"\n`,
+    );
     const messages = lint(readFileSync(file, 'utf8'), file).map((f) => f.message);
     assertClean('lint messages', messages.join('\n'));
   });
@@ -213,67 +231,86 @@ describe('no secret in any output', () => {
     }
   });
 
-  test('CLI: sessions / show / lint, every failure path, every format', { timeout: 180_000, skip: !existsSync(CLI) && 'dist/cli.js is not built (npm run build)' }, async () => {
-    let runs = 0;
-    const all = cases();
-    for (const [i, c] of all.entries()) {
-      // The silent port costs the CLI its full 5 s + 10 s bounds: once is enough (below).
-      if (c.input.includes(`:${silentPort}`)) continue;
-      // Every case through `sessions`; every third one through --json and `show` too (each run is a node start).
-      // (A TLS mismatch costs the CLI ~7 s to fail: once.)
-      const slow = c.input.includes(`:${plain.port}`);
-      const variants = i % 3 || slow ? [['sessions', c.input]] : [['sessions', c.input], ['sessions', c.input, '--json'], ['show', c.input, 'x'.repeat(32)]];
-      for (const args of variants) {
-        const { code, out } = await runCli(args, c.env);
-        runs++;
-        assertClean(`php-redis-sessions ${args.join(' ')} (exit ${code})`, out);
-        if (c.expect.source !== '.') assert.notEqual(code, 0, `${args.join(' ')} should fail:\n${out}`);
+  test(
+    'CLI: sessions / show / lint, every failure path, every format',
+    { timeout: 180_000, skip: !existsSync(CLI) && 'dist/cli.js is not built (npm run build)' },
+    async () => {
+      let runs = 0;
+      const all = cases();
+      for (const [i, c] of all.entries()) {
+        // The silent port costs the CLI its full 5 s + 10 s bounds: once is enough (below).
+        if (c.input.includes(`:${silentPort}`)) continue;
+        // Every case through `sessions`; every third one through --json and `show` too (each run is a node start).
+        // (A TLS mismatch costs the CLI ~7 s to fail: once.)
+        const slow = c.input.includes(`:${plain.port}`);
+        const variants =
+          i % 3 || slow
+            ? [['sessions', c.input]]
+            : [
+                ['sessions', c.input],
+                ['sessions', c.input, '--json'],
+                ['show', c.input, 'x'.repeat(32)],
+              ];
+        for (const args of variants) {
+          const { code, out } = await runCli(args, c.env);
+          runs++;
+          assertClean(`php-redis-sessions ${args.join(' ')} (exit ${code})`, out);
+          if (c.expect.source !== '.') assert.notEqual(code, 0, `${args.join(' ')} should fail:\n${out}`);
+        }
       }
-    }
-    // Success paths print nothing secret either.
-    const ok = await runCli(['sessions', `redis://:${enc(RIGHT)}@127.0.0.1:${server.port}`, '--json']);
-    assert.equal(ok.code, 0, ok.out);
-    assertClean('sessions --json (success)', ok.out);
-    const okEnv = await runCli(['sessions', `tcp://127.0.0.1:${server.port}`], { REDIS_PASSWORD: RIGHT });
-    assert.equal(okEnv.code, 0, okEnv.out);
-    assertClean('sessions with REDIS_PASSWORD (success)', okEnv.out);
-    // lint: a composer.json and a php.ini that hold passwords, in every output format.
-    const composer = join(dir, 'composer.json');
-    writeFileSync(
-      composer,
-      JSON.stringify({
-        require: { 'ext-redis': '*' },
-        extra: {
-          paas: {
-            'php-config': [
-              'session.save_handler = redis',
-              `session.save_path = 'redis://default:${RIGHT}@redis.example.com:6379/1'`,
-              `session.save_path = "tcp://h:6379?auth=${enc(ACL)}&auth=${WRONG}, tcp://u:${enc(SLASHY)}@h2"`,
-            ],
+      // Success paths print nothing secret either.
+      const ok = await runCli(['sessions', `redis://:${enc(RIGHT)}@127.0.0.1:${server.port}`, '--json']);
+      assert.equal(ok.code, 0, ok.out);
+      assertClean('sessions --json (success)', ok.out);
+      const okEnv = await runCli(['sessions', `tcp://127.0.0.1:${server.port}`], { REDIS_PASSWORD: RIGHT });
+      assert.equal(okEnv.code, 0, okEnv.out);
+      assertClean('sessions with REDIS_PASSWORD (success)', okEnv.out);
+      // lint: a composer.json and a php.ini that hold passwords, in every output format.
+      const composer = join(dir, 'composer.json');
+      writeFileSync(
+        composer,
+        JSON.stringify(
+          {
+            require: { 'ext-redis': '*' },
+            extra: {
+              paas: {
+                'php-config': [
+                  'session.save_handler = redis',
+                  `session.save_path = 'redis://default:${RIGHT}@redis.example.com:6379/1'`,
+                  `session.save_path = "tcp://h:6379?auth=${enc(ACL)}&auth=${WRONG}, tcp://u:${enc(SLASHY)}@h2"`,
+                ],
+              },
+            },
           },
-        },
-      }, null, 4),
-    );
-    const ini = join(dir, 'php.ini');
-    writeFileSync(ini, `session.save_handler = redis\nsession.save_path = tcp://h:6379?auth=${RIGHT}\n`);
-    for (const format of ['stylish', 'json', 'sarif']) {
-      for (const file of [composer, ini]) {
-        const { out } = await runCli(['lint', '--format', format, file]);
-        runs++;
-        // The json/sarif reports carry fixes whose replacement text is the user's own file content;
-        // what must stay clean is every message (and the stylish output as a whole).
-        const text = format === 'stylish' ? out : JSON.stringify(collectMessages(JSON.parse(out)));
-        assertClean(`lint --format ${format} ${file}`, text);
+          null,
+          4,
+        ),
+      );
+      const ini = join(dir, 'php.ini');
+      writeFileSync(ini, `session.save_handler = redis\nsession.save_path = tcp://h:6379?auth=${RIGHT}\n`);
+      for (const format of ['stylish', 'json', 'sarif']) {
+        for (const file of [composer, ini]) {
+          const { out } = await runCli(['lint', '--format', format, file]);
+          runs++;
+          // The json/sarif reports carry fixes whose replacement text is the user's own file content;
+          // what must stay clean is every message (and the stylish output as a whole).
+          const text = format === 'stylish' ? out : JSON.stringify(collectMessages(JSON.parse(out)));
+          assertClean(`lint --format ${format} ${file}`, text);
+        }
       }
-    }
-    console.log(`[secrets] ${runs} CLI runs checked`);
-  });
+      console.log(`[secrets] ${runs} CLI runs checked`);
+    },
+  );
 
-  test('CLI: a server that never answers', { timeout: 60_000, skip: !existsSync(CLI) && 'dist/cli.js is not built (npm run build)' }, async () => {
-    const { code, out } = await runCli(['sessions', `redis://:${enc(RIGHT)}@127.0.0.1:${silentPort}`]);
-    assert.notEqual(code, 0);
-    assertClean('sessions against a silent port', out);
-  });
+  test(
+    'CLI: a server that never answers',
+    { timeout: 60_000, skip: !existsSync(CLI) && 'dist/cli.js is not built (npm run build)' },
+    async () => {
+      const { code, out } = await runCli(['sessions', `redis://:${enc(RIGHT)}@127.0.0.1:${silentPort}`]);
+      assert.notEqual(code, 0);
+      assertClean('sessions against a silent port', out);
+    },
+  );
 });
 
 /** Every "message" (and message.text) string anywhere in a JSON report. */
@@ -281,7 +318,8 @@ function collectMessages(v: unknown, out: string[] = []): string[] {
   if (Array.isArray(v)) for (const x of v) collectMessages(x, out);
   else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) {
-      if ((k === 'message' || k === 'text' || k === 'title' || k === 'description') && typeof x === 'string') out.push(x);
+      if ((k === 'message' || k === 'text' || k === 'title' || k === 'description') && typeof x === 'string')
+        out.push(x);
       else collectMessages(x, out);
     }
   }

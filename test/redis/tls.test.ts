@@ -37,13 +37,20 @@ describe('TLS', () => {
     tlsServer = await startRedis({
       port,
       args: [
-        '--port', '0',
-        '--tls-port', String(port),
-        '--tls-cert-file', cert.certFile,
-        '--tls-key-file', cert.keyFile,
-        '--tls-ca-cert-file', cert.caFile,
-        '--tls-auth-clients', 'no',
-        '--requirepass', PW,
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        cert.certFile,
+        '--tls-key-file',
+        cert.keyFile,
+        '--tls-ca-cert-file',
+        cert.caFile,
+        '--tls-auth-clients',
+        'no',
+        '--requirepass',
+        PW,
       ],
     });
     const client = new Redis({ host: '127.0.0.1', port, password: PW, tls: { ca: readFileSync(cert.caFile) } });
@@ -73,7 +80,10 @@ describe('TLS', () => {
   });
 
   test('tls:// with stream[cafile] (verified against the throwaway CA)', async () => {
-    const target = parseConnectionTarget(`tls://127.0.0.1:${tlsServer.port}?auth=${PW}&stream[cafile]=${cert.caFile}`, noEnv);
+    const target = parseConnectionTarget(
+      `tls://127.0.0.1:${tlsServer.port}?auth=${PW}&stream[cafile]=${cert.caFile}`,
+      noEnv,
+    );
     const r = await testConnection(target, bounds);
     assert.ok(r.ok, JSON.stringify(r));
     assert.equal(r.sessionCount, 300);
@@ -96,7 +106,9 @@ describe('TLS', () => {
 
   test('peer_name that the certificate does not name: a TLS error', async () => {
     const err = await rejection(
-      scanner(`tls://127.0.0.1:${tlsServer.port}?auth=${PW}&stream[cafile]=${cert.caFile}&stream[peer_name]=other.example`).listPage(),
+      scanner(
+        `tls://127.0.0.1:${tlsServer.port}?auth=${PW}&stream[cafile]=${cert.caFile}&stream[peer_name]=other.example`,
+      ).listPage(),
     );
     assert.equal(err.code, 'TLS');
     assert.match(err.message, /other\.example/);
@@ -104,7 +116,10 @@ describe('TLS', () => {
 
   test('a plain server behind tls://: a clear TLS error within the bound', async () => {
     const t0 = Date.now();
-    const r = await testConnection(parseConnectionTarget(`tls://127.0.0.1:${plainServer.port}?auth=${PW}&stream[verify_peer]=0`, noEnv), bounds);
+    const r = await testConnection(
+      parseConnectionTarget(`tls://127.0.0.1:${plainServer.port}?auth=${PW}&stream[verify_peer]=0`, noEnv),
+      bounds,
+    );
     const elapsed = Date.now() - t0;
     assert.ok(!r.ok, JSON.stringify(r));
     assert.match(r.error, /TLS/);
@@ -114,10 +129,16 @@ describe('TLS', () => {
 
   test('a server that never answers the handshake: connect ETIMEDOUT within the bound', async () => {
     const t0 = Date.now();
-    const r = await testConnection(parseConnectionTarget(`tls://127.0.0.1:${silentPort}?auth=${PW}&stream[verify_peer]=0`, noEnv), bounds);
+    const r = await testConnection(
+      parseConnectionTarget(`tls://127.0.0.1:${silentPort}?auth=${PW}&stream[verify_peer]=0`, noEnv),
+      bounds,
+    );
     const elapsed = Date.now() - t0;
     assert.ok(!r.ok && r.code === 'ETIMEDOUT', JSON.stringify(r));
     assert.match(r.error, /connect ETIMEDOUT.*is the server speaking TLS/);
-    assert.ok(elapsed >= bounds.connectTimeoutMs - 50 && elapsed < bounds.connectTimeoutMs + 1000, `took ${elapsed} ms`);
+    assert.ok(
+      elapsed >= bounds.connectTimeoutMs - 50 && elapsed < bounds.connectTimeoutMs + 1000,
+      `took ${elapsed} ms`,
+    );
   });
 });

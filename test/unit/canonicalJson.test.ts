@@ -38,7 +38,10 @@ test('enums, Serializable payloads, binary strings', () => {
 });
 
 test('strings escape like json_encode: slashes and unicode raw, U+2028/9 and controls escaped', () => {
-  assert.equal(jsonString('a/b "q" \\ \t\n\r\b\f \x01\x1f \x7f é 🎉 \u2028\u2029'), '"a/b \\"q\\" \\\\ \\t\\n\\r\\b\\f \\u0001\\u001f \x7f é 🎉 \\u2028\\u2029"');
+  assert.equal(
+    jsonString('a/b "q" \\ \t\n\r\b\f \x01\x1f \x7f é 🎉 \u2028\u2029'),
+    '"a/b \\"q\\" \\\\ \\t\\n\\r\\b\\f \\u0001\\u001f \x7f é 🎉 \\u2028\\u2029"',
+  );
 });
 
 test('keys that are not UTF-8 get U+FFFD exactly where json_encode(JSON_INVALID_UTF8_SUBSTITUTE) puts them', () => {
@@ -57,7 +60,11 @@ test('keys that are not UTF-8 get U+FFFD exactly where json_encode(JSON_INVALID_
     ['\xf0\x80\x80\x80', '\uFFFD'],
   ];
   for (const [raw, shown] of cases) {
-    assert.equal(cj(`a:1:{s:${raw.length}:"${raw}";i:1;}`), `{${JSON.stringify(shown)}:1}`, Buffer.from(raw, 'latin1').toString('hex'));
+    assert.equal(
+      cj(`a:1:{s:${raw.length}:"${raw}";i:1;}`),
+      `{${JSON.stringify(shown)}:1}`,
+      Buffer.from(raw, 'latin1').toString('hex'),
+    );
   }
 });
 
@@ -91,7 +98,10 @@ test('floats: shortest round trip, PHP exponent thresholds, zero fraction kept, 
 });
 
 test('integers print exactly beyond 2^53', () => {
-  assert.equal(cj('a:3:{i:0;i:9223372036854775807;i:1;i:-9223372036854775808;i:2;i:9007199254740993;}'), '[9223372036854775807,-9223372036854775808,9007199254740993]');
+  assert.equal(
+    cj('a:3:{i:0;i:9223372036854775807;i:1;i:-9223372036854775808;i:2;i:9007199254740993;}'),
+    '[9223372036854775807,-9223372036854775808,9007199254740993]',
+  );
 });
 
 test('references print the referenced value; only a cycle prints {"__recursion":true}', () => {
@@ -99,7 +109,10 @@ test('references print the referenced value; only a cycle prints {"__recursion":
   assert.equal(cj('a:2:{i:0;O:8:"stdClass":0:{}i:1;r:2;}'), '[{"__class":"stdClass"},{"__class":"stdClass"}]');
   assert.equal(cj('a:1:{i:0;R:1;}'), '[{"__recursion":true}]');
   assert.equal(cj('a:1:{s:1:"a";a:1:{s:1:"b";R:2;}}'), '{"a":{"b":{"__recursion":true}}}');
-  assert.equal(cj('O:4:"Node":2:{s:4:"name";s:1:"n";s:4:"next";r:1;}'), '{"__class":"Node","name":"n","next":{"__recursion":true}}');
+  assert.equal(
+    cj('O:4:"Node":2:{s:4:"name";s:1:"n";s:4:"next";r:1;}'),
+    '{"__class":"Node","name":"n","next":{"__recursion":true}}',
+  );
 });
 
 test('a whole session is an object of its variables in order', () => {
@@ -150,7 +163,10 @@ test('exponential sharing (a DAG of references) is refused instead of exhausting
   let value: PhpValue = php.string('x'.repeat(100));
   for (let i = 0; i < 40; i++) {
     const obj: PhpObject = { kind: 'object', className: 'N', properties: [] };
-    obj.properties.push({ name: 'a', visibility: 'public', value }, { name: 'b', visibility: 'public', value: { kind: 'reference', slot: 2, phpReference: false, target: value } });
+    obj.properties.push(
+      { name: 'a', visibility: 'public', value },
+      { name: 'b', visibility: 'public', value: { kind: 'reference', slot: 2, phpReference: false, target: value } },
+    );
     value = obj;
   }
   const start = performance.now();

@@ -3,9 +3,7 @@
 // and hostile inputs (output caps are enforced before allocating).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  SessionDecodeError,
-} from '../../server/src/sessions/phpSerialize.ts';
+import { SessionDecodeError } from '../../server/src/sessions/phpSerialize.ts';
 import {
   crc8,
   decompress,
@@ -29,14 +27,18 @@ const PAYLOAD = `${'session-data-'.repeat(40)}end`;
 const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 const refused = (f: () => unknown, message?: RegExp): void => {
-  assert.throws(f, (err: unknown) => err instanceof SessionDecodeError && (message === undefined || message.test(err.message)));
+  assert.throws(
+    f,
+    (err: unknown) => err instanceof SessionDecodeError && (message === undefined || message.test(err.message)),
+  );
 };
 
 test('real phpredis envelopes decode to the payload', () => {
   assert.equal(text(zstdDecompress(hex(ENVELOPES.zstd))), PAYLOAD);
   assert.equal(text(lz4Decompress(hex(ENVELOPES.lz4))), PAYLOAD);
   assert.equal(text(lzfDecompress(hex(ENVELOPES.lzf))), PAYLOAD);
-  for (const codec of ['zstd', 'lz4', 'lzf'] as const) assert.equal(text(decompress(hex(ENVELOPES[codec]), codec)), PAYLOAD);
+  for (const codec of ['zstd', 'lz4', 'lzf'] as const)
+    assert.equal(text(decompress(hex(ENVELOPES[codec]), codec)), PAYLOAD);
   const raw = hex('00ff');
   assert.equal(decompress(raw, 'none'), raw);
 });

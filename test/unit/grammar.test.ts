@@ -23,7 +23,10 @@ test('php-config lines inside composer.json strings are coloured: directive, =, 
 });
 
 test('the raw session view colours PHP-serialized text', async () => {
-  const tokens = await tokenize('source.php-serialized', 'user|a:2:{s:2:"id";i:42;s:4:"name";s:3:"Zoë";}cart|O:4:"Cart":1:{s:5:"items";a:0:{}}');
+  const tokens = await tokenize(
+    'source.php-serialized',
+    'user|a:2:{s:2:"id";i:42;s:4:"name";s:3:"Zoë";}cart|O:4:"Cart":1:{s:5:"items";a:0:{}}',
+  );
   const scopes = (needle: string): string => scopeOf(tokens, needle).join(' ');
   assert.match(scopes('user'), /session|variable|entity/);
   assert.match(scopes('Cart'), /class|type|entity/);

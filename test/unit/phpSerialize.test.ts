@@ -4,7 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
-import { PhpUnserializer, SessionDecodeError, unserialize, type UnserializeOneOptions } from '../../server/src/sessions/phpSerialize.ts';
+import {
+  PhpUnserializer,
+  SessionDecodeError,
+  unserialize,
+  type UnserializeOneOptions,
+} from '../../server/src/sessions/phpSerialize.ts';
 import type { PhpValue } from '../../server/src/sessions/phpValue.ts';
 
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
@@ -59,7 +64,8 @@ test('floats: every form of iv | nv | nvexp, NAN/INF/-INF', () => {
   assert.equal(f('d:INF;'), Infinity);
   assert.equal(f('d:-INF;'), -Infinity);
   assert.equal(f('d:1e999;'), Infinity);
-  for (const s of ['d:;', 'd:.;', 'd:1e;', 'd:e5;', 'd:-NAN;', 'd:+INF;', 'd:nan;', 'd:1.5.3;', 'd:1', 'd:0x10;']) refused(s);
+  for (const s of ['d:;', 'd:.;', 'd:1e;', 'd:e5;', 'd:-NAN;', 'd:+INF;', 'd:nan;', 'd:1.5.3;', 'd:1', 'd:0x10;'])
+    refused(s);
 });
 
 test('strings: byte lengths, any bytes inside, the exact "; terminator', () => {
@@ -90,8 +96,16 @@ test('arrays: int and string keys, numeric strings become ints, duplicates overw
   assert.equal(json('a:2:{i:0;s:1:"a";i:1;s:1:"b";}'), '["a","b"]');
   assert.equal(json('a:2:{i:1;s:1:"a";i:0;s:1:"b";}'), '{"1":"a","0":"b"}');
   assert.equal(json('a:2:{s:1:"0";i:1;s:1:"1";i:2;}'), '[1,2]', '"0" and "1" are integer keys');
-  const keys = u('a:5:{s:2:"-0";i:1;s:3:"007";i:2;s:2:"-7";i:3;s:19:"9223372036854775808";i:4;s:20:"-9223372036854775808";i:5;}');
-  assert.deepEqual(keys.kind === 'array' && keys.entries.map((e) => e.key), ['-0', '007', -7n, '9223372036854775808', -9223372036854775808n]);
+  const keys = u(
+    'a:5:{s:2:"-0";i:1;s:3:"007";i:2;s:2:"-7";i:3;s:19:"9223372036854775808";i:4;s:20:"-9223372036854775808";i:5;}',
+  );
+  assert.deepEqual(keys.kind === 'array' && keys.entries.map((e) => e.key), [
+    '-0',
+    '007',
+    -7n,
+    '9223372036854775808',
+    -9223372036854775808n,
+  ]);
   assert.equal(json('a:3:{s:1:"a";i:1;s:1:"b";i:2;s:1:"a";i:3;}'), '{"a":3,"b":2}');
   const bin = u('a:1:{s:2:"\xff\xfe";i:1;}');
   assert.ok(bin.kind === 'array' && bin.entries[0]!.keyBytes?.length === 2);
@@ -124,8 +138,21 @@ test('objects: mangled visibility, integer names, class name rules, odd counts P
   assert.equal(json('O:8:"App\\Cart":0:{}'), '{"__class":"App\\\\Cart"}');
   assert.equal(json('O:8:"stdClass"::{}'), '{"__class":"stdClass"}', 'parse_iv2 accepts no digits');
   assert.equal(json('O:8:"stdClass":+1:{s:1:"a";i:1;}'), '{"__class":"stdClass","a":1}');
-  assert.equal(json('O:8:"stdClass":2:{i:5;s:1:"x";s:1:"5";s:1:"y";}'), '{"__class":"stdClass","5":"y"}', 'i:5 and "5" are one property');
-  for (const s of ['O:3:"a-b":0:{}', 'O:4:"\\Foo":0:{}', 'O:1:"\x00":0:{}', 'O:0:"":0:{}', 'O:1:"A"', 'O:1:"A":-1:{}', 'O:1:"A":1:{}']) refused(s);
+  assert.equal(
+    json('O:8:"stdClass":2:{i:5;s:1:"x";s:1:"5";s:1:"y";}'),
+    '{"__class":"stdClass","5":"y"}',
+    'i:5 and "5" are one property',
+  );
+  for (const s of [
+    'O:3:"a-b":0:{}',
+    'O:4:"\\Foo":0:{}',
+    'O:1:"\x00":0:{}',
+    'O:0:"":0:{}',
+    'O:1:"A"',
+    'O:1:"A":-1:{}',
+    'O:1:"A":1:{}',
+  ])
+    refused(s);
 });
 
 test('C: Serializable payloads are kept raw, length-checked', () => {
@@ -191,8 +218,14 @@ test('errors carry the offset where the bytes went wrong', () => {
     () => u('a:1:{i:0;X}'),
     (err: unknown) => err instanceof SessionDecodeError && err.offset === 9 && err.name === 'SessionDecodeError',
   );
-  assert.throws(() => u('s:9:"abc";'), (err: unknown) => err instanceof SessionDecodeError && err.offset === 2);
-  assert.throws(() => u('s:5:"abc";'), (err: unknown) => err instanceof SessionDecodeError && err.offset === 10);
+  assert.throws(
+    () => u('s:9:"abc";'),
+    (err: unknown) => err instanceof SessionDecodeError && err.offset === 2,
+  );
+  assert.throws(
+    () => u('s:5:"abc";'),
+    (err: unknown) => err instanceof SessionDecodeError && err.offset === 10,
+  );
 });
 
 const RICH =
@@ -206,7 +239,8 @@ test('hostile: every truncation of a rich value is refused', () => {
       '"ref":{"id":42,"name":"Zoë"},"e":{"__enum":"Suit::Hearts"},"c":{"__class":"L","__serialized":"a;b"},"S":"AB"}',
   );
   const b = bytes(RICH);
-  for (let i = 0; i < b.length; i++) assert.throws(() => unserialize(b.subarray(0, i)), SessionDecodeError, `prefix ${i}`);
+  for (let i = 0; i < b.length; i++)
+    assert.throws(() => unserialize(b.subarray(0, i)), SessionDecodeError, `prefix ${i}`);
 });
 
 test('hostile: 100k nesting is refused quickly at the depth cap; uncapped it decodes without recursion', () => {

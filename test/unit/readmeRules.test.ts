@@ -44,14 +44,21 @@ interface Example {
 
 /** The first fenced block after the bold label (`**Before**` / `**After**`) in an entry. */
 function example(id: RuleId, label: 'Before' | 'After'): Example {
-  const m = new RegExp(`^\\*\\*${label}\\*\\*[^\\n]*\\n\\s*\`\`\`(json|ini)\\n([\\s\\S]*?)\\n\`\`\`\\s*$`, 'm').exec(entry(id));
+  const m = new RegExp(`^\\*\\*${label}\\*\\*[^\\n]*\\n\\s*\`\`\`(json|ini)\\n([\\s\\S]*?)\\n\`\`\`\\s*$`, 'm').exec(
+    entry(id),
+  );
   assert.ok(m, `${id}: no ${label} example (a **${label}** line followed by a \`\`\`json or \`\`\`ini block)`);
   return { lang: m[1] as Example['lang'], text: m[2] + '\n' };
 }
 
 const fileFor = (ex: Example): string => (ex.lang === 'json' ? 'composer.json' : 'php.ini');
 
-const SEVERITY_WORD: Record<string, string> = { error: 'Error', warning: 'Warning', information: 'Information', hint: 'Hint' };
+const SEVERITY_WORD: Record<string, string> = {
+  error: 'Error',
+  warning: 'Warning',
+  information: 'Information',
+  hint: 'Hint',
+};
 
 test('README: severity overrides are documented once, at the top of the rules section', () => {
   assert.equal(count(section, 'Severity can be changed with `phpRedisSessions.rules`'), 1);
@@ -62,7 +69,11 @@ test('README: every rule id has exactly one anchor and one heading, right after 
   for (const id of RULE_IDS) {
     assert.equal(count(section, anchorLine(id) + '\n'), 1, `${id}: anchor line`);
     assert.equal(count(section, headingLine(id) + '\n'), 1, `${id}: heading`);
-    assert.match(section, new RegExp(`^${escapeRe(anchorLine(id))}\\n${escapeRe(headingLine(id))}$`, 'm'), `${id}: heading right after its anchor`);
+    assert.match(
+      section,
+      new RegExp(`^${escapeRe(anchorLine(id))}\\n${escapeRe(headingLine(id))}$`, 'm'),
+      `${id}: heading right after its anchor`,
+    );
   }
 });
 
@@ -82,7 +93,8 @@ test('README: each entry states its default severity, What, Why and Fix', () => 
     const sev = /^\*\*Severity:\*\* (\w+)/m.exec(e);
     assert.ok(sev, `${id}: no **Severity:** line`);
     assert.equal(sev[1], SEVERITY_WORD[DEFAULT_SEVERITY[id]], `${id}: documented severity vs DEFAULT_SEVERITY`);
-    for (const part of ['What', 'Why', 'Fix']) assert.match(e, new RegExp(`^\\*\\*${part}:\\*\\* \\S`, 'm'), `${id}: no **${part}:**`);
+    for (const part of ['What', 'Why', 'Fix'])
+      assert.match(e, new RegExp(`^\\*\\*${part}:\\*\\* \\S`, 'm'), `${id}: no **${part}:**`);
   }
 });
 

@@ -17,18 +17,25 @@ test('missing-ext-redis: added to an existing require in Composer sort order', (
 
 test('missing-ext-redis: unsorted require gets it after the last platform package', () => {
   const text = composer(redis, { require: { 'symfony/console': '^7', php: '^8.2', 'acme/x': '1' } });
-  assert.deepEqual(Object.keys(JSON.parse(applyFix(text, 'missing-ext-redis', F)).require), ['symfony/console', 'php', 'ext-redis', 'acme/x']);
+  assert.deepEqual(Object.keys(JSON.parse(applyFix(text, 'missing-ext-redis', F)).require), [
+    'symfony/console',
+    'php',
+    'ext-redis',
+    'acme/x',
+  ]);
 });
 
 test('missing-ext-redis: creates require when absent, after name/description, in the file indentation', () => {
-  const text = '{\n  "name": "acme/app",\n  "description": "x",\n  "extra": {\n    "paas": {\n      "php-config": ["session.save_handler = redis", "session.save_path = \'tcp://h:1?timeout=1\'"]\n    }\n  }\n}\n';
+  const text =
+    '{\n  "name": "acme/app",\n  "description": "x",\n  "extra": {\n    "paas": {\n      "php-config": ["session.save_handler = redis", "session.save_path = \'tcp://h:1?timeout=1\'"]\n    }\n  }\n}\n';
   const fixed = applyFix(text, 'missing-ext-redis', F);
   assert.deepEqual(Object.keys(JSON.parse(fixed)), ['name', 'description', 'require', 'extra']);
   assert.match(fixed, /"description": "x",\n {2}"require": \{\n {4}"ext-redis": "\*"\n {2}\},\n {2}"extra"/);
 });
 
 test('missing-ext-redis: empty require object, tabs, CRLF', () => {
-  const text = '{\r\n\t"require": {},\r\n\t"extra": {"paas": {"php-config": ["session.save_handler = rediscluster", "session.save_path = \'seed[]=h:1\'"]}}\r\n}\r\n';
+  const text =
+    '{\r\n\t"require": {},\r\n\t"extra": {"paas": {"php-config": ["session.save_handler = rediscluster", "session.save_path = \'seed[]=h:1\'"]}}\r\n}\r\n';
   const fixed = applyFix(text, 'missing-ext-redis', F);
   assert.deepEqual(JSON.parse(fixed).require, { 'ext-redis': '*' });
   assert.match(fixed, /"require": \{\r\n\t\t"ext-redis": "\*"\r\n\t\}/);
@@ -43,7 +50,10 @@ test('missing-ext-redis: quiet when required (any case), or when the handler is 
 });
 
 test('ext-redis-dev-only: moved from require-dev to require with its constraint', () => {
-  const text = composer(redis, { require: { php: '^8.2' }, requireDev: { 'ext-redis': '^6.0', 'phpunit/phpunit': '^11' } });
+  const text = composer(redis, {
+    require: { php: '^8.2' },
+    requireDev: { 'ext-redis': '^6.0', 'phpunit/phpunit': '^11' },
+  });
   const f = only(text, 'ext-redis-dev-only', F);
   assert.equal(covered(text, f[0]), '"ext-redis"');
   assert.deepEqual(only(text, 'missing-ext-redis', F), []);
@@ -65,14 +75,29 @@ test('ext-redis-platform-only: config.platform fakes it; fix requires it', () =>
 test('missing-serializer-extension: igbinary / msgpack need their extension in require', () => {
   for (const s of ['igbinary', 'msgpack']) {
     const text = composer([...redis, `session.serialize_handler = ${s}`]);
-    assert.deepEqual(JSON.parse(applyFix(text, 'missing-serializer-extension', F)).require, { php: '^8.2', [`ext-${s}`]: '*', 'ext-redis': '*' });
-    assert.deepEqual(only(composer([...redis, `session.serialize_handler = ${s}`], { require: { [`ext-${s}`]: '*', 'ext-redis': '*' } }), 'missing-serializer-extension', F), []);
+    assert.deepEqual(JSON.parse(applyFix(text, 'missing-serializer-extension', F)).require, {
+      php: '^8.2',
+      [`ext-${s}`]: '*',
+      'ext-redis': '*',
+    });
+    assert.deepEqual(
+      only(
+        composer([...redis, `session.serialize_handler = ${s}`], { require: { [`ext-${s}`]: '*', 'ext-redis': '*' } }),
+        'missing-serializer-extension',
+        F,
+      ),
+      [],
+    );
   }
-  assert.deepEqual(only(composer([...redis, 'session.serialize_handler = php_serialize']), 'missing-serializer-extension', F), []);
+  assert.deepEqual(
+    only(composer([...redis, 'session.serialize_handler = php_serialize']), 'missing-serializer-extension', F),
+    [],
+  );
 });
 
 test('a require that is not an object gets no (corrupting) fix', () => {
-  const text = '{"require": ["ext-redis"], "extra": {"paas": {"php-config": ["session.save_handler = redis", "session.save_path = \'tcp://h:1?timeout=1\'"]}}}';
+  const text =
+    '{"require": ["ext-redis"], "extra": {"paas": {"php-config": ["session.save_handler = redis", "session.save_path = \'tcp://h:1?timeout=1\'"]}}}';
   const f = only(text, 'missing-ext-redis', F);
   assert.equal(f.length, 1);
   assert.deepEqual(f[0].fixes, []);

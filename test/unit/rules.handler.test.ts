@@ -59,14 +59,21 @@ test('handler-path-mismatch: each pairing, fix switches the handler', () => {
     ['files', '/var/lib/php/sessions'],
     ['files', '"2;/var/lib/php/sessions"'],
   ]) {
-    assert.deepEqual(only(ini(`session.save_handler = ${handler}`, `session.save_path = ${p}`), 'handler-path-mismatch'), [], `${handler} ${p}`);
+    assert.deepEqual(
+      only(ini(`session.save_handler = ${handler}`, `session.save_path = ${p}`), 'handler-path-mismatch'),
+      [],
+      `${handler} ${p}`,
+    );
   }
 });
 
 test('handler-path-mismatch: a redis path with no handler at all (PHP keeps files)', () => {
   const text = composer(["session.save_path = 'tcp://127.0.0.1:6379?timeout=2.5'"]);
   const fixed = applyFix(text, 'handler-path-mismatch', 'composer.json');
-  assert.deepEqual(JSON.parse(fixed).extra.paas['php-config'], ["session.save_path = 'tcp://127.0.0.1:6379?timeout=2.5'", 'session.save_handler = redis']);
+  assert.deepEqual(JSON.parse(fixed).extra.paas['php-config'], [
+    "session.save_path = 'tcp://127.0.0.1:6379?timeout=2.5'",
+    'session.save_handler = redis',
+  ]);
 });
 
 test('missing-save-path: absent or blank; fix inserts a template', () => {
@@ -77,7 +84,10 @@ test('missing-save-path: absent or blank; fix inserts a template', () => {
   assert.equal(fixed.length, 2);
   assert.match(fixed[1], /^session\.save_path = 'tcp:\/\/host:port/);
   assert.equal(only(ini('session.save_handler = redis', "session.save_path = ''"), 'missing-save-path').length, 1);
-  assert.equal(only(ini('session.save_handler = rediscluster', 'session.save_path = "  "'), 'missing-save-path').length, 1);
+  assert.equal(
+    only(ini('session.save_handler = rediscluster', 'session.save_path = "  "'), 'missing-save-path').length,
+    1,
+  );
   assert.deepEqual(only(ini('session.save_handler = files'), 'missing-save-path'), []);
   assert.deepEqual(only(ini('session.save_handler = redis', path), 'missing-save-path'), []);
 });

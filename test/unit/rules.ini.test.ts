@@ -26,20 +26,33 @@ test('ini-syntax: unbalanced quote gets closed; missing = gets one', () => {
   // a quoted value holding `=`: the name is still the first word, and nothing else is reported
   const quoted = ini('session.save_handler = redis', "session.save_path 'tcp://h.internal:6379?timeout=2.5'");
   assert.deepEqual(rules(quoted), ['ini-syntax']);
-  assert.equal(applyFix(quoted, 'ini-syntax'), ini('session.save_handler = redis', "session.save_path = 'tcp://h.internal:6379?timeout=2.5'"));
-  assert.deepEqual(rules(ini('session.save_handler redis', "session.save_path = 'tcp://h:1?timeout=1'")), ['ini-syntax']);
+  assert.equal(
+    applyFix(quoted, 'ini-syntax'),
+    ini('session.save_handler = redis', "session.save_path = 'tcp://h.internal:6379?timeout=2.5'"),
+  );
+  assert.deepEqual(rules(ini('session.save_handler redis', "session.save_path = 'tcp://h:1?timeout=1'")), [
+    'ini-syntax',
+  ]);
 });
 
 test('unknown-directive: typos in session.* / redis.session.* only; rename fix', () => {
   const text = ini('session.save_hander = redis', 'opcache.enable = 1', 'redis.session.lock_expires = 3');
   const f = only(text, 'unknown-directive');
-  assert.deepEqual(f.map((x) => covered(text, x)), ['session.save_hander', 'redis.session.lock_expires']);
+  assert.deepEqual(
+    f.map((x) => covered(text, x)),
+    ['session.save_hander', 'redis.session.lock_expires'],
+  );
   assert.match(applyFix(text, 'unknown-directive'), /^session\.save_handler = redis$/m);
   assert.deepEqual(only(ini('session.cookie_samesite = Lax'), 'unknown-directive'), []);
 });
 
 test('duplicate-directive: on the later line, related to the earlier, fix removes the earlier', () => {
-  const text = ini('session.save_handler = files', 'x = 1', 'session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1'");
+  const text = ini(
+    'session.save_handler = files',
+    'x = 1',
+    'session.save_handler = redis',
+    "session.save_path = 'tcp://h:1?timeout=1'",
+  );
   const f = only(text, 'duplicate-directive');
   assert.equal(f.length, 1);
   assert.equal(covered(text, f[0]), 'session.save_handler = redis');
@@ -47,7 +60,11 @@ test('duplicate-directive: on the later line, related to the earlier, fix remove
   const fixed = applyFix(text, 'duplicate-directive');
   assert.equal(fixed, ini('x = 1', 'session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1'"));
   // composer: removing an array element keeps the JSON valid
-  const json = composer(['session.save_handler = files', 'session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1'"]);
+  const json = composer([
+    'session.save_handler = files',
+    'session.save_handler = redis',
+    "session.save_path = 'tcp://h:1?timeout=1'",
+  ]);
   assert.deepEqual(JSON.parse(applyFix(json, 'duplicate-directive', 'composer.json')).extra.paas['php-config'], [
     'session.save_handler = redis',
     "session.save_path = 'tcp://h:1?timeout=1'",
@@ -55,7 +72,11 @@ test('duplicate-directive: on the later line, related to the earlier, fix remove
 });
 
 test('duplicate-directive: an earlier broken value is not an error, the later one wins', () => {
-  const text = ini('session.save_handler = reddis', 'session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1'");
+  const text = ini(
+    'session.save_handler = reddis',
+    'session.save_handler = redis',
+    "session.save_path = 'tcp://h:1?timeout=1'",
+  );
   assert.deepEqual(only(text, 'unknown-save-handler'), []);
 });
 
@@ -73,6 +94,13 @@ test('redis-url-env: ${SCALINGO_REDIS_URL}, ${REDIS_URL}, ${REDIS_TLS_URL} as th
     assert.equal(f.length, 1, name);
     assert.equal(f[0].fixes[0].command?.command, 'phpRedisSessions.fillFromRedisUrl');
   }
-  assert.deepEqual(only(ini('session.save_handler = redis', 'session.save_path = "${REDIS_SESSION_PATH}"'), 'redis-url-env'), []);
-  assert.ok(!rules(ini('session.save_handler = redis', 'session.save_path = "${REDIS_SESSION_PATH}"')).some((r) => r.startsWith('missing')));
+  assert.deepEqual(
+    only(ini('session.save_handler = redis', 'session.save_path = "${REDIS_SESSION_PATH}"'), 'redis-url-env'),
+    [],
+  );
+  assert.ok(
+    !rules(ini('session.save_handler = redis', 'session.save_path = "${REDIS_SESSION_PATH}"')).some((r) =>
+      r.startsWith('missing'),
+    ),
+  );
 });

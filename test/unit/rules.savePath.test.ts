@@ -7,7 +7,13 @@ const redis = (p: string): string => ini('session.save_handler = redis', `sessio
 const F = 'composer.json';
 
 test('placeholder-save-path: the doc template, with the Fill from Redis URL command', () => {
-  for (const p of ['tcp://host:port?auth=password', 'tcp://10.0.0.1:port', 'tcp://h:6379?auth=password', 'tcp://<host>:6379', 'tcp://xxx:6379']) {
+  for (const p of [
+    'tcp://host:port?auth=password',
+    'tcp://10.0.0.1:port',
+    'tcp://h:6379?auth=password',
+    'tcp://<host>:6379',
+    'tcp://xxx:6379',
+  ]) {
     const f = only(redis(p), 'placeholder-save-path');
     assert.equal(f.length, 1, p);
     assert.equal(f[0].fixes[0].command?.command, 'phpRedisSessions.fillFromRedisUrl');
@@ -20,11 +26,26 @@ test('unsupported-scheme: redis:// and rediss:// converted, TCP:// lowercased', 
   const t = redis('redis://default:p%40ss@cache.example.com:6380/2');
   const f = only(t, 'unsupported-scheme');
   assert.equal(covered(t, f[0]), 'redis');
-  assert.match(applyFix(t, 'unsupported-scheme'), /'tcp:\/\/cache\.example\.com:6380\?auth=p%40ss&database=2&timeout=2\.5'/);
+  assert.match(
+    applyFix(t, 'unsupported-scheme'),
+    /'tcp:\/\/cache\.example\.com:6380\?auth=p%40ss&database=2&timeout=2\.5'/,
+  );
   const acl = redis('rediss://app:s3cret@cache.example.com:6380');
-  assert.match(applyFix(acl, 'unsupported-scheme', 'php.ini', 1), /'tls:\/\/cache\.example\.com:6380\?auth%5B%5D=app&auth%5B%5D=s3cret&timeout=2\.5'|'tls:\/\/cache\.example\.com:6380\?auth\[\]=app&auth\[\]=s3cret&timeout=2\.5'/);
-  assert.match(applyFix(redis('TCP://127.0.0.1:6379?timeout=1'), 'unsupported-scheme'), /'tcp:\/\/127\.0\.0\.1:6379\?timeout=1'/);
-  for (const ok of ['tcp://h:1?timeout=1', 'tls://h:1?timeout=1', 'ssl://h:1?timeout=1', 'unix:///run/redis.sock?timeout=1', '/run/redis.sock']) {
+  assert.match(
+    applyFix(acl, 'unsupported-scheme', 'php.ini', 1),
+    /'tls:\/\/cache\.example\.com:6380\?auth%5B%5D=app&auth%5B%5D=s3cret&timeout=2\.5'|'tls:\/\/cache\.example\.com:6380\?auth\[\]=app&auth\[\]=s3cret&timeout=2\.5'/,
+  );
+  assert.match(
+    applyFix(redis('TCP://127.0.0.1:6379?timeout=1'), 'unsupported-scheme'),
+    /'tcp:\/\/127\.0\.0\.1:6379\?timeout=1'/,
+  );
+  for (const ok of [
+    'tcp://h:1?timeout=1',
+    'tls://h:1?timeout=1',
+    'ssl://h:1?timeout=1',
+    'unix:///run/redis.sock?timeout=1',
+    '/run/redis.sock',
+  ]) {
     assert.deepEqual(only(redis(ok), 'unsupported-scheme'), [], ok);
   }
 });
@@ -41,11 +62,21 @@ test('userinfo-ignored: credentials before @ moved to auth', () => {
   assert.equal(covered(t, only(t, 'userinfo-ignored')[0]), ':s3cret@');
   assert.match(applyFix(t, 'userinfo-ignored'), /'tcp:\/\/127\.0\.0\.1:6379\?timeout=1&auth=s3cret'/);
   const u = redis('tcp://app:s3cret@127.0.0.1:6379');
-  assert.match(applyFix(u, 'userinfo-ignored', 'php.ini', 1), /'tcp:\/\/127\.0\.0\.1:6379\?auth\[\]=app&auth\[\]=s3cret'/);
+  assert.match(
+    applyFix(u, 'userinfo-ignored', 'php.ini', 1),
+    /'tcp:\/\/127\.0\.0\.1:6379\?auth\[\]=app&auth\[\]=s3cret'/,
+  );
 });
 
 test('malformed-url: bad ports, no host, one slash, relative unix socket', () => {
-  for (const p of ['tcp://127.0.0.1:99999', 'tcp://127.0.0.1:abc', 'tcp://:6379', 'tcp://', 'tcp:/127.0.0.1', 'unix://tmp/redis.sock']) {
+  for (const p of [
+    'tcp://127.0.0.1:99999',
+    'tcp://127.0.0.1:abc',
+    'tcp://:6379',
+    'tcp://',
+    'tcp:/127.0.0.1',
+    'unix://tmp/redis.sock',
+  ]) {
     assert.equal(only(redis(p), 'malformed-url').length, 1, p);
   }
   assert.deepEqual(only(redis('tcp://127.0.0.1:6379?timeout=1'), 'malformed-url'), []);
@@ -66,11 +97,15 @@ test('separator-in-path: bogus splits vs a real pool', () => {
 });
 
 test('invalid-weight and invalid-timeout follow PHP number rules', () => {
-  for (const w of ['0', '-3', 'abc', '0x10']) assert.equal(only(redis(`tcp://h:1?timeout=1&weight=${w}`), 'invalid-weight').length, 1, w);
-  for (const w of ['1', '5', '2.7', '2abc']) assert.deepEqual(only(redis(`tcp://h:1?timeout=1&weight=${w}`), 'invalid-weight'), [], w);
+  for (const w of ['0', '-3', 'abc', '0x10'])
+    assert.equal(only(redis(`tcp://h:1?timeout=1&weight=${w}`), 'invalid-weight').length, 1, w);
+  for (const w of ['1', '5', '2.7', '2abc'])
+    assert.deepEqual(only(redis(`tcp://h:1?timeout=1&weight=${w}`), 'invalid-weight'), [], w);
   assert.deepEqual(only(redis('tcp://h:1?timeout=1&weight=2.7'), 'invalid-param-value').length, 1);
-  for (const t of ['0', '-1', 'abc']) assert.equal(only(redis(`tcp://h:1?timeout=${t}`), 'invalid-timeout').length, 1, t);
-  for (const t of ['1e3', '.5', '2.5']) assert.deepEqual(only(redis(`tcp://h:1?timeout=${t}`), 'invalid-timeout'), [], t);
+  for (const t of ['0', '-1', 'abc'])
+    assert.equal(only(redis(`tcp://h:1?timeout=${t}`), 'invalid-timeout').length, 1, t);
+  for (const t of ['1e3', '.5', '2.5'])
+    assert.deepEqual(only(redis(`tcp://h:1?timeout=${t}`), 'invalid-timeout'), [], t);
   // the later duplicate wins
   assert.equal(only(redis('tcp://h:1?timeout=2.5&timeout=0'), 'invalid-timeout').length, 1);
   assert.match(applyFix(redis('tcp://h:1?timeout=0'), 'invalid-timeout'), /timeout=2\.5'/);
@@ -85,7 +120,15 @@ test('invalid-param-value: read_timeout, retry_interval, database, persistent=on
   assert.equal(v('database=abc'), 1);
   assert.equal(v('database=-1'), 1);
   assert.equal(v('persistent=on'), 1);
-  for (const ok of ['read_timeout=2.5', 'retry_interval=100', 'database=3', 'persistent=1', 'persistent=yes', 'persistent=false']) assert.equal(v(ok), 0, ok);
+  for (const ok of [
+    'read_timeout=2.5',
+    'retry_interval=100',
+    'database=3',
+    'persistent=1',
+    'persistent=yes',
+    'persistent=false',
+  ])
+    assert.equal(v(ok), 0, ok);
   assert.match(applyFix(redis('tcp://h:1?timeout=1&persistent=on'), 'invalid-param-value'), /persistent=1'/);
 });
 
@@ -98,7 +141,10 @@ test('empty-auth and auth-array-size', () => {
 
 test('unknown-param with renames; duplicate-param; plus-in-value; stream-without-tls', () => {
   const t = redis('tcp://h:1?timeout=1&password=x&db=2');
-  assert.deepEqual(only(t, 'unknown-param').map((f) => covered(t, f)), ['password', 'db']);
+  assert.deepEqual(
+    only(t, 'unknown-param').map((f) => covered(t, f)),
+    ['password', 'db'],
+  );
   assert.match(applyFix(t, 'unknown-param'), /auth=x&db=2/);
   assert.match(applyFix(redis('tcp://h:1?timeout=1&Weight=0'), 'unknown-param'), /weight=0/);
   const d = redis('tcp://h:1?prefix=a:&timeout=1&prefix=b:');
@@ -123,7 +169,8 @@ test('ranges are exact inside JSON strings with escapes', () => {
   const plain = composer(['session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1&weight=0'"]);
   assert.equal(covered(plain, only(plain, 'invalid-weight', F)[0]), 'weight=0');
   // a \" and a \u0027 before the parameter shift nothing
-  const escaped = '{"require": {"ext-redis": "*"}, "extra": {"paas": {"php-config": ["session.save_handler = redis", "session.save_path = \\"tcp://h:1?prefix=\\u0027x&timeout=1&weight=0\\""]}}}';
+  const escaped =
+    '{"require": {"ext-redis": "*"}, "extra": {"paas": {"php-config": ["session.save_handler = redis", "session.save_path = \\"tcp://h:1?prefix=\\u0027x&timeout=1&weight=0\\""]}}}';
   JSON.parse(escaped);
   const g = only(escaped, 'invalid-weight', F);
   assert.equal(covered(escaped, g[0]), 'weight=0');
@@ -143,23 +190,40 @@ test('rediscluster: seeds, bad seeds, timeouts, ignored params, failover', () =>
   assert.equal(only(c('seed[]=h:1&read_timeout=abc'), 'invalid-param-value').length, 1);
   assert.match(applyFix(c('seed[]=h:1&database=2&timeout=2'), 'cluster-param-ignored'), /'seed\[\]=h:1&timeout=2'/);
   assert.equal(only(c('seed[]=h:1&failover=replica'), 'invalid-param-value').length, 1);
-  assert.deepEqual(lint(c('seed[]=h1:7000&seed[]=h2:7001&timeout=2&read_timeout=2&failover=error&persistent=1'), 'php.ini'), []);
+  assert.deepEqual(
+    lint(c('seed[]=h1:7000&seed[]=h2:7001&timeout=2&read_timeout=2&failover=error&persistent=1'), 'php.ini'),
+    [],
+  );
 });
 
 test('other settings: lock-without-expire, invalid-compression, invalid-gc-maxlifetime', () => {
   const lock = ini('redis.session.locking_enabled = 1');
   assert.match(applyFix(lock, 'lock-without-expire'), /redis\.session\.lock_expire = 30/);
-  assert.equal(only(ini('redis.session.locking_enabled = 1', 'redis.session.lock_expire = 0'), 'lock-without-expire').length, 1);
-  assert.deepEqual(only(ini('redis.session.locking_enabled = 1', 'redis.session.lock_expire = 10'), 'lock-without-expire'), []);
+  assert.equal(
+    only(ini('redis.session.locking_enabled = 1', 'redis.session.lock_expire = 0'), 'lock-without-expire').length,
+    1,
+  );
+  assert.deepEqual(
+    only(ini('redis.session.locking_enabled = 1', 'redis.session.lock_expire = 10'), 'lock-without-expire'),
+    [],
+  );
   assert.deepEqual(only(ini('redis.session.locking_enabled = 0'), 'lock-without-expire'), []);
   assert.equal(only(ini('redis.session.compression = gzip'), 'invalid-compression').length, 1);
   assert.deepEqual(only(ini('redis.session.compression = ZSTD'), 'invalid-compression'), []);
-  for (const v of ['0', '-5', '1h', '1.5']) assert.equal(only(ini(`session.gc_maxlifetime = ${v}`), 'invalid-gc-maxlifetime').length, 1, v);
+  for (const v of ['0', '-5', '1h', '1.5'])
+    assert.equal(only(ini(`session.gc_maxlifetime = ${v}`), 'invalid-gc-maxlifetime').length, 1, v);
   assert.deepEqual(only(ini('session.gc_maxlifetime = 86400'), 'invalid-gc-maxlifetime'), []);
 });
 
 test('php-fpm pool files: only php_value lines are read', () => {
-  const pool = ['[www]', 'listen = /run/php/fpm.sock', 'pm = dynamic', 'php_admin_value[session.save_handler] = redis', 'php_admin_value[session.save_path] = "tcp://h:1?weight=0&timeout=1"', ''].join('\n');
+  const pool = [
+    '[www]',
+    'listen = /run/php/fpm.sock',
+    'pm = dynamic',
+    'php_admin_value[session.save_handler] = redis',
+    'php_admin_value[session.save_path] = "tcp://h:1?weight=0&timeout=1"',
+    '',
+  ].join('\n');
   const ids = lint(pool, 'www.conf').map((f) => f.rule);
   assert.deepEqual(ids, ['invalid-weight']);
 });
@@ -189,11 +253,23 @@ test('from the PHP differential run: what PHP accepts and refuses', () => {
 });
 
 test('${VAR} inside a save_path: the rest is still checked, nothing is said about the variable', () => {
-  const t = ini('session.save_handler = redis', 'session.save_path = "tcp://${REDIS_HOST}:6379 ?timeout=${T}&auth=${PW}"');
-  assert.deepEqual(lint(t, 'php.ini').map((f) => f.rule), ['separator-in-path']);
-  assert.deepEqual(lint(ini('session.save_handler = redis', 'session.save_path = "tcp://${H}:6379?timeout=${T}"'), 'php.ini'), []);
+  const t = ini(
+    'session.save_handler = redis',
+    'session.save_path = "tcp://${REDIS_HOST}:6379 ?timeout=${T}&auth=${PW}"',
+  );
+  assert.deepEqual(
+    lint(t, 'php.ini').map((f) => f.rule),
+    ['separator-in-path'],
+  );
+  assert.deepEqual(
+    lint(ini('session.save_handler = redis', 'session.save_path = "tcp://${H}:6379?timeout=${T}"'), 'php.ini'),
+    [],
+  );
   const mismatch = ini('session.save_handler = rediscluster', 'session.save_path = "tcp://${H}:6379"');
-  assert.deepEqual(lint(mismatch, 'php.ini').map((f) => f.rule), ['handler-path-mismatch']);
+  assert.deepEqual(
+    lint(mismatch, 'php.ini').map((f) => f.rule),
+    ['handler-path-mismatch'],
+  );
   const leadingComma = ini('session.save_handler = files', 'session.save_path = ", tcp://h:1"');
   assert.ok(lint(leadingComma, 'php.ini').some((f) => f.rule === 'handler-path-mismatch'));
 });

@@ -27,7 +27,10 @@ test('php-config-not-array: object or string value, non-string elements', () => 
   const str = '{ "extra": { "paas": { "php-config": "session.save_handler = redis" } } }';
   assert.equal(covered(str, only(str, 'php-config-not-array', F)[0]), '"session.save_handler = redis"');
   const mixed = '{ "extra": { "paas": { "php-config": ["session.save_handler = redis", 42, null] } } }';
-  assert.deepEqual(only(mixed, 'php-config-not-array', F).map((f) => covered(mixed, f)), ['42', 'null']);
+  assert.deepEqual(
+    only(mixed, 'php-config-not-array', F).map((f) => covered(mixed, f)),
+    ['42', 'null'],
+  );
   assert.deepEqual(only(composer(['a = 1']), 'php-config-not-array', F), []);
 });
 

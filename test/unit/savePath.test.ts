@@ -13,7 +13,6 @@ import {
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
 import { joinedPieces, rng } from '../helpers/random.ts';
 
-
 const one = (v: string) => {
   const r = parseRedisSavePath(v);
   assert.equal(r.servers.length, 1, v);
@@ -23,9 +22,15 @@ const one = (v: string) => {
 test('splitSavePath: whitespace and commas separate, spans point into the value', () => {
   const v = ' tcp://a:1, tcp://b:2\t\ntcp://c:3?x=1,,';
   const t = splitSavePath(v);
-  assert.deepEqual(t.map((x) => x.text), ['tcp://a:1', 'tcp://b:2', 'tcp://c:3?x=1']);
+  assert.deepEqual(
+    t.map((x) => x.text),
+    ['tcp://a:1', 'tcp://b:2', 'tcp://c:3?x=1'],
+  );
   for (const x of t) assert.equal(v.slice(x.span.start, x.span.end), x.text);
-  assert.deepEqual(splitSavePath('tcp://h:1?auth=a b').map((x) => x.text), ['tcp://h:1?auth=a', 'b']);
+  assert.deepEqual(
+    splitSavePath('tcp://h:1?auth=a b').map((x) => x.text),
+    ['tcp://h:1?auth=a', 'b'],
+  );
   assert.deepEqual(splitSavePath(''), []);
   assert.deepEqual(splitSavePath(' \v\f,'), []);
 });
@@ -36,10 +41,25 @@ test('reference §10 cases', () => {
   assert.equal(h.url!.scheme, '127.0.0.1');
   assert.equal(h.address!.transport, 'tcp://6392:6379');
   assert.equal(one('tcp://:s3cret@127.0.0.1:6391').url!.pass, 's3cret');
-  for (const bad of ['weight=0', 'weight=-3', 'weight=abc', 'weight=0x10', 'timeout=0', 'timeout=-1', 'timeout=abc', 'timeout=2.5&timeout=0']) {
+  for (const bad of [
+    'weight=0',
+    'weight=-3',
+    'weight=abc',
+    'weight=0x10',
+    'timeout=0',
+    'timeout=-1',
+    'timeout=abc',
+    'timeout=2.5&timeout=0',
+  ]) {
     assert.equal(one(`tcp://127.0.0.1:6392?${bad}`).failsToParse, true, bad);
   }
-  for (const bad of ['tcp://127.0.0.1:99999', 'tcp://127.0.0.1:abc', 'tcp://:6392', 'tcp://', 'tcp://host:port?auth=password']) {
+  for (const bad of [
+    'tcp://127.0.0.1:99999',
+    'tcp://127.0.0.1:abc',
+    'tcp://:6392',
+    'tcp://',
+    'tcp://host:port?auth=password',
+  ]) {
     assert.equal(one(bad).failReason, 'url', bad);
   }
   assert.equal(parseRedisSavePath('').openFails, true);
@@ -56,8 +76,16 @@ test('reference §10 cases', () => {
 });
 
 test('settings, defaults, address', () => {
-  const s = one('tcp://h:1?auth[]=user&auth[]=p%2Bss&prefix=app:&timeout=2.5&read_timeout=1e1&retry_interval=100&persistent=YES&persistent_id=x&database=3#frag');
-  assert.deepEqual(s.settings.auth, { kind: 'user-password', user: 'user', userBin: 'user', password: 'p+ss', passwordBin: 'p+ss' });
+  const s = one(
+    'tcp://h:1?auth[]=user&auth[]=p%2Bss&prefix=app:&timeout=2.5&read_timeout=1e1&retry_interval=100&persistent=YES&persistent_id=x&database=3#frag',
+  );
+  assert.deepEqual(s.settings.auth, {
+    kind: 'user-password',
+    user: 'user',
+    userBin: 'user',
+    password: 'p+ss',
+    passwordBin: 'p+ss',
+  });
   assert.equal(s.settings.prefix, 'app:');
   assert.equal(s.settings.timeout, 2.5);
   assert.equal(s.settings.readTimeout, 10);
@@ -104,12 +132,15 @@ test('param spans are save_path offsets', () => {
 
 test('rediscluster save_path', () => {
   const c = parseClusterSavePath('seed[]=h1:7000&seed[]=h2&seed[]=h1:7000&seed[][]=x&timeout=2&failover=ERROR&auth=pw');
-  assert.deepEqual(c.seeds.map((s) => [s.value, s.problem, s.duplicate, s.host, s.port]), [
-    ['h1:7000', null, false, 'h1', 7000],
-    ['h2', 'no-colon', false, 'h2', 0],
-    ['h1:7000', null, true, 'h1', 7000],
-    ['Array', 'not-string', false, '', 0],
-  ]);
+  assert.deepEqual(
+    c.seeds.map((s) => [s.value, s.problem, s.duplicate, s.host, s.port]),
+    [
+      ['h1:7000', null, false, 'h1', 7000],
+      ['h2', 'no-colon', false, 'h2', 0],
+      ['h1:7000', null, true, 'h1', 7000],
+      ['Array', 'not-string', false, '', 0],
+    ],
+  );
   assert.equal(c.failure, null);
   assert.equal(c.failover, 'error');
   assert.equal(c.prefix, 'PHPREDIS_CLUSTER_SESSION:');
@@ -155,10 +186,13 @@ function expectedRedisOpen(value: string, m: RedisSavePath): [boolean, string[]]
   const w: string[] = [];
   for (const s of m.servers) {
     if (s.failReason === 'url') {
-      w.push(`Failed to parse session.save_path (error at offset ${utf8Len(value.slice(0, s.span.start))}, url was '${s.text}')`);
+      w.push(
+        `Failed to parse session.save_path (error at offset ${utf8Len(value.slice(0, s.span.start))}, url was '${s.text}')`,
+      );
       return [false, w];
     }
-    if (s.settings.auth.kind === 'array-size') w.push('When passing an array as auth it must have one or two elements!');
+    if (s.settings.auth.kind === 'array-size')
+      w.push('When passing an array as auth it must have one or two elements!');
     // phpredis 5.3.7 fails these silently (6.x warns "Failed to parse session.save_path").
     if (s.failsToParse) return [false, w];
   }
@@ -166,36 +200,120 @@ function expectedRedisOpen(value: string, m: RedisSavePath): [boolean, string[]]
 }
 
 const REDIS_EDGE = [
-  '', ' ', ',', 'tcp://127.0.0.1:6379', 'tcp://h:port', 'tcp://h?weight=0', 'tcp://h?weight=-3', 'tcp://h?weight=abc',
-  'tcp://h?weight=0x10', 'tcp://h?weight=2.7', 'tcp://h?weight=4294967296', 'tcp://h?weight=4294967297',
-  'tcp://h?weight[]=1', 'tcp://h?weight[]', 'tcp://h?timeout=0', 'tcp://h?timeout=-1', 'tcp://h?timeout=.5',
-  'tcp://h?timeout=%201', 'tcp://h?timeout=1e-400', 'tcp://h?timeout[]=', 'tcp://h?timeout=2.5&timeout=0',
-  'tcp://h:99999', 'tcp://h:abc', 'tcp://:1', 'tcp://', 'tcp:/h', 'unix://tmp/x.sock', 'unix:///tmp/x.sock',
-  'unix:/tmp/x.sock', 'unix:', 'unix:80', 'file:///x', '/var/run/redis.sock', 'localhost', 'h:1?x',
-  'tcp://h?auth[]=1&auth[]=2&auth[]=3', 'tcp://h?auth[]=', 'tcp://h?auth[][]=x&auth[]=y&auth[]=z',
-  'tcp://a:1, tcp://b:2', 'tcp://a:1 ?weight=1', 'tcp://a:1? weight=1', 'tcp://a:1,tcp://b:99999',
-  'tcp://a:1?weight=0,tcp://b:99999', 'tcp://é:1 tcp://x:99999', 'tcp://h?#', 'tcp://h#x?weight=0',
-  'tcp://h?weight=1#&weight=0', '?weight=1', '#', ':', '//h', '//:1', 'tcp://[::1]:6379', 'x:?timeout=0',
+  '',
+  ' ',
+  ',',
+  'tcp://127.0.0.1:6379',
+  'tcp://h:port',
+  'tcp://h?weight=0',
+  'tcp://h?weight=-3',
+  'tcp://h?weight=abc',
+  'tcp://h?weight=0x10',
+  'tcp://h?weight=2.7',
+  'tcp://h?weight=4294967296',
+  'tcp://h?weight=4294967297',
+  'tcp://h?weight[]=1',
+  'tcp://h?weight[]',
+  'tcp://h?timeout=0',
+  'tcp://h?timeout=-1',
+  'tcp://h?timeout=.5',
+  'tcp://h?timeout=%201',
+  'tcp://h?timeout=1e-400',
+  'tcp://h?timeout[]=',
+  'tcp://h?timeout=2.5&timeout=0',
+  'tcp://h:99999',
+  'tcp://h:abc',
+  'tcp://:1',
+  'tcp://',
+  'tcp:/h',
+  'unix://tmp/x.sock',
+  'unix:///tmp/x.sock',
+  'unix:/tmp/x.sock',
+  'unix:',
+  'unix:80',
+  'file:///x',
+  '/var/run/redis.sock',
+  'localhost',
+  'h:1?x',
+  'tcp://h?auth[]=1&auth[]=2&auth[]=3',
+  'tcp://h?auth[]=',
+  'tcp://h?auth[][]=x&auth[]=y&auth[]=z',
+  'tcp://a:1, tcp://b:2',
+  'tcp://a:1 ?weight=1',
+  'tcp://a:1? weight=1',
+  'tcp://a:1,tcp://b:99999',
+  'tcp://a:1?weight=0,tcp://b:99999',
+  'tcp://é:1 tcp://x:99999',
+  'tcp://h?#',
+  'tcp://h#x?weight=0',
+  'tcp://h?weight=1#&weight=0',
+  '?weight=1',
+  '#',
+  ':',
+  '//h',
+  '//:1',
+  'tcp://[::1]:6379',
+  'x:?timeout=0',
 ];
 
 const SP_PIECES = [
-  'tcp://', 'tls://', 'unix://', 'unix:', 'redis://', '//', '/', 'h', '127.0.0.1', '[::1]', ':', ':0', ':6379',
-  ':99999', ':port', '@', 'u:p@', '?', '#', '&', ' ', ',', 'weight=', 'timeout=', 'auth=', 'auth[]=',
-  'database=', 'persistent=', '0', '1', '-1', '2.5', 'abc', '.5', '+', '%20', '%2', 'x', 'é',
+  'tcp://',
+  'tls://',
+  'unix://',
+  'unix:',
+  'redis://',
+  '//',
+  '/',
+  'h',
+  '127.0.0.1',
+  '[::1]',
+  ':',
+  ':0',
+  ':6379',
+  ':99999',
+  ':port',
+  '@',
+  'u:p@',
+  '?',
+  '#',
+  '&',
+  ' ',
+  ',',
+  'weight=',
+  'timeout=',
+  'auth=',
+  'auth[]=',
+  'database=',
+  'persistent=',
+  '0',
+  '1',
+  '-1',
+  '2.5',
+  'abc',
+  '.5',
+  '+',
+  '%20',
+  '%2',
+  'x',
+  'é',
 ];
 
 function randomSavePaths(n: number, seed: number): string[] {
   return joinedPieces(SP_PIECES, n, seed, 10);
 }
 
-test('differential: phpredis PS_OPEN_FUNC(redis) accepts/rejects like the model', { skip: !phpAvailable() && 'php not installed' }, async () => {
-  const inputs = [...REDIS_EDGE, ...randomSavePaths(500, 11)];
-  const php = (await runPhpJson(OPEN_PHP('redis'), inputs)) as [boolean, string[]][];
-  assert.equal(php.length, inputs.length);
-  inputs.forEach((v, i) => {
-    assert.deepEqual(expectedRedisOpen(v, parseRedisSavePath(v)), php[i], `save_path ${JSON.stringify(v)}`);
-  });
-});
+test(
+  'differential: phpredis PS_OPEN_FUNC(redis) accepts/rejects like the model',
+  { skip: !phpAvailable() && 'php not installed' },
+  async () => {
+    const inputs = [...REDIS_EDGE, ...randomSavePaths(500, 11)];
+    const php = (await runPhpJson(OPEN_PHP('redis'), inputs)) as [boolean, string[]][];
+    assert.equal(php.length, inputs.length);
+    inputs.forEach((v, i) => {
+      assert.deepEqual(expectedRedisOpen(v, parseRedisSavePath(v)), php[i], `save_path ${JSON.stringify(v)}`);
+    });
+  },
+);
 
 /** The outcome of PS_OPEN_FUNC(rediscluster) for seeds that all point at a closed local port. */
 function expectedClusterOpen(m: ClusterSavePath): [boolean, string[]] {
@@ -209,7 +327,11 @@ function expectedClusterOpen(m: ClusterSavePath): [boolean, string[]] {
     default: {
       const w = m.seeds
         .filter((s) => s.problem)
-        .map((s) => (s.problem === 'not-string' ? 'Skipping non-string entry in seeds array' : `Seed '${s.valueBin.split('\0')[0]}' not in host:port format, ignoring`));
+        .map((s) =>
+          s.problem === 'not-string'
+            ? 'Skipping non-string entry in seeds array'
+            : `Seed '${s.valueBin.split('\0')[0]}' not in host:port format, ignoring`,
+        );
       if (m.failure === 'no-valid-seeds') return [false, [...w, 'No valid seeds detected']];
       return [true, [...w, "EXC Couldn't map cluster keyspace using any provided seed"]];
     }
@@ -217,26 +339,55 @@ function expectedClusterOpen(m: ClusterSavePath): [boolean, string[]] {
 }
 
 const CL_PIECES = [
-  'seed[]=', 'seed=', 'seed[x]=', 'seed[][]=', '127.0.0.1:1', '127.0.0.1', '127.0.0.1:', '&', '&', 'timeout=',
-  'read_timeout=', '-1', '0', '2', '3000000000', 'abc', 'failover=', 'error', 'persistent=', 'auth=', 'prefix=',
+  'seed[]=',
+  'seed=',
+  'seed[x]=',
+  'seed[][]=',
+  '127.0.0.1:1',
+  '127.0.0.1',
+  '127.0.0.1:',
+  '&',
+  '&',
+  'timeout=',
+  'read_timeout=',
+  '-1',
+  '0',
+  '2',
+  '3000000000',
+  'abc',
+  'failover=',
+  'error',
+  'persistent=',
+  'auth=',
+  'prefix=',
 ];
 
-test('differential: phpredis PS_OPEN_FUNC(rediscluster)', { skip: !phpAvailable() && 'php not installed' }, async () => {
-  const r = rng(5);
-  const inputs = ['', 'seed[]=127.0.0.1:1', 'seed=127.0.0.1:1', 'seed[]=127.0.0.1&seed[][]=x', 'seed[]=127.0.0.1:1&timeout=-1'];
-  for (let i = 0; i < 150; i++) {
-    let s = '';
-    const k = 1 + Math.floor(r() * 8);
-    for (let j = 0; j < k; j++) s += CL_PIECES[Math.floor(r() * CL_PIECES.length)]!;
-    inputs.push(s);
-  }
-  const php = (await runPhpJson(OPEN_PHP('rediscluster'), inputs)) as [boolean, string[]][];
-  inputs.forEach((v, i) => {
-    // Seeds with odd host names get resolved: DNS failures are not the model's business.
-    const got = [php[i]![0], php[i]![1].filter((w) => !w.startsWith('php_network_getaddresses'))];
-    assert.deepEqual(expectedClusterOpen(parseClusterSavePath(v)), got, `save_path ${JSON.stringify(v)}`);
-  });
-});
+test(
+  'differential: phpredis PS_OPEN_FUNC(rediscluster)',
+  { skip: !phpAvailable() && 'php not installed' },
+  async () => {
+    const r = rng(5);
+    const inputs = [
+      '',
+      'seed[]=127.0.0.1:1',
+      'seed=127.0.0.1:1',
+      'seed[]=127.0.0.1&seed[][]=x',
+      'seed[]=127.0.0.1:1&timeout=-1',
+    ];
+    for (let i = 0; i < 150; i++) {
+      let s = '';
+      const k = 1 + Math.floor(r() * 8);
+      for (let j = 0; j < k; j++) s += CL_PIECES[Math.floor(r() * CL_PIECES.length)]!;
+      inputs.push(s);
+    }
+    const php = (await runPhpJson(OPEN_PHP('rediscluster'), inputs)) as [boolean, string[]][];
+    inputs.forEach((v, i) => {
+      // Seeds with odd host names get resolved: DNS failures are not the model's business.
+      const got = [php[i]![0], php[i]![1].filter((w) => !w.startsWith('php_network_getaddresses'))];
+      assert.deepEqual(expectedClusterOpen(parseClusterSavePath(v)), got, `save_path ${JSON.stringify(v)}`);
+    });
+  },
+);
 
 // ---------------------------------------------------------------------------------------------
 // Model printer
@@ -245,7 +396,19 @@ test('printSavePath: readable output that parses back to the same model', () => 
   const m = savePathToModel('tcp://h:1?auth=a+b&x[]=1, unix:/tmp/x.sock, host:6379, //h?a=1, file:///c:/x');
   assert.equal(printSavePath(m), 'tcp://h:1?auth=a%20b&x[]=1, unix:///tmp/x.sock, host:6379, //h?a=1, file:c:/x');
   assert.equal(
-    printSavePath({ servers: [{ scheme: 'tls', host: 'r.example', port: 6380, params: [['auth', 'p+w/#&'], ['timeout', '2.5']] }] }),
+    printSavePath({
+      servers: [
+        {
+          scheme: 'tls',
+          host: 'r.example',
+          port: 6380,
+          params: [
+            ['auth', 'p+w/#&'],
+            ['timeout', '2.5'],
+          ],
+        },
+      ],
+    }),
     'tls://r.example:6380?auth=p%2Bw%2F%23%26&timeout=2.5',
   );
   assert.throws(() => printSavePath({ servers: [{ scheme: 'tcp', host: 'a b', params: [] }] }));

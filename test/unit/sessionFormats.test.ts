@@ -135,7 +135,8 @@ test('php_binary: length byte (bit 7 ignored), refuses a name running past the e
 });
 
 test('empty values are empty sessions', () => {
-  for (const serializer of SERIALIZERS) assert.deepEqual(decodeSession(new Uint8Array(0), { serializer }).variables, []);
+  for (const serializer of SERIALIZERS)
+    assert.deepEqual(decodeSession(new Uint8Array(0), { serializer }).variables, []);
   assert.equal(toCanonicalJson(decodeSession(new Uint8Array(0))), '{}');
   assert.equal(toCanonicalJson(decodeSession(hex('90'))), '{}', 'msgpack empty session');
   assert.equal(toCanonicalJson(decodeSession(bytes('a:0:{}'))), '{}');
@@ -241,11 +242,33 @@ test('msgpack: Serializable, references (1 = root, then containers in start orde
 
   // 1 is the session array itself: its variable list is not a container on the path, so the
   // cycle shows one level down (same as php_serialize's a:1:{s:4:"self";R:1;}).
-  assert.equal(toCanonicalJson(decodeSession(mp('82c001', str8('self'), '82c0020001'))), '{"self":{"self":{"__recursion":true}}}');
-  assert.equal(toCanonicalJson(decodeSession(bytes('a:1:{s:4:"self";R:1;}'))), '{"self":{"self":{"__recursion":true}}}');
+  assert.equal(
+    toCanonicalJson(decodeSession(mp('82c001', str8('self'), '82c0020001'))),
+    '{"self":{"self":{"__recursion":true}}}',
+  );
+  assert.equal(
+    toCanonicalJson(decodeSession(bytes('a:1:{s:4:"self";R:1;}'))),
+    '{"self":{"self":{"__recursion":true}}}',
+  );
   assert.throws(() => decodeSession(mp('82c001', str8('x'), '82c0020009')), /invalid reference to container 9/);
 
-  const odd = decodeSession(mp('87c001', str8('ext'), 'd40105', str8('c1'), 'c105', str8('u64'), 'cfffffffffffffffff', str8('o'), '80', str8('f32'), 'ca3fc00000', str8('bin'), 'c402ff00'));
+  const odd = decodeSession(
+    mp(
+      '87c001',
+      str8('ext'),
+      'd40105',
+      str8('c1'),
+      'c105',
+      str8('u64'),
+      'cfffffffffffffffff',
+      str8('o'),
+      '80',
+      str8('f32'),
+      'ca3fc00000',
+      str8('bin'),
+      'c402ff00',
+    ),
+  );
   assert.equal(
     toCanonicalJson(odd),
     '{"ext":null,"c1":5,"u64":"18446744073709551615","o":{"__class":"stdClass"},"f32":1.5,"bin":{"__binary":"/wA="}}',
@@ -253,14 +276,18 @@ test('msgpack: Serializable, references (1 = root, then containers in start orde
 });
 
 test('msgpack: nil→"Class" makes an object, nil→[…] is its __serialize() data', () => {
-  const obj = decodeSession(mp('82c001', str8('cart'), '83c0', str8('Cart'), str8('\x00*\x00o'), '01', str8('\x00Cart\x00i'), '02'));
+  const obj = decodeSession(
+    mp('82c001', str8('cart'), '83c0', str8('Cart'), str8('\x00*\x00o'), '01', str8('\x00Cart\x00i'), '02'),
+  );
   assert.equal(toCanonicalJson(obj), '{"cart":{"__class":"Cart","o":1,"i":2}}');
   const cart = obj.variables[0]![1];
   assert.deepEqual(cart.kind === 'object' && cart.properties.map((p) => [p.visibility, p.declaringClass]), [
     ['protected', undefined],
     ['private', 'Cart'],
   ]);
-  const ao = decodeSession(mp('82c001', str8('ao'), '82c0', str8('ArrayObject'), 'c0', '92', '00', '81', str8('k'), str8('v')));
+  const ao = decodeSession(
+    mp('82c001', str8('ao'), '82c0', str8('ArrayObject'), 'c0', '92', '00', '81', str8('k'), str8('v')),
+  );
   assert.equal(toCanonicalJson(ao), '{"ao":{"__class":"ArrayObject","0":0,"1":{"k":"v"}}}');
 });
 
@@ -273,14 +300,24 @@ test('igbinary: string ids, &-scalars, null keys, long64 bounds, enums, Serializ
   assert.equal(toCanonicalJson(refs), '{"a":5,"b":5}');
   const b = refs.variables[1]![1];
   assert.ok(b.kind === 'reference' && b.slot === 2 && !b.phpReference);
-  assert.equal(toCanonicalJson(decodeSession(ig('1402', '00', '110161', '05'))), '{"a":true}', 'a null key has no value');
+  assert.equal(
+    toCanonicalJson(decodeSession(ig('1402', '00', '110161', '05'))),
+    '{"a":true}',
+    'a null key has no value',
+  );
   assert.equal(
     toCanonicalJson(decodeSession(ig('1402', '110161', '208000000000000000', '110162', '218000000000000000'))),
     '{"a":0,"b":-9223372036854775808}',
     'igbinary stores 0 for a long64 past PHP_INT_MAX',
   );
-  assert.equal(toCanonicalJson(decodeSession(ig('1401', '110165', '1704', '53756974', '271106', '486561727473'))), '{"e":{"__enum":"Suit::Hearts"}}');
-  assert.equal(toCanonicalJson(decodeSession(ig('1401', '110163', '1706', '4c6567616379', '1d03', '613b62'))), '{"c":{"__class":"Legacy","__serialized":"a;b"}}');
+  assert.equal(
+    toCanonicalJson(decodeSession(ig('1401', '110165', '1704', '53756974', '271106', '486561727473'))),
+    '{"e":{"__enum":"Suit::Hearts"}}',
+  );
+  assert.equal(
+    toCanonicalJson(decodeSession(ig('1401', '110163', '1706', '4c6567616379', '1d03', '613b62'))),
+    '{"c":{"__class":"Legacy","__serialized":"a;b"}}',
+  );
   assert.throws(() => decodeSession(ig('1401', '110161', '0105')), /reference 5 does not exist/);
   assert.throws(() => decodeSession(ig('1401', '110161', '0e07')), /string id 7 is out of bounds/);
   assert.throws(() => decodeSession(ig('1401', '110161', '3f')), /unknown type 0x3f/);

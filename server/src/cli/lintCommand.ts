@@ -29,7 +29,8 @@ function expand(path: string): string {
 }
 
 export function lintCommand(args: LintArgs, io: Io, version: string): number {
-  if (!['stylish', 'json', 'sarif'].includes(args.format)) throw new UsageError(`unknown --format "${args.format}" (stylish, json or sarif)`);
+  if (!['stylish', 'json', 'sarif'].includes(args.format))
+    throw new UsageError(`unknown --format "${args.format}" (stylish, json or sarif)`);
   const paths = (args.paths.length ? args.paths : ['composer.json']).map(expand);
   const reports: FileReport[] = [];
   for (const path of paths) {
@@ -55,7 +56,11 @@ export function lintCommand(args: LintArgs, io: Io, version: string): number {
     args.format === 'json'
       ? json(reports)
       : args.format === 'sarif'
-        ? sarif(reports, version, (p) => relative(io.cwd, resolve(io.cwd, p)).split('\\').join('/') || pathToFileURL(p).href)
+        ? sarif(
+            reports,
+            version,
+            (p) => relative(io.cwd, resolve(io.cwd, p)).split('\\').join('/') || pathToFileURL(p).href,
+          )
         : stylish(reports, io.color);
   io.stdout(out);
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;

@@ -47,17 +47,28 @@ export function stylish(reports: FileReport[], color: boolean): string {
     out.push(paint('4', r.path));
     const rows = r.findings.map((f) => {
       const { line, column } = lineColumn(r.text, f.start);
-      const sev = f.severity === 'error' ? paint('31', 'error') : f.severity === 'warning' ? paint('33', 'warning') : paint('36', f.severity === 'information' ? 'info' : 'hint');
+      const sev =
+        f.severity === 'error'
+          ? paint('31', 'error')
+          : f.severity === 'warning'
+            ? paint('33', 'warning')
+            : paint('36', f.severity === 'information' ? 'info' : 'hint');
       return { pos: `${line}:${column}`, sev, raw: f.severity.length, message: f.message, rule: f.rule };
     });
     const posWidth = Math.max(...rows.map((x) => x.pos.length));
-    for (const row of rows) out.push(`  ${row.pos.padEnd(posWidth)}  ${row.sev}  ${row.message}  ${paint('2', row.rule)}`);
+    for (const row of rows)
+      out.push(`  ${row.pos.padEnd(posWidth)}  ${row.sev}  ${row.message}  ${paint('2', row.rule)}`);
     out.push('');
   }
   const { errors, warnings, infos } = counts(reports);
   const total = errors + warnings + infos;
   if (total === 0) return '';
-  out.push(paint(errors ? '31' : '33', `✖ ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info)`));
+  out.push(
+    paint(
+      errors ? '31' : '33',
+      `✖ ${total} problem${total === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${infos} info)`,
+    ),
+  );
   return out.join('\n') + '\n';
 }
 
@@ -124,7 +135,9 @@ export function sarif(reports: FileReport[], version: string, toUri: (path: stri
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'php-redis-sessions', version, informationUri: ruleHref('').replace(/#rule-$/, ''), rules } },
+        tool: {
+          driver: { name: 'php-redis-sessions', version, informationUri: ruleHref('').replace(/#rule-$/, ''), rules },
+        },
         results,
       },
     ],

@@ -1,7 +1,13 @@
 // The CLI's command dispatch, separate from the entry point so tests can call it in-process.
 import { parseArgs } from 'node:util';
 import { lintCommand } from './lintCommand.ts';
-import { compressionOption, decodeCommand, serializerOption, sessionsCommand, showCommand } from './sessionsCommands.ts';
+import {
+  compressionOption,
+  decodeCommand,
+  serializerOption,
+  sessionsCommand,
+  showCommand,
+} from './sessionsCommands.ts';
 import { UsageError, type Io } from './io.ts';
 
 declare const __VERSION__: string | undefined;
@@ -41,7 +47,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
-          options: { format: { type: 'string', short: 'f', default: 'stylish' }, fix: { type: 'boolean', default: false } },
+          options: {
+            format: { type: 'string', short: 'f', default: 'stylish' },
+            fix: { type: 'boolean', default: false },
+          },
         });
         return lintCommand({ paths: positionals, format: values.format ?? 'stylish', fix: !!values.fix }, io, VERSION);
       }
@@ -49,7 +58,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
-          options: { match: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean', default: false }, prefix: { type: 'string' } },
+          options: {
+            match: { type: 'string' },
+            limit: { type: 'string' },
+            json: { type: 'boolean', default: false },
+            prefix: { type: 'string' },
+          },
         });
         return await sessionsCommand(
           {
@@ -66,7 +80,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
-          options: { raw: { type: 'boolean', default: false }, serializer: { type: 'string' }, compression: { type: 'string' }, prefix: { type: 'string' } },
+          options: {
+            raw: { type: 'boolean', default: false },
+            serializer: { type: 'string' },
+            compression: { type: 'string' },
+            prefix: { type: 'string' },
+          },
         });
         return await showCommand(
           {
@@ -82,8 +101,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case 'decode': {
-        const { values } = parseArgs({ args: rest, options: { serializer: { type: 'string' }, compression: { type: 'string' } } });
-        return await decodeCommand({ serializer: serializerOption(values.serializer), compression: compressionOption(values.compression) }, io);
+        const { values } = parseArgs({
+          args: rest,
+          options: { serializer: { type: 'string' }, compression: { type: 'string' } },
+        });
+        return await decodeCommand(
+          { serializer: serializerOption(values.serializer), compression: compressionOption(values.compression) },
+          io,
+        );
       }
       case 'help':
       case '--help':

@@ -25,13 +25,15 @@ function targetsOf(input: string | undefined, io: Io, prefix?: string): Connecti
 
 export function serializerOption(value: string | undefined): SessionSerializer | undefined {
   if (value === undefined) return undefined;
-  if (!(SESSION_SERIALIZERS as readonly string[]).includes(value)) throw new UsageError(`unknown --serializer "${value}" (${SESSION_SERIALIZERS.join(', ')})`);
+  if (!(SESSION_SERIALIZERS as readonly string[]).includes(value))
+    throw new UsageError(`unknown --serializer "${value}" (${SESSION_SERIALIZERS.join(', ')})`);
   return value as SessionSerializer;
 }
 
 export function compressionOption(value: string | undefined): SessionCompression | undefined {
   if (value === undefined) return undefined;
-  if (!(COMPRESSIONS as readonly string[]).includes(value)) throw new UsageError(`unknown --compression "${value}" (${COMPRESSIONS.join(', ')})`);
+  if (!(COMPRESSIONS as readonly string[]).includes(value))
+    throw new UsageError(`unknown --compression "${value}" (${COMPRESSIONS.join(', ')})`);
   return value as SessionCompression;
 }
 
@@ -52,13 +54,14 @@ interface Row {
 }
 
 function row(s: SessionInfo, shape: SessionShape | undefined): Row {
-  const serializer = shape?.compression ? `${shape.compression}` : shape?.serializer ?? null;
+  const serializer = shape?.compression ? `${shape.compression}` : (shape?.serializer ?? null);
   return { id: s.id, key: s.key, ttl: s.ttl, size: s.size, serializer, locked: s.locked };
 }
 
 export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<number> {
   const limit = args.limit;
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit wants a whole number ≥ 1');
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    throw new UsageError('--limit wants a whole number ≥ 1');
   const targets = targetsOf(args.target, io, args.prefix);
   let printed = 0;
   let first = true;
@@ -67,7 +70,9 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
     // Printed once the server answered, so a connection error is the only output.
     if (headed) return;
     headed = true;
-    io.stdout(args.json ? '[' : `${'ID'.padEnd(40)} ${'TTL'.padStart(8)} ${'SIZE'.padStart(9)}  SERIALIZER     LOCKED\n`);
+    io.stdout(
+      args.json ? '[' : `${'ID'.padEnd(40)} ${'TTL'.padStart(8)} ${'SIZE'.padStart(9)}  SERIALIZER     LOCKED\n`,
+    );
   };
   for (const target of targets) {
     const scanner = new SessionScanner(target, { readOnly: true });
@@ -76,14 +81,19 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
         head();
         const take = limit === undefined ? batch : batch.slice(0, limit - printed);
         if (take.length === 0) break;
-        const shapes = await sniffSessions(await scanner.connection(), take.filter((s) => !s.lockOnly).map((s) => s.key));
+        const shapes = await sniffSessions(
+          await scanner.connection(),
+          take.filter((s) => !s.lockOnly).map((s) => s.key),
+        );
         for (const s of take) {
           const r = row(s, shapes.get(s.key));
           if (args.json) {
             io.stdout(`${first ? '\n  ' : ',\n  '}${JSON.stringify(r)}`);
             first = false;
           } else {
-            io.stdout(`${r.id.padEnd(40)} ${formatTtl(r.ttl).padStart(8)} ${String(r.size).padStart(9)}  ${(r.serializer ?? '?').padEnd(14)} ${r.locked ? 'locked' : ''}\n`);
+            io.stdout(
+              `${r.id.padEnd(40)} ${formatTtl(r.ttl).padStart(8)} ${String(r.size).padStart(9)}  ${(r.serializer ?? '?').padEnd(14)} ${r.locked ? 'locked' : ''}\n`,
+            );
           }
         }
         printed += take.length;
@@ -121,7 +131,11 @@ export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint
         writeRaw(value);
         return 0;
       }
-      const decoded = decodeSession(value, { serializer: args.serializer, compression: args.compression, key: target.prefix + args.id });
+      const decoded = decodeSession(value, {
+        serializer: args.serializer,
+        compression: args.compression,
+        key: target.prefix + args.id,
+      });
       io.stdout(toCanonicalJson(decoded, 2) + '\n');
       return 0;
     } finally {
@@ -132,7 +146,10 @@ export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint
   return 2;
 }
 
-export async function decodeCommand(args: { serializer?: SessionSerializer; compression?: SessionCompression }, io: Io): Promise<number> {
+export async function decodeCommand(
+  args: { serializer?: SessionSerializer; compression?: SessionCompression },
+  io: Io,
+): Promise<number> {
   const bytes = await io.readStdin();
   const options = { serializer: args.serializer, compression: args.compression };
   let decoded;

@@ -8,7 +8,8 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let out = text;
   let limit = Infinity;
   for (const e of sorted) {
-    if (e.end > limit || e.start > e.end || e.start < 0 || e.end > text.length) throw new Error('overlapping or out-of-range edits');
+    if (e.end > limit || e.start > e.end || e.start < 0 || e.end > text.length)
+      throw new Error('overlapping or out-of-range edits');
     out = out.slice(0, e.start) + e.newText + out.slice(e.end);
     limit = e.start;
   }

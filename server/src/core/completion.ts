@@ -1,6 +1,13 @@
 // Completion inside php-config strings and ini files: directive names, handler and serializer
 // names, save_path parameter names.
-import { CLUSTER_PARAMS, COMPRESSIONS, DIRECTIVES, REDIS_PARAMS, SAVE_HANDLERS, SERIALIZE_HANDLERS } from './directives.ts';
+import {
+  CLUSTER_PARAMS,
+  COMPRESSIONS,
+  DIRECTIVES,
+  REDIS_PARAMS,
+  SAVE_HANDLERS,
+  SERIALIZE_HANDLERS,
+} from './directives.ts';
 import { parseDocument } from './lint.ts';
 import { lineAt } from './position.ts';
 import type { DocumentKind } from './types.ts';

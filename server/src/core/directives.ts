@@ -8,18 +8,45 @@ export interface DirectiveDoc {
   values?: string[];
 }
 
-const d = (name: string, def: string, doc: string, values?: string[]): DirectiveDoc => ({ name, default: def, doc, values });
+const d = (name: string, def: string, doc: string, values?: string[]): DirectiveDoc => ({
+  name,
+  default: def,
+  doc,
+  values,
+});
 
 export const SAVE_HANDLERS = ['files', 'redis', 'rediscluster', 'memcached', 'memcache', 'mm'] as const;
 export const SERIALIZE_HANDLERS = ['php', 'php_binary', 'php_serialize', 'igbinary', 'msgpack'] as const;
 export const COMPRESSIONS = ['none', 'lzf', 'zstd', 'lz4'] as const;
 
 export const DIRECTIVES: readonly DirectiveDoc[] = [
-  d('session.save_handler', 'files', 'Which storage module keeps the session data. `redis` and `rediscluster` come from the phpredis extension (`ext-redis`).', [...SAVE_HANDLERS]),
-  d('session.save_path', '""', 'Where the handler stores sessions. For `redis`: one or more URLs such as `tcp://host:6379?auth=secret&timeout=2.5` (quote the value in ini files). For `rediscluster`: `seed[]=host:port&seed[]=host:port&auth=…`.'),
-  d('session.serialize_handler', 'php', 'How `$_SESSION` is turned into bytes. `igbinary` and `msgpack` need their extensions.', [...SERIALIZE_HANDLERS]),
-  d('session.gc_maxlifetime', '1440', 'Seconds after which session data is seen as garbage. With phpredis it is the TTL of each session key.'),
-  d('session.gc_probability', '1', 'Numerator of the chance to run garbage collection on session start (Redis expires keys itself).'),
+  d(
+    'session.save_handler',
+    'files',
+    'Which storage module keeps the session data. `redis` and `rediscluster` come from the phpredis extension (`ext-redis`).',
+    [...SAVE_HANDLERS],
+  ),
+  d(
+    'session.save_path',
+    '""',
+    'Where the handler stores sessions. For `redis`: one or more URLs such as `tcp://host:6379?auth=secret&timeout=2.5` (quote the value in ini files). For `rediscluster`: `seed[]=host:port&seed[]=host:port&auth=…`.',
+  ),
+  d(
+    'session.serialize_handler',
+    'php',
+    'How `$_SESSION` is turned into bytes. `igbinary` and `msgpack` need their extensions.',
+    [...SERIALIZE_HANDLERS],
+  ),
+  d(
+    'session.gc_maxlifetime',
+    '1440',
+    'Seconds after which session data is seen as garbage. With phpredis it is the TTL of each session key.',
+  ),
+  d(
+    'session.gc_probability',
+    '1',
+    'Numerator of the chance to run garbage collection on session start (Redis expires keys itself).',
+  ),
   d('session.gc_divisor', '100', 'Denominator of the garbage-collection chance.'),
   d('session.name', 'PHPSESSID', 'Name of the session cookie.'),
   d('session.auto_start', '0', 'Start a session on every request.'),
@@ -36,7 +63,12 @@ export const DIRECTIVES: readonly DirectiveDoc[] = [
   d('session.cookie_httponly', '0', 'Hide the cookie from JavaScript.'),
   d('session.cookie_samesite', '""', 'SameSite attribute of the cookie.', ['Lax', 'Strict', 'None']),
   d('session.referer_check', '""', 'Substring the HTTP Referer must contain.'),
-  d('session.cache_limiter', 'nocache', 'Cache-control headers sent with sessions.', ['nocache', 'private', 'private_no_expire', 'public']),
+  d('session.cache_limiter', 'nocache', 'Cache-control headers sent with sessions.', [
+    'nocache',
+    'private',
+    'private_no_expire',
+    'public',
+  ]),
   d('session.cache_expire', '180', 'Minutes cached session pages live.'),
   d('session.sid_length', '32', 'Length of generated session ids (deprecated in PHP 8.4).'),
   d('session.sid_bits_per_character', '4', 'Bits per session id character (deprecated in PHP 8.4).', ['4', '5', '6']),
@@ -47,12 +79,29 @@ export const DIRECTIVES: readonly DirectiveDoc[] = [
   d('session.upload_progress.name', 'PHP_SESSION_UPLOAD_PROGRESS', 'Name of the upload progress field.'),
   d('session.upload_progress.freq', '1%', 'How often the upload progress is updated.'),
   d('session.upload_progress.min_freq', '1', 'Minimum delay between upload progress updates.'),
-  d('redis.session.locking_enabled', '0', 'phpredis: lock the session while a request uses it (standalone `redis` handler only).', ['0', '1']),
-  d('redis.session.lock_expire', '0', 'phpredis: lock TTL in seconds. `0` uses `max_execution_time`; when that is 0 too (CLI, workers) the lock never expires.'),
+  d(
+    'redis.session.locking_enabled',
+    '0',
+    'phpredis: lock the session while a request uses it (standalone `redis` handler only).',
+    ['0', '1'],
+  ),
+  d(
+    'redis.session.lock_expire',
+    '0',
+    'phpredis: lock TTL in seconds. `0` uses `max_execution_time`; when that is 0 too (CLI, workers) the lock never expires.',
+  ),
   d('redis.session.lock_wait_time', '20000', 'phpredis: microseconds between lock attempts.'),
   d('redis.session.lock_retries', '100', 'phpredis: lock attempts (`-1` = forever).'),
-  d('redis.session.early_refresh', '0', 'phpredis: refresh the TTL on read with GETEX (Redis ≥ 6.2, phpredis ≥ 6.1).', ['0', '1']),
-  d('redis.session.compression', 'none', 'phpredis ≥ 6.1: compress session data. Only codecs phpredis was built with work.', [...COMPRESSIONS]),
+  d('redis.session.early_refresh', '0', 'phpredis: refresh the TTL on read with GETEX (Redis ≥ 6.2, phpredis ≥ 6.1).', [
+    '0',
+    '1',
+  ]),
+  d(
+    'redis.session.compression',
+    'none',
+    'phpredis ≥ 6.1: compress session data. Only codecs phpredis was built with work.',
+    [...COMPRESSIONS],
+  ),
   d('redis.session.compression_level', '3', 'phpredis: compression level for zstd/lz4.'),
 ];
 
@@ -80,9 +129,17 @@ const p = (name: string, def: string, doc: string): ParamDoc => ({ name, default
 /** Query parameters phpredis reads in a `redis` save_path (redis_session.c). */
 export const REDIS_PARAMS: readonly ParamDoc[] = [
   p('weight', '1', 'Share of sessions this server gets in a pool. Must be an integer > 0.'),
-  p('timeout', '86400', 'Connect timeout in seconds (float > 0). The default of one day stalls every worker when Redis is down: set `2.5`.'),
-  p('read_timeout', '0', 'Read timeout in seconds (float ≥ 0; 0 = PHP\'s default_socket_timeout).'),
-  p('persistent', '0', 'Reuse the connection across requests: `1`, `true` or `yes` (anything else, even `on`, is false).'),
+  p(
+    'timeout',
+    '86400',
+    'Connect timeout in seconds (float > 0). The default of one day stalls every worker when Redis is down: set `2.5`.',
+  ),
+  p('read_timeout', '0', "Read timeout in seconds (float ≥ 0; 0 = PHP's default_socket_timeout)."),
+  p(
+    'persistent',
+    '0',
+    'Reuse the connection across requests: `1`, `true` or `yes` (anything else, even `on`, is false).',
+  ),
   p('persistent_id', '—', 'Identifier of the persistent connection pool.'),
   p('database', '-1', 'Database number selected after AUTH (integer ≥ 0; 0 sends no SELECT).'),
   p('retry_interval', '0', 'Milliseconds between reconnection attempts (integer ≥ 0).'),

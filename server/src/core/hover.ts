@@ -13,7 +13,7 @@ export interface HoverResult {
 }
 
 const HANDLER_NOTES: Record<string, string> = {
-  files: 'PHP\'s default: sessions on the local disk. Lost between containers and on every deploy.',
+  files: "PHP's default: sessions on the local disk. Lost between containers and on every deploy.",
   redis: 'phpredis (`ext-redis`): one Redis server or a pool of servers. save_path `tcp://host:port?auth=…`.',
   rediscluster: 'phpredis (`ext-redis`): a Redis Cluster. save_path `seed[]=host:port&seed[]=…`.',
   memcached: 'php-memcached (`ext-memcached`).',
@@ -32,7 +32,10 @@ export function hover(text: string, kind: DocumentKind, offset: number): HoverRe
     const d = directiveDoc(ini.name);
     if (!d) return undefined;
     const values = d.values ? `\n\nValues: ${d.values.map((v) => `\`${v}\``).join(', ')}` : '';
-    return { markdown: `**${d.name}**\n\n${d.doc}\n\nDefault: \`${d.default}\`${values}`, ...span(ini.nameSpan.start, ini.nameSpan.end) };
+    return {
+      markdown: `**${d.name}**\n\n${d.doc}\n\nDefault: \`${d.default}\`${values}`,
+      ...span(ini.nameSpan.start, ini.nameSpan.end),
+    };
   }
   const v = ini.value;
   if (!v || local < v.span.start || local > v.span.end) return undefined;
@@ -41,12 +44,17 @@ export function hover(text: string, kind: DocumentKind, offset: number): HoverRe
     const name = phpIniValue(v).toLowerCase();
     const note = HANDLER_NOTES[name];
     return {
-      markdown: note ? `**${name}** — ${note}` : `Not a session save handler. Valid: ${SAVE_HANDLERS.map((h) => `\`${h}\``).join(', ')}`,
+      markdown: note
+        ? `**${name}** — ${note}`
+        : `Not a session save handler. Valid: ${SAVE_HANDLERS.map((h) => `\`${h}\``).join(', ')}`,
       ...valueSpan,
     };
   }
   if (ini.name === 'session.serialize_handler') {
-    return { markdown: `Session serializers: ${SERIALIZE_HANDLERS.map((h) => `\`${h}\``).join(', ')}. \`igbinary\` and \`msgpack\` need their extensions.`, ...valueSpan };
+    return {
+      markdown: `Session serializers: ${SERIALIZE_HANDLERS.map((h) => `\`${h}\``).join(', ')}. \`igbinary\` and \`msgpack\` need their extensions.`,
+      ...valueSpan,
+    };
   }
   if (ini.name === 'session.save_path') {
     const i = v.offsets.findIndex((o) => o >= local);
@@ -54,8 +62,15 @@ export function hover(text: string, kind: DocumentKind, offset: number): HoverRe
     const key = paramKeyAt(v.text, at);
     if (!key) return undefined;
     const doc = [...REDIS_PARAMS, ...CLUSTER_PARAMS].find((p) => p.name === key.name);
-    if (!doc) return { markdown: `phpredis ignores the parameter \`${key.name}\`.`, ...span(v.offsets[key.start], v.offsets[key.end]) };
-    return { markdown: `**${doc.name}** — ${doc.doc}\n\nDefault: \`${doc.default}\``, ...span(v.offsets[key.start], v.offsets[key.end]) };
+    if (!doc)
+      return {
+        markdown: `phpredis ignores the parameter \`${key.name}\`.`,
+        ...span(v.offsets[key.start], v.offsets[key.end]),
+      };
+    return {
+      markdown: `**${doc.name}** — ${doc.doc}\n\nDefault: \`${doc.default}\``,
+      ...span(v.offsets[key.start], v.offsets[key.end]),
+    };
   }
   return undefined;
 }

@@ -62,7 +62,13 @@ export function parseIniLine(text: string): IniLine {
     return { kind: 'comment', name: '', nameSpan: empty, value: null, problems: [] };
   }
   if (text[i] === '[') {
-    return { kind: 'section', name: text.slice(i).trim(), nameSpan: { start: i, end: text.trimEnd().length }, value: null, problems: [] };
+    return {
+      kind: 'section',
+      name: text.slice(i).trim(),
+      nameSpan: { start: i, end: text.trimEnd().length },
+      value: null,
+      problems: [],
+    };
   }
   const eq = text.indexOf('=', i);
   // `name value` or `name 'a=b'`: PHP would read one long label (or fail); the intent is clear,
@@ -79,7 +85,10 @@ export function parseIniLine(text: string): IniLine {
       nameSpan: inner,
       ...(fpmGlued ? { fpmPrefix: fpmGlued[1] } : {}),
       value,
-      problems: [{ kind: 'missing-equals', message: `"${glued[1]}" has no "=": write it as name = value.`, span: missing }, ...problems],
+      problems: [
+        { kind: 'missing-equals', message: `"${glued[1]}" has no "=": write it as name = value.`, span: missing },
+        ...problems,
+      ],
     };
   }
   const nameEndRaw = eq < 0 ? text.length : eq;
@@ -104,7 +113,9 @@ export function parseIniLine(text: string): IniLine {
       nameSpan,
       fpmPrefix,
       value: null,
-      problems: [{ kind: 'missing-equals', message: `"${name}" has no "=": write it as name = value.`, span: nameSpan }],
+      problems: [
+        { kind: 'missing-equals', message: `"${name}" has no "=": write it as name = value.`, span: nameSpan },
+      ],
     };
   }
   const { value, problems } = parseIniValue(text, eq + 1);
@@ -119,7 +130,11 @@ function parseEnvRefs(text: string, offsets: number[], problems: IniProblem[]): 
     if (at < 0) return refs;
     const close = text.indexOf('}', at + 2);
     if (close < 0) {
-      problems.push({ kind: 'bad-env', message: '"${" is not closed by "}".', span: { start: offsets[at], end: offsets[text.length] } });
+      problems.push({
+        kind: 'bad-env',
+        message: '"${" is not closed by "}".',
+        span: { start: offsets[at], end: offsets[text.length] },
+      });
       return refs;
     }
     refs.push({ name: text.slice(at + 2, close), span: { start: offsets[at], end: offsets[close + 1] } });
@@ -194,7 +209,11 @@ function parseIniValue(text: string, from: number): { value: IniValue; problems:
       }
       const quote: Quote = c === '"' ? 'double' : 'single';
       if (!closed) {
-        problems.push({ kind: 'unbalanced-quote', message: `The value opens a ${quote}-quoted string that is never closed.`, span: { start: i, end: j } });
+        problems.push({
+          kind: 'unbalanced-quote',
+          message: `The value opens a ${quote}-quoted string that is never closed.`,
+          span: { start: i, end: j },
+        });
       }
       end = closed ? j + 1 : j;
       contentEnd = j;
@@ -205,7 +224,15 @@ function parseIniValue(text: string, from: number): { value: IniValue; problems:
     // An unquoted run, up to a blank, a quote or a comment.
     const runStart = i;
     const chars: [string, number][] = [];
-    while (i < text.length && !isBlank(text[i]) && text[i] !== '"' && text[i] !== "'" && text[i] !== ';' && text[i] !== '\r' && text[i] !== '\n') {
+    while (
+      i < text.length &&
+      !isBlank(text[i]) &&
+      text[i] !== '"' &&
+      text[i] !== "'" &&
+      text[i] !== ';' &&
+      text[i] !== '\r' &&
+      text[i] !== '\n'
+    ) {
       chars.push([text[i], i]);
       i++;
     }
@@ -217,11 +244,19 @@ function parseIniValue(text: string, from: number): { value: IniValue; problems:
       // Up to a `;` comment after blanks (kept out of the quotes), else to the end of the line.
       const comment = text.slice(i).search(/[ \t];/);
       const stop = comment >= 0 ? i + comment : text.trimEnd().length;
-      problems.push({ kind: 'needs-quotes', message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`, span: { start: valueStart, end: text.slice(0, stop).trimEnd().length } });
+      problems.push({
+        kind: 'needs-quotes',
+        message: `PHP's ini parser cannot read "${bad[0]}" in an unquoted value: quote the value.`,
+        span: { start: valueStart, end: text.slice(0, stop).trimEnd().length },
+      });
     } else if (text[i] === ';' && /^[^\s;]/.test(text.slice(i + 1))) {
       // `value;rest`: PHP cuts the value at the `;` (an ini comment) and silently drops the rest
       // (`value;` or `value; comment` loses nothing).
-      problems.push({ kind: 'needs-quotes', message: 'The ";" starts an ini comment and cuts the value here: quote the value.', span: { start: valueStart, end: text.trimEnd().length } });
+      problems.push({
+        kind: 'needs-quotes',
+        message: 'The ";" starts an ini comment and cuts the value here: quote the value.',
+        span: { start: valueStart, end: text.trimEnd().length },
+      });
     }
     append('none', chars);
   }

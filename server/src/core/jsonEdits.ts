@@ -76,7 +76,11 @@ export function addProperty(text: string, obj: Node, name: string, constraint: s
     const lineStart = text.lastIndexOf('\n', obj.offset) + 1;
     const baseIndent = text.slice(lineStart, obj.offset).match(/^[ \t]*/)?.[0] ?? '';
     const eol = eolOf(text);
-    return { start: obj.offset + 1, end: end(obj) - 1, newText: `${eol}${baseIndent}${indentUnit}${entry(': ')}${eol}${baseIndent}` };
+    return {
+      start: obj.offset + 1,
+      end: end(obj) - 1,
+      newText: `${eol}${baseIndent}${indentUnit}${entry(': ')}${eol}${baseIndent}`,
+    };
   }
   const keys = props.map((p) => String(p.children?.[0]?.value ?? ''));
   const sorted = keys.every((k, i) => i === 0 || composerSortKey(keys[i - 1]) <= composerSortKey(k));
@@ -99,7 +103,20 @@ export function addProperty(text: string, obj: Node, name: string, constraint: s
 }
 
 // Keys Composer's documentation lists before `require`: the new `require` goes after the last of them.
-const BEFORE_REQUIRE = ['name', 'description', 'version', 'type', 'keywords', 'homepage', 'readme', 'time', 'license', 'authors', 'support', 'funding'];
+const BEFORE_REQUIRE = [
+  'name',
+  'description',
+  'version',
+  'type',
+  'keywords',
+  'homepage',
+  'readme',
+  'time',
+  'license',
+  'authors',
+  'support',
+  'funding',
+];
 
 /** Adds a package to `require`, creating `require` when it is absent. */
 export function addRequire(text: string, root: Node, name: string, constraint: string): TextEdit | undefined {

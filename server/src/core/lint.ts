@@ -19,7 +19,8 @@ const RULES: Rule[] = [structureRules, iniLineRules, handlerRules, extensionRule
 export function documentKind(fileName: string): DocumentKind | undefined {
   const base = fileName.replace(/\\/g, '/').split('/').pop()?.toLowerCase() ?? '';
   if (base === 'composer.json') return 'composer';
-  if (base.endsWith('.ini') || base === '.user.ini' || base === 'php.ini-development' || base === 'php.ini-production') return 'ini';
+  if (base.endsWith('.ini') || base === '.user.ini' || base === 'php.ini-development' || base === 'php.ini-production')
+    return 'ini';
   if (base.endsWith('.conf')) return 'fpm';
   return undefined;
 }
@@ -52,7 +53,10 @@ export function lint(text: string, fileName: string, options: LintOptions = {}):
       options.onRuleError(rule.name, err);
     }
   }
-  return applySeverities(findings.map((f) => withSoundFixes(f, text.length)), options).sort((a, b) => a.start - b.start || a.end - b.end);
+  return applySeverities(
+    findings.map((f) => withSoundFixes(f, text.length)),
+    options,
+  ).sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /**
@@ -62,7 +66,9 @@ export function lint(text: string, fileName: string, options: LintOptions = {}):
 function withSoundFixes(f: Finding, length: number): Finding {
   const sound = f.fixes.filter((fx) => {
     const edits = [...fx.edits].sort((a, b) => a.start - b.start);
-    return edits.every((e, i) => e.start >= 0 && e.start <= e.end && e.end <= length && (i === 0 || edits[i - 1].end <= e.start));
+    return edits.every(
+      (e, i) => e.start >= 0 && e.start <= e.end && e.end <= length && (i === 0 || edits[i - 1].end <= e.start),
+    );
   });
   return sound.length === f.fixes.length ? f : { ...f, fixes: sound };
 }

@@ -20,7 +20,10 @@ export function lineAt(lines: readonly ConfigLine[], offset: number): LinePositi
 }
 
 /** The save_path parameter key under `local` in a value text: `a[b]=c` → `a`, with the key's span. */
-export function paramKeyAt(text: string, local: number): { name: string; start: number; end: number; inKey: boolean } | undefined {
+export function paramKeyAt(
+  text: string,
+  local: number,
+): { name: string; start: number; end: number; inKey: boolean } | undefined {
   const isSep = (c: string): boolean => c === '?' || c === '&' || c === ',' || /\s/.test(c);
   let start = local;
   while (start > 0 && !isSep(text[start - 1])) start--;

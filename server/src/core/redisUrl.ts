@@ -6,8 +6,13 @@ export function rawurlencode(s: string): string {
   let out = '';
   for (const b of new TextEncoder().encode(s)) {
     const unreserved =
-      (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) ||
-      b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e;
+      (b >= 0x30 && b <= 0x39) ||
+      (b >= 0x41 && b <= 0x5a) ||
+      (b >= 0x61 && b <= 0x7a) ||
+      b === 0x2d ||
+      b === 0x2e ||
+      b === 0x5f ||
+      b === 0x7e;
     out += unreserved ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
@@ -60,7 +65,8 @@ export function redisUrlToSavePath(url: string, opts: RedisUrlOptions = {}): str
 
   if (parts.scheme === 'redis' || parts.scheme === 'rediss') {
     if (!parts.host) throw new Error(`The Redis URL has no host: ${url}`);
-    if (parts.port !== '' && !/^[0-9]{1,5}$/.test(parts.port)) throw new Error(`The Redis URL port "${parts.port}" is not a number`);
+    if (parts.port !== '' && !/^[0-9]{1,5}$/.test(parts.port))
+      throw new Error(`The Redis URL port "${parts.port}" is not a number`);
     base = `${parts.scheme === 'rediss' ? 'tls' : 'tcp'}://${parts.host}:${parts.port || '6379'}`;
     if (parts.path !== '' && parts.path !== '/') {
       const m = /^\/([0-9]+)\/?$/.exec(parts.path);
@@ -145,7 +151,8 @@ export interface RedisUrlParts {
  */
 export function savePathServerToRedisUrl(parts: RedisUrlParts): string | null {
   const scheme = (parts.scheme ?? 'tcp').toLowerCase();
-  const proto = scheme === 'tcp' ? 'redis' : scheme === 'tls' || scheme === 'ssl' || scheme.startsWith('tlsv') ? 'rediss' : null;
+  const proto =
+    scheme === 'tcp' ? 'redis' : scheme === 'tls' || scheme === 'ssl' || scheme.startsWith('tlsv') ? 'rediss' : null;
   if (!proto || !parts.host) return null;
   const enc = (s: string): string => encodeURIComponent(s);
   const cred = parts.auth ? `${enc(parts.auth.user ?? '')}:${enc(parts.auth.password)}@` : '';

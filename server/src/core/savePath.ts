@@ -237,7 +237,11 @@ export function parseSavePathServer(token: SavePathToken): SavePathServer {
     const fragmentJoined = raw.fragment !== undefined;
     const qText = fragmentJoined ? `${raw.query}#${raw.fragment}` : raw.query;
     const qStart = raw.spans.query!.start;
-    query = { text: qText, span: { start: span.start + qStart, end: span.start + qStart + qText.length }, fragmentJoined };
+    query = {
+      text: qText,
+      span: { start: span.start + qStart, end: span.start + qStart + qText.length },
+      fragmentJoined,
+    };
     params = shiftParamSpans(parsePhpQuery(qText), span.start + qStart);
   }
   const array = buildPhpArray(params);
@@ -347,9 +351,18 @@ export function parseClusterSavePath(value: string): ClusterSavePath {
   if (seedArr instanceof PhpArray) {
     for (const [key, v] of seedArr.entries()) {
       const origin = seedArr.originOf(key);
-      const param = origin === undefined ? null : params[origin] ?? null;
+      const param = origin === undefined ? null : (params[origin] ?? null);
       if (typeof v !== 'string') {
-        seeds.push({ value: 'Array', valueBin: 'Array', param, key, problem: 'not-string', duplicate: false, host: '', port: 0 });
+        seeds.push({
+          value: 'Array',
+          valueBin: 'Array',
+          param,
+          key,
+          problem: 'not-string',
+          duplicate: false,
+          host: '',
+          port: 0,
+        });
         continue;
       }
       const c = v.split('\0')[0]!; // strrchr() and atoi() see a C string
@@ -361,7 +374,13 @@ export function parseClusterSavePath(value: string): ClusterSavePath {
       }
       const duplicate = seen.has(v);
       seen.add(v);
-      seeds.push({ ...base, problem: null, duplicate, host: binToString(c.slice(0, sep)), port: atoiUShort(c.slice(sep + 1)) });
+      seeds.push({
+        ...base,
+        problem: null,
+        duplicate,
+        host: binToString(c.slice(0, sep)),
+        port: atoiUShort(c.slice(sep + 1)),
+      });
     }
   }
 
@@ -491,7 +510,11 @@ export function savePathServerRedisUrl(s: SavePathServer): string | null {
   if (!s.address || s.address.kind !== 'tcp' || s.address.host === undefined) return null;
   const a = s.settings.auth;
   const auth =
-    a.kind === 'password' ? { password: a.password } : a.kind === 'user-password' ? { user: a.user, password: a.password } : undefined;
+    a.kind === 'password'
+      ? { password: a.password }
+      : a.kind === 'user-password'
+        ? { user: a.user, password: a.password }
+        : undefined;
   return savePathServerToRedisUrl({
     scheme: s.address.scheme,
     host: s.address.host,

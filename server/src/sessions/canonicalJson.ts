@@ -51,7 +51,9 @@ export function formatPhpFloat(v: number): string {
 export function jsonString(s: string): string {
   // JSON.stringify escapes exactly the same set, except U+2028/U+2029 that PHP also escapes.
   const j = JSON.stringify(s);
-  return j.includes('\u2028') || j.includes('\u2029') ? j.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029') : j;
+  return j.includes('\u2028') || j.includes('\u2029')
+    ? j.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+    : j;
 }
 
 function base64(bytes: Uint8Array): string {
@@ -74,7 +76,10 @@ interface Frame {
  * `indent` works like JSON.stringify's: a number of spaces (max 10) or a string; none = compact.
  */
 export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: number | string): string {
-  const unit = typeof indent === 'number' ? ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent)))) : (indent ?? '').slice(0, 10);
+  const unit =
+    typeof indent === 'number'
+      ? ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent))))
+      : (indent ?? '').slice(0, 10);
   const nl = unit ? '\n' : '';
   const colon = unit ? ': ' : ':';
   const pad = (depth: number): string => (unit ? nl + unit.repeat(depth) : '');
@@ -183,7 +188,10 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
         child = prop.value;
       }
       write(child);
-      if (++nodes > MAX_NODES) throw new RangeError(`Canonical JSON would print more than ${MAX_NODES} values (shared references repeated): refused`);
+      if (++nodes > MAX_NODES)
+        throw new RangeError(
+          `Canonical JSON would print more than ${MAX_NODES} values (shared references repeated): refused`,
+        );
       if (out.length > MAX_OUTPUT_CHARS) throw new RangeError(`Canonical JSON exceeds ${MAX_OUTPUT_CHARS} characters`);
     } else {
       stack.pop();

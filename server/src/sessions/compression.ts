@@ -50,17 +50,20 @@ export function zstdDecompress(b: Uint8Array, options: DecompressOptions = {}): 
   if (!isZstdFrame(b)) throw new SessionDecodeError('Not a zstd frame (magic 28 B5 2F FD missing)', 0);
   const size = zstdContentSize(b);
   if (size === null) throw new SessionDecodeError('zstd frame without a content size (phpredis never writes those)', 4);
-  if (size > cap(options)) throw new SessionDecodeError(`zstd content size ${size} exceeds the ${cap(options)}-byte limit`, 4);
+  if (size > cap(options))
+    throw new SessionDecodeError(`zstd content size ${size} exceeds the ${cap(options)}-byte limit`, 4);
   // zstd expands at most ~32768:1 (an RLE block of 128 KiB in 4 bytes): a header declaring more
   // than that for its input is lying, and is refused before the declared size is allocated.
-  if (size > b.length * 40_000) throw new SessionDecodeError(`zstd content size ${size} is impossible for a ${b.length}-byte frame`, 4);
+  if (size > b.length * 40_000)
+    throw new SessionDecodeError(`zstd content size ${size} is impossible for a ${b.length}-byte frame`, 4);
   let out: Uint8Array;
   try {
     out = zstdFrameDecompress(b, new Uint8Array(size));
   } catch (err) {
     throw new SessionDecodeError(`Invalid zstd data: ${(err as Error).message}`, 0);
   }
-  if (out.length !== size) throw new SessionDecodeError(`zstd frame decoded to ${out.length} bytes, header says ${size}`, 0);
+  if (out.length !== size)
+    throw new SessionDecodeError(`zstd frame decoded to ${out.length} bytes, header says ${size}`, 0);
   return out;
 }
 
@@ -132,7 +135,7 @@ export function lz4BlockDecompress(src: Uint8Array, size: number, offset = 0): U
       dst.copyWithin(d, m, m + len);
       d += len;
     } else {
-      for (const stop = d + len; d < stop; ) dst[d++] = dst[m++]!; // overlapping copy repeats the pattern
+      for (const stop = d + len; d < stop;) dst[d++] = dst[m++]!; // overlapping copy repeats the pattern
     }
   }
   if (d !== size) bad(`decoded ${d} bytes, header announced ${size}`);
@@ -142,7 +145,8 @@ export function lz4BlockDecompress(src: Uint8Array, size: number, offset = 0): U
 /** Decompresses phpredis's lz4 envelope: crc8 of the length, int32 LE length, raw LZ4 block. */
 export function lz4Decompress(b: Uint8Array, options: DecompressOptions = {}): Uint8Array {
   const size = phpredisLz4Length(b);
-  if (size === null) throw new SessionDecodeError('Not a phpredis lz4 value (crc8 of the length header does not match)', 0);
+  if (size === null)
+    throw new SessionDecodeError('Not a phpredis lz4 value (crc8 of the length header does not match)', 0);
   if (size > cap(options)) throw new SessionDecodeError(`lz4 length ${size} exceeds the ${cap(options)}-byte limit`, 1);
   return lz4BlockDecompress(b.subarray(LZ4_HEADER), size, LZ4_HEADER);
 }
@@ -187,7 +191,7 @@ export function lzfDecompress(b: Uint8Array, options: DecompressOptions = {}): U
       len += 2;
       if (ref < 0) throw new SessionDecodeError('lzf back reference before the start of the output', ip);
       room(len);
-      for (const stop = op + len; op < stop; ) out[op++] = out[ref++]!;
+      for (const stop = op + len; op < stop;) out[op++] = out[ref++]!;
     }
   }
   return out.subarray(0, op);
@@ -203,7 +207,11 @@ export function detectCompression(b: Uint8Array): 'zstd' | 'lz4' | null {
 }
 
 /** Undoes one envelope; throws SessionDecodeError when the bytes are not valid for it. */
-export function decompress(b: Uint8Array, compression: SessionCompression, options: DecompressOptions = {}): Uint8Array {
+export function decompress(
+  b: Uint8Array,
+  compression: SessionCompression,
+  options: DecompressOptions = {},
+): Uint8Array {
   switch (compression) {
     case 'none':
       return b;

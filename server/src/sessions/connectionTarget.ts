@@ -182,7 +182,9 @@ function parseSavePathTargets(text: string): ConnectionTarget[] {
     const address = server.address;
     // The message names the reason, never the text: it may hold `auth=`.
     if (server.failsToParse || !address) {
-      throw new TargetError(`${where} does not parse as phpredis reads it (${FAIL_REASONS[server.failReason ?? 'url']}).`);
+      throw new TargetError(
+        `${where} does not parse as phpredis reads it (${FAIL_REASONS[server.failReason ?? 'url']}).`,
+      );
     }
     const settings = server.settings;
     const common = {
@@ -194,7 +196,9 @@ function parseSavePathTargets(text: string): ConnectionTarget[] {
     if (address.kind === 'unix') return { kind: 'socket', path: address.path ?? '', ...common } satisfies SocketTarget;
     const scheme = address.scheme.toLowerCase();
     if (!PLAIN_SCHEMES.has(scheme) && !TLS_SCHEMES.test(scheme)) {
-      throw new TargetError(`${where} uses the scheme "${address.scheme}", which is not a socket transport: use tcp://, tls:// or unix://.`);
+      throw new TargetError(
+        `${where} uses the scheme "${address.scheme}", which is not a socket transport: use tcp://, tls:// or unix://.`,
+      );
     }
     const target: TcpTarget = { kind: 'tcp', host: address.host ?? address.path ?? '', port: address.port, ...common };
     if (TLS_SCHEMES.test(scheme)) target.tls = tlsFromStream(settings.streamOptions);

@@ -161,7 +161,8 @@ class IgbinaryReader {
   }
 
   private chars(t: number): Uint8Array {
-    const size = t === T.string8 || t === T.object8 ? 1 : t === T.string16 || t === T.object16 ? 2 : t === T.string64 ? 8 : 4;
+    const size =
+      t === T.string8 || t === T.object8 ? 1 : t === T.string16 || t === T.object16 ? 2 : t === T.string64 ? 8 : 4;
     const len = this.uint(size, 'a string length');
     if (this.b.length - this.p < len) this.fail(`string of ${len} bytes but only ${this.b.length - this.p} remain`);
     const s = this.b.subarray(this.p, this.p + len);
@@ -269,14 +270,20 @@ class IgbinaryReader {
         const n = this.uint(size, 'a reference');
         const target = this.refs[n];
         if (target === undefined) this.fail(`reference ${n} does not exist (${this.refs.length} so far)`, at);
-        cell.value = { kind: 'reference', slot: n + 1, phpReference: wantRef, target: target.kind === 'reference' ? target.target : target };
+        cell.value = {
+          kind: 'reference',
+          slot: n + 1,
+          phpReference: wantRef,
+          target: target.kind === 'reference' ? target.target : target,
+        };
         return null;
       }
       case T.array8:
       case T.array16:
       case T.array32: {
         const n = this.uint(t === T.array8 ? 1 : t === T.array16 ? 2 : 4, 'an array size');
-        if (n > this.b.length - this.p) this.fail(`array of ${n} elements but only ${this.b.length - this.p} bytes remain`, at);
+        if (n > this.b.length - this.p)
+          this.fail(`array of ${n} elements but only ${this.b.length - this.p} bytes remain`, at);
         const array: PhpArray = { kind: 'array', entries: [] };
         cell.value = array;
         this.refs.push(array);
@@ -312,7 +319,8 @@ class IgbinaryReader {
       case T.array16:
       case T.array32: {
         const n = this.uint(inner === T.array8 ? 1 : inner === T.array16 ? 2 : 4, 'a property count');
-        if (n > this.b.length - this.p) this.fail(`object with ${n} properties but only ${this.b.length - this.p} bytes remain`, at);
+        if (n > this.b.length - this.p)
+          this.fail(`object with ${n} properties but only ${this.b.length - this.p} bytes remain`, at);
         const object: PhpObject = { kind: 'object', className, properties: [] };
         cell.value = object;
         this.refs[refIndex] = object;
@@ -323,8 +331,12 @@ class IgbinaryReader {
       case T.objectSer8:
       case T.objectSer16:
       case T.objectSer32: {
-        const len = this.uint(inner === T.objectSer8 ? 1 : inner === T.objectSer16 ? 2 : 4, 'a Serializable payload length');
-        if (len > this.b.length - this.p) this.fail(`Serializable payload of ${len} bytes but only ${this.b.length - this.p} remain`);
+        const len = this.uint(
+          inner === T.objectSer8 ? 1 : inner === T.objectSer16 ? 2 : 4,
+          'a Serializable payload length',
+        );
+        if (len > this.b.length - this.p)
+          this.fail(`Serializable payload of ${len} bytes but only ${this.b.length - this.p} remain`);
         const value: PhpValue = { kind: 'custom', className, payload: this.b.subarray(this.p, this.p + len) };
         this.p += len;
         cell.value = value;
@@ -437,7 +449,8 @@ function latin1(b: Uint8Array): string {
 /** igbinary_unserialize(): header, one value. Throws SessionDecodeError. */
 export function decodeIgbinary(bytes: Uint8Array, options: IgbinaryOptions = {}): PhpValue {
   if (bytes.length < 5) throw new SessionDecodeError(`igbinary: expected at least 5 bytes, got ${bytes.length}`, 0);
-  if (!hasIgbinaryHeader(bytes)) throw new SessionDecodeError('igbinary: unsupported header (expected 00 00 00 01 or 00 00 00 02)', 0);
+  if (!hasIgbinaryHeader(bytes))
+    throw new SessionDecodeError('igbinary: unsupported header (expected 00 00 00 01 or 00 00 00 02)', 0);
   const reader = new IgbinaryReader(bytes, 4, options.maxDepth ?? DEFAULT_MAX_DEPTH);
   const cell: PhpCell = { value: PHP_NULL };
   reader.readValue(cell);

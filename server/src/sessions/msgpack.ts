@@ -253,7 +253,8 @@ class MsgpackReader {
 
   private startContainer(cell: PhpCell, count: number, isMap: boolean, at: number): Frame | null {
     // Each member takes at least one byte (two for a pair): refuse impossible counts up front.
-    if (count * (isMap ? 2 : 1) > this.b.length - this.p) this.fail(`container of ${count} members but only ${this.b.length - this.p} bytes left`, at);
+    if (count * (isMap ? 2 : 1) > this.b.length - this.p)
+      this.fail(`container of ${count} members but only ${this.b.length - this.p} bytes left`, at);
     if (this.root === null) this.root = cell;
     else this.slots.push(cell);
     if (count === 0) {
@@ -265,7 +266,18 @@ class MsgpackReader {
     this.depth++;
     const array: PhpArray = { kind: 'array', entries: [] };
     cell.value = array;
-    return { cell, isMap, remaining: count, array, object: null, done: false, type: TYPE_NONE, key: null, valueCell: null, index: null };
+    return {
+      cell,
+      isMap,
+      remaining: count,
+      array,
+      object: null,
+      done: false,
+      type: TYPE_NONE,
+      key: null,
+      valueCell: null,
+      index: null,
+    };
   }
 
   /** Reads one value (the root) into `cell`. */
@@ -319,14 +331,21 @@ class MsgpackReader {
         // __serialize() data for __unserialize(): it becomes the object's properties.
         f.object.properties.length = 0;
         f.index = null;
-        for (const e of value.entries) this.insert(f, typeof e.key === 'bigint' ? phpInt(e.key) : { kind: 'string', bytes: new TextEncoder().encode(e.key) }, e.value, e.keyBytes);
+        for (const e of value.entries)
+          this.insert(
+            f,
+            typeof e.key === 'bigint' ? phpInt(e.key) : { kind: 'string', bytes: new TextEncoder().encode(e.key) },
+            e.value,
+            e.keyBytes,
+          );
       }
       return;
     }
     const type = f.type;
     f.type = TYPE_NONE;
     if (type === TYPE_CUSTOM_OBJECT) {
-      if (key.kind !== 'string' || value.kind !== 'string') this.fail('a Serializable object needs a class name and a string payload');
+      if (key.kind !== 'string' || value.kind !== 'string')
+        this.fail('a Serializable object needs a class name and a string payload');
       f.cell.value = { kind: 'custom', className: decodeUtf8(key.bytes), payload: value.bytes };
       f.done = true;
       return;
@@ -335,7 +354,8 @@ class MsgpackReader {
       if (value.kind !== 'int') this.fail('a reference must name a container number');
       const n = Number(value.value);
       const cell = n === 1 ? this.root : n >= 2 ? this.slots[n - 2] : undefined;
-      if (cell === undefined || cell === null || cell === f.cell) this.fail(`invalid reference to container ${value.value}`);
+      if (cell === undefined || cell === null || cell === f.cell)
+        this.fail(`invalid reference to container ${value.value}`);
       const target = cell.value.kind === 'reference' ? cell.value.target : cell.value;
       f.cell.value = { kind: 'reference', slot: n, phpReference: type !== TYPE_OBJECT, target };
       f.done = true;
@@ -352,7 +372,10 @@ class MsgpackReader {
     f.array = null;
     f.index = null;
     f.cell.value = object;
-    if (previous) for (const e of previous.entries) if (typeof e.key === 'string') this.insert(f, { kind: 'string', bytes: e.keyBytes ?? new TextEncoder().encode(e.key) }, e.value, undefined);
+    if (previous)
+      for (const e of previous.entries)
+        if (typeof e.key === 'string')
+          this.insert(f, { kind: 'string', bytes: e.keyBytes ?? new TextEncoder().encode(e.key) }, e.value, undefined);
   }
 
   /** Adds key → value to the container, overwriting a duplicate in place like zend_hash_update. */

@@ -61,7 +61,14 @@ export function phpInt(v: bigint): PhpInt {
 
 /** zend_is_valid_class_name: [A-Za-z0-9_\\] and any byte >= 0x80. */
 function isClassNameByte(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= ZERO && c <= NINE) || c === 0x5f || c === BACKSLASH || c >= 0x80;
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= ZERO && c <= NINE) ||
+    c === 0x5f ||
+    c === BACKSLASH ||
+    c >= 0x80
+  );
 }
 
 function latin1(b: Uint8Array, start: number, end: number): string {
@@ -190,7 +197,8 @@ export class PhpUnserializer {
           target = this.readMember(top);
           break;
         }
-        if (this.at(this.pos) !== RBRACE) this.fail(`Expected '}' after the last element, found ${this.found(this.pos)}`, this.pos);
+        if (this.at(this.pos) !== RBRACE)
+          this.fail(`Expected '}' after the last element, found ${this.found(this.pos)}`, this.pos);
         this.pos++;
         frames.pop();
         this.depth--;
@@ -272,7 +280,8 @@ export class PhpUnserializer {
   private checkClassName(start: number, end: number, what: string): void {
     const b = this.bytes;
     if (b[start] === 0 || b[start] === BACKSLASH) this.fail(`Invalid ${what} name`, start);
-    for (let i = start; i < end; i++) if (!isClassNameByte(b[i]!)) this.fail(`Invalid ${what} name: ${byteName(b[i]!)} is not allowed`, i);
+    for (let i = start; i < end; i++)
+      if (!isClassNameByte(b[i]!)) this.fail(`Invalid ${what} name: ${byteName(b[i]!)} is not allowed`, i);
   }
 
   // -- values ----------------------------------------------------------------------------------
@@ -326,7 +335,8 @@ export class PhpUnserializer {
         if (de < 0) break;
         const len = this.uiv(p + 2, de);
         const start = de + 2;
-        if (this.end - start < len) this.fail(`String declares ${len} bytes but only ${this.end - start} remain`, p + 2);
+        if (this.end - start < len)
+          this.fail(`String declares ${len} bytes but only ${this.end - start} remain`, p + 2);
         let bytes: Uint8Array;
         let q: number;
         if (c === 0x73) {
@@ -349,12 +359,14 @@ export class PhpUnserializer {
         const n = Number(this.ivDigits(p + 2, de, false));
         const cursor = de + 2;
         // IS_FAKE_ELEM_COUNT: each element takes at least 2 bytes.
-        if (n > Math.floor((this.end - cursor) / 2)) this.fail(`Array declares ${n} elements but only ${this.end - cursor} bytes remain`, p + 2);
+        if (n > Math.floor((this.end - cursor) / 2))
+          this.fail(`Array declares ${n} elements but only ${this.end - cursor} bytes remain`, p + 2);
         const array: PhpArray = { kind: 'array', entries: [] };
         cell.value = array;
         this.pos = cursor;
         if (n === 0) {
-          if (this.at(cursor) !== RBRACE) this.fail(`Expected '}' closing an empty array, found ${this.found(cursor)}`, cursor);
+          if (this.at(cursor) !== RBRACE)
+            this.fail(`Expected '}' closing an empty array, found ${this.found(cursor)}`, cursor);
           this.pos = cursor + 1;
           return null;
         }
@@ -383,7 +395,8 @@ export class PhpUnserializer {
   }
 
   private enter(offset: number): void {
-    if (this.maxDepth > 0 && this.depth >= this.maxDepth) this.fail(`Maximum depth of ${this.maxDepth} exceeded`, offset);
+    if (this.maxDepth > 0 && this.depth >= this.maxDepth)
+      this.fail(`Maximum depth of ${this.maxDepth} exceeded`, offset);
     this.depth++;
   }
 
@@ -397,7 +410,12 @@ export class PhpUnserializer {
       return null;
     }
     const infAt = this.at(j) === MINUS ? j + 1 : j;
-    if (this.at(infAt) === 0x49 && this.at(infAt + 1) === 0x4e && this.at(infAt + 2) === 0x46 && this.at(infAt + 3) === SEMI) {
+    if (
+      this.at(infAt) === 0x49 &&
+      this.at(infAt + 1) === 0x4e &&
+      this.at(infAt + 2) === 0x46 &&
+      this.at(infAt + 3) === SEMI
+    ) {
       cell.value = { kind: 'float', value: infAt === j ? Infinity : -Infinity };
       this.pos = infAt + 4;
       return null;
@@ -441,7 +459,14 @@ export class PhpUnserializer {
         for (let k = 0; k < 2; k++) {
           p++;
           const h = this.at(p);
-          const d = h >= ZERO && h <= NINE ? h - ZERO : h >= 0x61 && h <= 0x66 ? h - 0x57 : h >= 0x41 && h <= 0x46 ? h - 0x37 : -1;
+          const d =
+            h >= ZERO && h <= NINE
+              ? h - ZERO
+              : h >= 0x61 && h <= 0x66
+                ? h - 0x57
+                : h >= 0x41 && h <= 0x46
+                  ? h - 0x37
+                  : -1;
           if (d < 0) this.fail('Invalid \\XX escape in an S: string', p);
           v = (v << 4) | d;
         }
@@ -457,7 +482,8 @@ export class PhpUnserializer {
     if (de < 0) this.fail(`Malformed ${custom ? 'C:' : 'O:'} header`, p);
     const len = this.uiv(p + 2, de);
     const ns = de + 2;
-    if (len === 0 || this.end - ns < len) this.fail(`Class name declares ${len} bytes but ${this.end - ns} remain`, p + 2);
+    if (len === 0 || this.end - ns < len)
+      this.fail(`Class name declares ${len} bytes but ${this.end - ns} remain`, p + 2);
     const q = ns + len;
     if (this.at(q) !== QUOTE) this.fail(`Expected '"' after the class name, found ${this.found(q)}`, q);
     if (this.at(q + 1) !== COLON) this.fail(`Expected ':' after the class name, found ${this.found(q + 1)}`, q + 1);
@@ -466,17 +492,21 @@ export class PhpUnserializer {
     if (custom) {
       // object_custom(): C:<len>:"<class>":<datalen>:{<datalen bytes>}
       const { value: datalen, next: k } = this.iv2(q + 2);
-      if (this.end - k < 2 || this.at(k) !== COLON || this.at(k + 1) !== LBRACE) this.fail(`Malformed C: payload header`, k);
+      if (this.end - k < 2 || this.at(k) !== COLON || this.at(k + 1) !== LBRACE)
+        this.fail(`Malformed C: payload header`, k);
       const ds = k + 2;
-      if (datalen < 0 || this.end - ds <= datalen) this.fail(`Insufficient data for unserializing: ${datalen} required, ${this.end - ds} present`, ds);
-      if (this.at(ds + datalen) !== RBRACE) this.fail(`Expected '}' after the ${datalen}-byte C: payload`, ds + datalen);
+      if (datalen < 0 || this.end - ds <= datalen)
+        this.fail(`Insufficient data for unserializing: ${datalen} required, ${this.end - ds} present`, ds);
+      if (this.at(ds + datalen) !== RBRACE)
+        this.fail(`Expected '}' after the ${datalen}-byte C: payload`, ds + datalen);
       cell.value = { kind: 'custom', className, payload: this.bytes.subarray(ds, ds + datalen) };
       this.pos = ds + datalen + 1;
       return null;
     }
     if (q >= this.end - 2) this.fail('Bad unserialize data: object header ends early', q);
     const { value: n, next: k } = this.iv2(q + 2);
-    if (n < 0 || n > Math.floor((this.end - q) / 2)) this.fail(`Object declares ${n} properties but only ${this.end - q} bytes remain`, q + 2);
+    if (n < 0 || n > Math.floor((this.end - q) / 2))
+      this.fail(`Object declares ${n} properties but only ${this.end - q} bytes remain`, q + 2);
     if (this.at(k) !== COLON || this.at(k + 1) !== LBRACE) this.fail(`Malformed O: property count`, k);
     const object: PhpObject = { kind: 'object', className, properties: [] };
     cell.value = object;
@@ -491,7 +521,8 @@ export class PhpUnserializer {
     if (de < 0) this.fail('Malformed E: header', p);
     const len = this.uiv(p + 2, de);
     const ns = de + 2;
-    if (len === 0 || this.end - ns < len) this.fail(`Enum name declares ${len} bytes but ${this.end - ns} remain`, p + 2);
+    if (len === 0 || this.end - ns < len)
+      this.fail(`Enum name declares ${len} bytes but ${this.end - ns} remain`, p + 2);
     const q = ns + len;
     if (this.at(q) !== QUOTE) this.fail(`Expected '"' after the enum name, found ${this.found(q)}`, q);
     if (this.at(q + 1) !== SEMI) this.fail(`Expected ';' after the enum name, found ${this.found(q + 1)}`, q + 1);
@@ -505,7 +536,8 @@ export class PhpUnserializer {
     this.checkClassName(cs, colon, 'enum class');
     for (let i = colon + 1; i < q; i++) {
       const ch = b[i]!;
-      if (!isClassNameByte(ch) || ch === BACKSLASH) this.fail(`Invalid enum case name: ${byteName(ch)} is not allowed`, i);
+      if (!isClassNameByte(ch) || ch === BACKSLASH)
+        this.fail(`Invalid enum case name: ${byteName(ch)} is not allowed`, i);
     }
     cell.value = { kind: 'enum', className: decodeUtf8(b, cs, colon), caseName: decodeUtf8(b, colon + 1, q) };
     this.pos = q + 2;
@@ -668,7 +700,12 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
 
 /** Same mangled name: the same property slot of the object. */
 function sameProperty(a: PhpProperty, b: PhpProperty): boolean {
-  return a.name === b.name && a.visibility === b.visibility && a.declaringClass === b.declaringClass && sameBytes(a.rawName, b.rawName);
+  return (
+    a.name === b.name &&
+    a.visibility === b.visibility &&
+    a.declaringClass === b.declaringClass &&
+    sameBytes(a.rawName, b.rawName)
+  );
 }
 
 /** The latin1 form of a property's mangled name, for duplicate detection. */

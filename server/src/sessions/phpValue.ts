@@ -82,16 +82,7 @@ export interface PhpReference {
 }
 
 export type PhpValue =
-  | PhpNull
-  | PhpBool
-  | PhpInt
-  | PhpFloat
-  | PhpString
-  | PhpArray
-  | PhpObject
-  | PhpEnum
-  | PhpCustom
-  | PhpReference;
+  PhpNull | PhpBool | PhpInt | PhpFloat | PhpString | PhpArray | PhpObject | PhpEnum | PhpCustom | PhpReference;
 
 /** Where a decoder stores a value; array entries, properties and session variables are cells. */
 export interface PhpCell {
@@ -146,8 +137,7 @@ function nextCodePoint(b: Uint8Array, pos: number, end: number): { cp: number; n
       if (avail < 4 || isLead(b[pos + 3]!)) return { cp: -1, next: pos + 3 };
       return { cp: -1, next: pos + 4 };
     }
-    const cp =
-      ((c & 0x07) << 18) | ((b[pos + 1]! & 0x3f) << 12) | ((b[pos + 2]! & 0x3f) << 6) | (b[pos + 3]! & 0x3f);
+    const cp = ((c & 0x07) << 18) | ((b[pos + 1]! & 0x3f) << 12) | ((b[pos + 2]! & 0x3f) << 6) | (b[pos + 3]! & 0x3f);
     if (cp < 0x10000 || cp > 0x10ffff) return { cp: -1, next: pos + 4 };
     return { cp, next: pos + 4 };
   }
@@ -290,7 +280,9 @@ export function phpSummary(value: PhpValue, maxLen = 80): string {
       if (Number.isNaN(value.value)) return 'NAN';
       if (!Number.isFinite(value.value)) return value.value > 0 ? 'INF' : '-INF';
       if (Object.is(value.value, -0)) return '-0.0';
-      return Number.isInteger(value.value) && Math.abs(value.value) < 1e15 ? value.value.toFixed(1) : String(value.value);
+      return Number.isInteger(value.value) && Math.abs(value.value) < 1e15
+        ? value.value.toFixed(1)
+        : String(value.value);
     case 'string':
       return quoteForSummary(value.bytes, maxLen);
     case 'array':

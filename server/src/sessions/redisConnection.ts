@@ -79,10 +79,15 @@ export async function openConnection(target: ConnectionTarget, options: OpenOpti
     return await connectOnce(target, target.username, bounds, options);
   } catch (err) {
     let e = err instanceof RedisSessionError ? err : toSessionError(err, target);
-    if (target.kind === 'cluster' && (e.code === 'CLOSED' || e.code === 'UNKNOWN')) e = await diagnoseSeed(target, bounds, options, e);
+    if (target.kind === 'cluster' && (e.code === 'CLOSED' || e.code === 'UNKNOWN'))
+      e = await diagnoseSeed(target, bounds, options, e);
     // `redis://dbname:pw@host` (Scalingo) may name a user the server has no ACL entry for, and a
     // Redis < 6 refuses AUTH with two arguments: retry once as the default user, as phpredis users do.
-    if (target.username && target.password && (e.code === 'WRONGPASS' || /wrong number of arguments/i.test(e.message))) {
+    if (
+      target.username &&
+      target.password &&
+      (e.code === 'WRONGPASS' || /wrong number of arguments/i.test(e.message))
+    ) {
       try {
         return await connectOnce(target, undefined, bounds, options);
       } catch {
@@ -107,7 +112,12 @@ async function diagnoseSeed(
   if (!seed) return fallback;
   const { seeds: _seeds, ...common } = target;
   try {
-    const probe = await connectOnce({ ...common, kind: 'tcp', host: seed.host, port: seed.port }, target.username, bounds, options);
+    const probe = await connectOnce(
+      { ...common, kind: 'tcp', host: seed.host, port: seed.port },
+      target.username,
+      bounds,
+      options,
+    );
     probe.close();
     return fallback;
   } catch (err) {
@@ -137,7 +147,10 @@ async function connectOnce(
       enableReadyCheck: true,
       redisOptions: nodeOptions,
     };
-    client = new Cluster(target.seeds.map((s) => ({ host: s.host, port: s.port })), clusterOptions);
+    client = new Cluster(
+      target.seeds.map((s) => ({ host: s.host, port: s.port })),
+      clusterOptions,
+    );
     client.on('node error', remember);
     // Kept only for the open: afterwards a node's failure surfaces through its command.
   } else {
@@ -156,7 +169,8 @@ async function connectOnce(
         if (target.kind !== 'cluster') await (client as Redis).ping();
         // Named only now: a name set during the handshake would delay "ready" by a command timeout
         // on a silent server. Best effort: an ACL user may not be allowed CLIENT SETNAME.
-        if (client instanceof Redis) client.client('SETNAME', options.connectionName ?? 'php-redis-sessions').catch(() => undefined);
+        if (client instanceof Redis)
+          client.client('SETNAME', options.connectionName ?? 'php-redis-sessions').catch(() => undefined);
       })(),
       deadline,
       () => new RedisSessionError(`No usable connection within ${deadline} ms.`, 'ETIMEDOUT'),
@@ -236,7 +250,11 @@ function redisOptions(
 }
 
 /** phpredis `stream[...]` options → Node TLS options. */
-export function tlsOptions(tls: TlsSettings, host: string | undefined, readFile: (path: string) => Buffer): TlsConnectOptions {
+export function tlsOptions(
+  tls: TlsSettings,
+  host: string | undefined,
+  readFile: (path: string) => Buffer,
+): TlsConnectOptions {
   const o: TlsConnectOptions = {
     // Node has no "accept self-signed but verify the rest": allow_self_signed turns verification off.
     rejectUnauthorized: tls.verifyPeer && !tls.allowSelfSigned,
@@ -291,8 +309,13 @@ function isClosedMessage(err: unknown): boolean {
 }
 
 /** Turns whatever ioredis, Node or Redis threw into a RedisSessionError with the secrets masked. */
-export function toSessionError(err: unknown, target: ConnectionTarget, bounds: ConnectionBounds = DEFAULT_BOUNDS): RedisSessionError {
-  if (err instanceof RedisSessionError) return new RedisSessionError(maskSecrets(err.message, targetSecrets(target)), err.code);
+export function toSessionError(
+  err: unknown,
+  target: ConnectionTarget,
+  bounds: ConnectionBounds = DEFAULT_BOUNDS,
+): RedisSessionError {
+  if (err instanceof RedisSessionError)
+    return new RedisSessionError(maskSecrets(err.message, targetSecrets(target)), err.code);
   const e = unwrap(err);
   const raw = e instanceof Error ? e.message : String(e);
   const sysCode = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
@@ -314,7 +337,10 @@ export function toSessionError(err: unknown, target: ConnectionTarget, bounds: C
   } else if (isTlsError(e)) {
     code = 'TLS';
     message = `TLS error: ${message}${/wrong version number|packet length too long|unexpected eof/i.test(message) ? ' (is the server speaking TLS on this port?)' : ''}`;
-  } else if (isClosedMessage(e) || /Connection is closed|Command aborted due to connection close|Stream isn't writeable|ECONNRESET|EPIPE/.test(message)) {
+  } else if (
+    isClosedMessage(e) ||
+    /Connection is closed|Command aborted due to connection close|Stream isn't writeable|ECONNRESET|EPIPE/.test(message)
+  ) {
     code = 'CLOSED';
     message = `Connection lost: ${message}`;
   } else if (e instanceof Error && e.name === 'AbortError' && !/connection/i.test(message)) {
@@ -328,7 +354,11 @@ export function toSessionError(err: unknown, target: ConnectionTarget, bounds: C
 /** ioredis wraps node failures of a cluster ("Failed to refresh slots cache.") around the real one. */
 function unwrap(err: unknown): unknown {
   let e = err;
-  for (let i = 0; i < 3 && e && typeof e === 'object' && 'lastNodeError' in e && (e as { lastNodeError?: unknown }).lastNodeError; i++) {
+  for (
+    let i = 0;
+    i < 3 && e && typeof e === 'object' && 'lastNodeError' in e && (e as { lastNodeError?: unknown }).lastNodeError;
+    i++
+  ) {
     e = (e as { lastNodeError: unknown }).lastNodeError;
   }
   return e;

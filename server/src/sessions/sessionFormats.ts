@@ -13,7 +13,13 @@ export type { SessionCompression };
 export type SessionSerializer = 'php' | 'php_binary' | 'php_serialize' | 'igbinary' | 'msgpack';
 export type SessionFramework = 'symfony' | 'laravel';
 
-export const SESSION_SERIALIZERS: readonly SessionSerializer[] = ['php', 'php_binary', 'php_serialize', 'igbinary', 'msgpack'];
+export const SESSION_SERIALIZERS: readonly SessionSerializer[] = [
+  'php',
+  'php_binary',
+  'php_serialize',
+  'igbinary',
+  'msgpack',
+];
 
 export interface DecodeSessionOptions {
   /** The configured session.serialize_handler; detected from the bytes when absent. */
@@ -133,7 +139,8 @@ function decodePhpBinary(b: Uint8Array, maxDepth: number | undefined): Decoded {
 
 /** The session array's entries as variables. */
 function variablesOf(root: PhpValue, serializer: SessionSerializer): Decoded {
-  if (root.kind !== 'array') throw new SessionDecodeError(`A ${serializer} session must hold an array, found ${root.kind}`, 0);
+  if (root.kind !== 'array')
+    throw new SessionDecodeError(`A ${serializer} session must hold an array, found ${root.kind}`, 0);
   return { serializer, variables: root.entries.map((e) => [String(e.key), e.value]) };
 }
 
@@ -151,7 +158,12 @@ function decodeLaravel(b: Uint8Array, maxDepth: number | undefined): Decoded {
   return { ...variablesOf(inner, 'php_serialize'), framework: 'laravel' };
 }
 
-function decodeWith(serializer: SessionSerializer, b: Uint8Array, maxDepth: number | undefined, strict: boolean): Decoded {
+function decodeWith(
+  serializer: SessionSerializer,
+  b: Uint8Array,
+  maxDepth: number | undefined,
+  strict: boolean,
+): Decoded {
   if (b.length === 0) return { serializer, variables: [] };
   switch (serializer) {
     case 'php':
@@ -199,7 +211,10 @@ function describeStart(b: Uint8Array): string {
 }
 
 /** Removes the envelope the way phpredis does: on failure the raw bytes are the value. */
-function unwrap(b: Uint8Array, options: DecodeSessionOptions): { payload: Uint8Array; compression: SessionCompression } {
+function unwrap(
+  b: Uint8Array,
+  options: DecodeSessionOptions,
+): { payload: Uint8Array; compression: SessionCompression } {
   const wanted = options.compression ?? detectCompression(b) ?? 'none';
   if (wanted === 'none') return { payload: b, compression: 'none' };
   try {
@@ -212,7 +227,8 @@ function unwrap(b: Uint8Array, options: DecodeSessionOptions): { payload: Uint8A
 
 function recogniseFramework(decoded: Decoded, key: string | undefined): Decoded {
   if (decoded.framework) return decoded;
-  const symfony = key?.startsWith('sf_s') || decoded.variables.some(([name]) => name === '_sf2_attributes' || name === '_sf2_meta');
+  const symfony =
+    key?.startsWith('sf_s') || decoded.variables.some(([name]) => name === '_sf2_attributes' || name === '_sf2_meta');
   return symfony ? { ...decoded, framework: 'symfony' } : decoded;
 }
 
@@ -245,7 +261,9 @@ export function decodeSession(bytes: Uint8Array, options: DecodeSessionOptions =
     for (const codec of fallbacks) {
       try {
         const inflated = decompress(bytes, codec, { maxOutputBytes: options.maxDecompressedBytes });
-        decoded = options.serializer ? decodeWith(options.serializer, inflated, maxDepth, false) : detect(inflated, maxDepth, []);
+        decoded = options.serializer
+          ? decodeWith(options.serializer, inflated, maxDepth, false)
+          : detect(inflated, maxDepth, []);
       } catch (err) {
         if (!(err instanceof SessionDecodeError)) throw err;
       }
@@ -258,7 +276,10 @@ export function decodeSession(bytes: Uint8Array, options: DecodeSessionOptions =
   if (decoded === null) {
     const first = errors[0];
     if (first) throw first;
-    throw new SessionDecodeError(`Not a PHP session value in any known format (starts with ${describeStart(payload)})`, 0);
+    throw new SessionDecodeError(
+      `Not a PHP session value in any known format (starts with ${describeStart(payload)})`,
+      0,
+    );
   }
   return { ...recogniseFramework(decoded, options.key), compression: usedCompression };
 }

@@ -188,7 +188,10 @@ export class SessionScanner {
   close(): void {
     const opening = this.opening;
     this.opening = undefined;
-    void opening?.then((h) => h.close(), () => undefined);
+    void opening?.then(
+      (h) => h.close(),
+      () => undefined,
+    );
   }
 
   // -------------------------------------------------------------- listing
@@ -279,12 +282,16 @@ export class SessionScanner {
     let stats: number[] = [];
     let lockedChunks: string[][] = [];
     if (sessionKeys.length) {
-      const viaScript = preferScript && !cluster && this.scripts !== 'denied' ? await this.statsByScript(node, sessionKeys) : undefined;
+      const viaScript =
+        preferScript && !cluster && this.scripts !== 'denied' ? await this.statsByScript(node, sessionKeys) : undefined;
       ({ stats, lockedChunks } = viaScript ?? (await statsByPipeline(node, sessionKeys, !cluster)));
     }
     const locks = new Map<string, SessionLock>();
     for (const chunk of lockedChunks) {
-      const found = await this.readLocks(node, chunk.map((k) => k + LOCK_SUFFIX));
+      const found = await this.readLocks(
+        node,
+        chunk.map((k) => k + LOCK_SUFFIX),
+      );
       for (const [lockKey, lock] of found) locks.set(lockKey.slice(0, -LOCK_SUFFIX.length), lock);
     }
 
@@ -346,7 +353,10 @@ export class SessionScanner {
   }
 
   /** PTTL and owner of the lock keys that exist, among `lockKeys`. */
-  private async readLocks(node: Redis | RedisHandle['client'], lockKeys: readonly string[]): Promise<Map<string, SessionLock>> {
+  private async readLocks(
+    node: Redis | RedisHandle['client'],
+    lockKeys: readonly string[],
+  ): Promise<Map<string, SessionLock>> {
     const p = node.pipeline();
     for (const k of lockKeys) p.pttl(k).get(k);
     const replies = (await p.exec()) ?? [];
@@ -364,7 +374,12 @@ export class SessionScanner {
    * Lock keys SCAN returned: when their session exists it reports the lock itself (it is listed
    * in this or another batch), otherwise the lock is listed alone so it can be released.
    */
-  private async orphanLocks(h: RedisHandle, node: Redis, nodeId: string, lockKeys: readonly string[]): Promise<SessionInfo[]> {
+  private async orphanLocks(
+    h: RedisHandle,
+    node: Redis,
+    nodeId: string,
+    lockKeys: readonly string[],
+  ): Promise<SessionInfo[]> {
     const cluster = h.target.kind === 'cluster';
     const owners = lockKeys.map((k) => k.slice(0, -LOCK_SUFFIX.length));
     let sessionExists: boolean[];
@@ -494,7 +509,10 @@ export class SessionScanner {
     this.assertWritable();
     const prefix = options.prefix ?? this.target.prefix;
     if (prefix === '' && !options.allowEmptyPrefix) {
-      throw new RedisSessionError('The prefix is empty: deleting "all sessions" would delete every key. Refused.', 'INVALID');
+      throw new RedisSessionError(
+        'The prefix is empty: deleting "all sessions" would delete every key. Refused.',
+        'INVALID',
+      );
     }
     const h = await this.guard(async (c) => c);
     const match = sessionMatchPattern(prefix);

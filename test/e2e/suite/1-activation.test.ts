@@ -17,7 +17,9 @@ suite('activation', () => {
         `expected the packaged extension from ${installedInto}, got ${ext.extensionPath}`,
       );
     }
-    console.log(`    (running ${ext.id} ${ext.packageJSON.version} from ${ext.extensionPath} in VS Code ${vscode.version})`);
+    console.log(
+      `    (running ${ext.id} ${ext.packageJSON.version} from ${ext.extensionPath} in VS Code ${vscode.version})`,
+    );
     // The manifest's %placeholders% are resolved from package.nls.json.
     assert.equal(ext.packageJSON.displayName, 'PHP Redis Sessions');
   });
@@ -48,7 +50,9 @@ suite('activation', () => {
     if (!process.env.E2E_REDIS_PORT) this.skip();
     await activated();
     // The only client is this probe itself.
-    const clients = String(await redisCommand(['CLIENT', 'LIST'])).trim().split('\n');
+    const clients = String(await redisCommand(['CLIENT', 'LIST']))
+      .trim()
+      .split('\n');
     assert.equal(clients.length, 1, `clients connected to the test redis-server:\n${clients.join('\n')}`);
   });
 });

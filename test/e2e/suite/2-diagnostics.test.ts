@@ -47,7 +47,11 @@ suite('diagnostics', () => {
     test(`${file}: ${expected.map((e) => e.code).join(', ')}`, async () => {
       const editor = await openFile(file);
       const doc = editor.document;
-      const ds = await diagnosticsOf(doc.uri, (d) => expected.every((e) => d.some((x) => codeOf(x) === e.code)), `${expected.map((e) => e.code).join(', ')} on ${file}`);
+      const ds = await diagnosticsOf(
+        doc.uri,
+        (d) => expected.every((e) => d.some((x) => codeOf(x) === e.code)),
+        `${expected.map((e) => e.code).join(', ')} on ${file}`,
+      );
       for (const e of expected) {
         const d = ds.find((x) => codeOf(x) === e.code)!;
         const where = `${e.code} @${d.range.start.line + 1}:${d.range.start.character + 1}`;
@@ -55,7 +59,10 @@ suite('diagnostics', () => {
         assert.equal(d.source, SOURCE);
         assert.equal(doc.getText(d.range), e.text, `${where}: range text`);
         assert.ok(typeof d.code === 'object' && d.code.target instanceof vscode.Uri, `${where}: code has a link`);
-        assert.equal(d.code.target.toString(true), `https://github.com/php-redis-sessions/php-redis-sessions#rule-${e.code}`);
+        assert.equal(
+          d.code.target.toString(true),
+          `https://github.com/php-redis-sessions/php-redis-sessions#rule-${e.code}`,
+        );
         assert.ok(d.message.length > 20, `${where}: a real message (${d.message})`);
       }
       // Nothing unexpected on these files either.
@@ -80,7 +87,11 @@ suite('diagnostics', () => {
     const range = new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'timeout=2.5'.length));
     try {
       assert.ok(await editor.edit((b) => b.replace(range, 'timeout=abc')));
-      const ds = await diagnosticsOf(doc.uri, (d) => d.some((x) => codeOf(x) === 'invalid-timeout'), 'invalid-timeout after typing');
+      const ds = await diagnosticsOf(
+        doc.uri,
+        (d) => d.some((x) => codeOf(x) === 'invalid-timeout'),
+        'invalid-timeout after typing',
+      );
       const d = ds.find((x) => codeOf(x) === 'invalid-timeout')!;
       assert.equal(doc.getText(d.range), 'timeout=abc');
       assert.equal(d.severity, E);

@@ -15,7 +15,9 @@ async function quickFixes(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promi
     10, // resolve lazily computed edits too
   );
   // (a provider may also return plain Commands: those have a string `command` and no kind)
-  return (actions ?? []).filter((a): a is vscode.CodeAction => a instanceof vscode.CodeAction || 'kind' in a || 'edit' in a);
+  return (actions ?? []).filter(
+    (a): a is vscode.CodeAction => a instanceof vscode.CodeAction || 'kind' in a || 'edit' in a,
+  );
 }
 
 /** Applies a code action as the light bulb does: its edit, then its command. */
@@ -37,11 +39,18 @@ async function fixFor(doc: vscode.TextDocument, code: string, title: string): Pr
   assert.equal(action.kind?.value, vscode.CodeActionKind.QuickFix.value);
   await apply(action);
   // the fixed problem goes away (the server lints the edited text again)
-  await diagnosticsOf(doc.uri, (d) => !d.some((x) => codeOf(x) === code && x.range.intersection(diagnostic.range)), `${code} to go away after "${title}"`);
+  await diagnosticsOf(
+    doc.uri,
+    (d) => !d.some((x) => codeOf(x) === code && x.range.intersection(diagnostic.range)),
+    `${code} to go away after "${title}"`,
+  );
 }
 
 function lineWith(doc: vscode.TextDocument, needle: string): string {
-  const line = doc.getText().split('\n').find((l) => l.includes(needle));
+  const line = doc
+    .getText()
+    .split('\n')
+    .find((l) => l.includes(needle));
   assert.ok(line !== undefined, `no line with ${needle} in:\n${doc.getText()}`);
   return line.trim();
 }
@@ -76,14 +85,21 @@ suite('quick fixes', () => {
     assert.ok(titles.length >= 1, 'unsupported-scheme has a fix');
     await fixFor(doc, 'unsupported-scheme', titles[0]);
     // redis://host:port/2 -> tcp://host:port?database=2, with the timeout phpredis otherwise lacks
-    assert.equal(lineWith(doc, 'session.save_path'), '"session.save_path = \\"tcp://127.0.0.1:6379?database=2&timeout=2.5\\"",');
+    assert.equal(
+      lineWith(doc, 'session.save_path'),
+      '"session.save_path = \\"tcp://127.0.0.1:6379?database=2&timeout=2.5\\"",',
+    );
 
     // Every edit kept the document valid JSON.
     assert.doesNotThrow(() => JSON.parse(doc.getText()));
   });
 
   test('Fix all (source.fixAll.php-redis-sessions) applies every safe fix at once', async () => {
-    await diagnosticsOf(doc.uri, (d) => d.some((x) => codeOf(x) === 'unknown-save-handler'), 'the original diagnostics');
+    await diagnosticsOf(
+      doc.uri,
+      (d) => d.some((x) => codeOf(x) === 'unknown-save-handler'),
+      'the original diagnostics',
+    );
     const whole = new vscode.Range(0, 0, doc.lineCount, 0);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider',

@@ -19,11 +19,17 @@ function at(doc: vscode.TextDocument, needle: string, delta = 0): vscode.Positio
 }
 
 async function hoverAt(doc: vscode.TextDocument, pos: vscode.Position): Promise<string> {
-  return hoverText((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos)) ?? []);
+  return hoverText(
+    (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos)) ?? [],
+  );
 }
 
 async function completionLabels(doc: vscode.TextDocument, pos: vscode.Position): Promise<string[]> {
-  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos);
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+    'vscode.executeCompletionItemProvider',
+    doc.uri,
+    pos,
+  );
   return (list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
 }
 
@@ -59,23 +65,34 @@ suite('hover, completion, code lens', () => {
 
   test('completion of directive names at the start of a php-config string', async () => {
     const labels = await completionLabels(doc, at(doc, 'redis.session.locking_enabled', 0));
-    for (const name of ['session.save_handler', 'session.save_path', 'session.serialize_handler', 'redis.session.lock_expire']) {
+    for (const name of [
+      'session.save_handler',
+      'session.save_path',
+      'session.serialize_handler',
+      'redis.session.lock_expire',
+    ]) {
       assert.ok(labels.includes(name), `${name} not among ${labels.slice(0, 40).join(', ')}`);
     }
   });
 
   test('completion of handler names after session.save_handler =', async () => {
     const labels = await completionLabels(doc, at(doc, '= redis"', 2));
-    for (const name of ['redis', 'rediscluster', 'files']) assert.ok(labels.includes(name), `${name} not among ${labels.join(', ')}`);
+    for (const name of ['redis', 'rediscluster', 'files'])
+      assert.ok(labels.includes(name), `${name} not among ${labels.join(', ')}`);
   });
 
   test('completion of save_path parameter names after ?', async () => {
     const labels = await completionLabels(doc, at(doc, 'timeout=2.5', 0));
-    for (const name of ['timeout', 'auth', 'database', 'prefix', 'persistent']) assert.ok(labels.includes(name), `${name} not among ${labels.join(', ')}`);
+    for (const name of ['timeout', 'auth', 'database', 'prefix', 'persistent'])
+      assert.ok(labels.includes(name), `${name} not among ${labels.join(', ')}`);
   });
 
   test('code lenses over the effective session.save_path: Test connection, Browse sessions', async () => {
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      doc.uri,
+      10,
+    );
     const titles = lenses.map((l) => l.command?.title);
     assert.deepEqual(titles.sort(), ['Browse sessions', 'Test connection']);
     const line = at(doc, 'session.save_path').line;

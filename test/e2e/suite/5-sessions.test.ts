@@ -19,7 +19,14 @@ import { redisCommand } from './redis.ts';
 const RO = 'e2e redis (read-only)';
 const RW = 'e2e redis (writable)';
 const WORKSPACE = 'app/composer.json';
-const PHP_WRITTEN = ['e2e-delete-me', 'e2e-igbinary-carol', 'e2e-locked-frank', 'e2e-msgpack-dave', 'e2e-php-alice', 'e2e-serialize-bob'];
+const PHP_WRITTEN = [
+  'e2e-delete-me',
+  'e2e-igbinary-carol',
+  'e2e-locked-frank',
+  'e2e-msgpack-dave',
+  'e2e-php-alice',
+  'e2e-serialize-bob',
+];
 
 const ALICE_JSON = `{
   "user": {
@@ -52,7 +59,10 @@ async function sessionIds(tree: TestApi['tree'], connection: TreeNode): Promise<
   const nodes = await children(tree, connection);
   const errors = nodes.filter((n) => n.kind === 'message' && n.error);
   assert.equal(errors.length, 0, `listing failed: ${errors.map((e) => e.text).join('; ')}`);
-  return nodes.filter((n) => n.kind === 'session').map((n) => n.session!.id).sort();
+  return nodes
+    .filter((n) => n.kind === 'session')
+    .map((n) => n.session!.id)
+    .sort();
 }
 
 /** A fresh connection node (after Refresh, the view asks the tree again from its root). */
@@ -128,7 +138,9 @@ suite('sessions view', () => {
     const user = vars[0];
     const userVars = await children(api.tree, user);
     assert.deepEqual(await labels(api.tree, userVars), ['id', 'name', 'roles']);
-    const descriptions = await Promise.all(userVars.map(async (n) => String((await api.tree.getTreeItem(n)).description)));
+    const descriptions = await Promise.all(
+      userVars.map(async (n) => String((await api.tree.getTreeItem(n)).description)),
+    );
     assert.match(descriptions[0], /42/);
     assert.match(descriptions[1], /Alice/);
     const big = await api.tree.getTreeItem(vars[3]);
@@ -148,7 +160,10 @@ suite('sessions view', () => {
       assert.equal((await labels(api.tree, top))[0], 'user', id);
       const fields = await children(api.tree, top[0]);
       const desc = await Promise.all(fields.map(async (n) => String((await api.tree.getTreeItem(n)).description)));
-      assert.ok(desc.some((d) => d.includes(name)), `${id}: ${desc.join(', ')}`);
+      assert.ok(
+        desc.some((d) => d.includes(name)),
+        `${id}: ${desc.join(', ')}`,
+      );
     }
   });
 
@@ -157,7 +172,9 @@ suite('sessions view', () => {
     const alice = (await sessionNamed(api.tree, ro, 'e2e-php-alice'))!;
     await vscode.commands.executeCommand('phpRedisSessions.openSession', alice);
     const editor = await poll('the session editor', 10_000, () =>
-      vscode.window.activeTextEditor?.document.uri.scheme === 'php-redis-session' ? vscode.window.activeTextEditor : undefined,
+      vscode.window.activeTextEditor?.document.uri.scheme === 'php-redis-session'
+        ? vscode.window.activeTextEditor
+        : undefined,
     );
     assert.equal(editor.document.getText(), ALICE_JSON);
     assert.match(editor.document.uri.path, /e2e-php-alice\.json$/);
@@ -180,7 +197,7 @@ suite('sessions view', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  test('the workspace\'s own save_path (app/composer.json) browses the same server', async () => {
+  test("the workspace's own save_path (app/composer.json) browses the same server", async () => {
     const ws = await connectionNamed(api.tree, WORKSPACE);
     assert.deepEqual(await sessionIds(api.tree, ws), PHP_WRITTEN);
   });
@@ -189,7 +206,11 @@ suite('sessions view', () => {
     const ro = await connectionNamed(api.tree, RO);
     const node = (await sessionNamed(api.tree, ro, 'e2e-delete-me'))!;
     const item = await api.tree.getTreeItem(node);
-    assert.equal(menuShows('phpRedisSessions.deleteSession', item.contextValue!), false, 'Delete is not in the read-only session\'s menu');
+    assert.equal(
+      menuShows('phpRedisSessions.deleteSession', item.contextValue!),
+      false,
+      "Delete is not in the read-only session's menu",
+    );
     assert.equal(menuShows('phpRedisSessions.openSession', item.contextValue!), true);
     // invoked anyway (palette, keybinding): refused with a warning, no dialog, nothing deleted
     await vscode.commands.executeCommand('phpRedisSessions.deleteSession', node);
@@ -202,7 +223,11 @@ suite('sessions view', () => {
     const node = (await sessionNamed(api.tree, rw, 'e2e-delete-me'))!;
     const item = await api.tree.getTreeItem(node);
     assert.equal(item.contextValue, 'phpRedisSessions.session.rw');
-    assert.equal(menuShows('phpRedisSessions.deleteSession', item.contextValue!), true, 'Delete is in the writable session\'s menu');
+    assert.equal(
+      menuShows('phpRedisSessions.deleteSession', item.contextValue!),
+      true,
+      "Delete is in the writable session's menu",
+    );
     // The modal confirmation cannot show in a test host (see helpers.ts): without it, nothing is
     // deleted. The confirmed delete is the ui run's (test/e2e/ui.mjs), through the dialog.
     await vscode.commands.executeCommand('phpRedisSessions.deleteSession', node);
@@ -215,7 +240,14 @@ suite('sessions view', () => {
     const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'added', 'composer.json');
     const composer = {
       require: { 'ext-redis': '*' },
-      extra: { paas: { 'php-config': ['session.save_handler = redis', `session.save_path = "tcp://127.0.0.1:${process.env.E2E_REDIS_PORT}?timeout=2.5"`] } },
+      extra: {
+        paas: {
+          'php-config': [
+            'session.save_handler = redis',
+            `session.save_path = "tcp://127.0.0.1:${process.env.E2E_REDIS_PORT}?timeout=2.5"`,
+          ],
+        },
+      },
     };
     // Created and saved as a person would, in the editor.
     const create = new vscode.WorkspaceEdit();
@@ -223,13 +255,17 @@ suite('sessions view', () => {
     assert.ok(await vscode.workspace.applyEdit(create));
     await (await vscode.workspace.openTextDocument(file)).save();
     try {
-      await poll('added/composer.json in the view', 15_000, async () => ((await labels(api.tree, await children(api.tree))).includes('added/composer.json') ? true : undefined));
+      await poll('added/composer.json in the view', 15_000, async () =>
+        (await labels(api.tree, await children(api.tree))).includes('added/composer.json') ? true : undefined,
+      );
       assert.deepEqual(await sessionIds(api.tree, await connectionNamed(api.tree, 'added/composer.json')), PHP_WRITTEN);
     } finally {
       const remove = new vscode.WorkspaceEdit();
       remove.deleteFile(vscode.Uri.joinPath(file, '..'), { recursive: true, ignoreIfNotExists: true });
       await vscode.workspace.applyEdit(remove);
     }
-    await poll('added/composer.json to leave the view', 15_000, async () => (!(await labels(api.tree, await children(api.tree))).includes('added/composer.json') ? true : undefined));
+    await poll('added/composer.json to leave the view', 15_000, async () =>
+      !(await labels(api.tree, await children(api.tree))).includes('added/composer.json') ? true : undefined,
+    );
   });
 });

@@ -3,7 +3,17 @@
 // servers; a server that only the workspace's files name is reached after a confirmation.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activated, children, codeOf, connectionNamed, diagnosticsOf, labels, openFile, workspaceFile, type TestApi } from './helpers.ts';
+import {
+  activated,
+  children,
+  codeOf,
+  connectionNamed,
+  diagnosticsOf,
+  labels,
+  openFile,
+  workspaceFile,
+  type TestApi,
+} from './helpers.ts';
 import { otherClients } from './redis.ts';
 
 const WORKSPACE = 'app/composer.json';
@@ -20,7 +30,11 @@ suite('workspace trust (untrusted workspace)', () => {
   test('the folder is not trusted, and the extension still activates and lints', async () => {
     assert.equal(vscode.workspace.isTrusted, false);
     const doc = (await openFile('composer.json')).document;
-    const ds = await diagnosticsOf(doc.uri, (d) => d.some((x) => codeOf(x) === 'unknown-save-handler'), 'unknown-save-handler');
+    const ds = await diagnosticsOf(
+      doc.uri,
+      (d) => d.some((x) => codeOf(x) === 'unknown-save-handler'),
+      'unknown-save-handler',
+    );
     assert.ok(ds.length >= 1);
   });
 
@@ -30,16 +44,25 @@ suite('workspace trust (untrusted workspace)', () => {
     const config = vscode.workspace.getConfiguration('phpRedisSessions');
     assert.equal(config.inspect('connections')?.workspaceValue, undefined, 'VS Code hides them in Restricted Mode');
     const names = await labels(api.tree, await children(api.tree));
-    assert.ok(!names.includes('e2e redis (read-only)') && !names.includes('e2e redis (writable)'), `listed: ${names.join(', ')}`);
+    assert.ok(
+      !names.includes('e2e redis (read-only)') && !names.includes('e2e redis (writable)'),
+      `listed: ${names.join(', ')}`,
+    );
     assert.ok(names.includes(USER), `the user's own connection is listed: ${names.join(', ')}`);
-    assert.ok(names.includes(WORKSPACE), `the workspace file's save_path is listed (not connected): ${names.join(', ')}`);
+    assert.ok(
+      names.includes(WORKSPACE),
+      `the workspace file's save_path is listed (not connected): ${names.join(', ')}`,
+    );
     assert.equal(await otherClients(), 0, 'nothing connected on its own');
   });
 
   test("a connection from the user's settings connects without asking", async () => {
     const user = await connectionNamed(api.tree, USER);
     const nodes = await children(api.tree, user);
-    assert.ok(nodes.some((n) => n.kind === 'session' && n.session?.id === 'e2e-php-alice'), (await labels(api.tree, nodes)).join(', '));
+    assert.ok(
+      nodes.some((n) => n.kind === 'session' && n.session?.id === 'e2e-php-alice'),
+      (await labels(api.tree, nodes)).join(', '),
+    );
     await vscode.commands.executeCommand('phpRedisSessions.refresh'); // closes it again
   });
 
@@ -51,7 +74,10 @@ suite('workspace trust (untrusted workspace)', () => {
     const nodes = await children(api.tree, await connectionNamed(api.tree, WORKSPACE));
     assert.equal(nodes.length, 1);
     assert.equal(nodes[0].kind, 'message');
-    assert.match(nodes[0].text ?? '', /This workspace is not trusted\. Connect to the Redis server its app\/composer\.json names \(tcp:\/\/127\.0\.0\.1:\d+\)\?/);
+    assert.match(
+      nodes[0].text ?? '',
+      /This workspace is not trusted\. Connect to the Redis server its app\/composer\.json names \(tcp:\/\/127\.0\.0\.1:\d+\)\?/,
+    );
     assert.ok(!nodes.some((n) => n.kind === 'session'));
     assert.equal(await otherClients(), 0, 'no connection was opened');
     // the commands that connect ask too (their error goes to a notification)

@@ -12,7 +12,12 @@ suite('secrets', () => {
     await activated();
     await openFile('pool/www.conf');
     const uri = workspaceFile('pool/www.conf');
-    const ds = await diagnosticsOf(uri, (d) => ['userinfo-ignored', 'invalid-weight', 'hardcoded-credentials'].every((c) => d.some((x) => codeOf(x) === c)), 'the pool file linted');
+    const ds = await diagnosticsOf(
+      uri,
+      (d) =>
+        ['userinfo-ignored', 'invalid-weight', 'hardcoded-credentials'].every((c) => d.some((x) => codeOf(x) === c)),
+      'the pool file linted',
+    );
     for (const d of ds) {
       const text = [d.message, ...(d.relatedInformation ?? []).map((r) => r.message)].join('\n');
       assert.ok(!text.includes(SECRET), `${String(codeOf(d))} repeats the password: ${text}`);

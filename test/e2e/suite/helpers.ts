@@ -24,7 +24,11 @@ export interface TreeNode {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns something other than undefined. */
-export async function poll<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+export async function poll<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => T | undefined | Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -53,8 +57,12 @@ export function codeOf(d: vscode.Diagnostic): string | number | undefined {
 
 export function describeDiagnostics(ds: readonly vscode.Diagnostic[]): string {
   return (
-    ds.map((d) => `  ${d.source}/${codeOf(d)} @${d.range.start.line + 1}:${d.range.start.character + 1} ${vscode.DiagnosticSeverity[d.severity]} ${d.message}`).join('\n') ||
-    '  (none)'
+    ds
+      .map(
+        (d) =>
+          `  ${d.source}/${codeOf(d)} @${d.range.start.line + 1}:${d.range.start.character + 1} ${vscode.DiagnosticSeverity[d.severity]} ${d.message}`,
+      )
+      .join('\n') || '  (none)'
   );
 }
 
@@ -84,7 +92,9 @@ export async function diagnosticsOf(
       return ready(last) ? last : undefined;
     });
   } catch (err) {
-    throw new Error(`${(err as Error).message}; ${SOURCE} diagnostics on ${vscode.workspace.asRelativePath(uri)}:\n${describeDiagnostics(last)}`);
+    throw new Error(
+      `${(err as Error).message}; ${SOURCE} diagnostics on ${vscode.workspace.asRelativePath(uri)}:\n${describeDiagnostics(last)}`,
+    );
   }
 }
 
@@ -108,7 +118,7 @@ export async function labels(tree: vscode.TreeDataProvider<TreeNode>, nodes: rea
 
 export function itemLabel(item: vscode.TreeItem): string {
   const l = item.label;
-  return typeof l === 'string' ? l : l?.label ?? '';
+  return typeof l === 'string' ? l : (l?.label ?? '');
 }
 
 export async function children(tree: vscode.TreeDataProvider<TreeNode>, node?: TreeNode): Promise<TreeNode[]> {
@@ -122,7 +132,11 @@ export async function connectionNamed(tree: vscode.TreeDataProvider<TreeNode>, n
   return node;
 }
 
-export async function sessionNamed(tree: vscode.TreeDataProvider<TreeNode>, parent: TreeNode, id: string): Promise<TreeNode | undefined> {
+export async function sessionNamed(
+  tree: vscode.TreeDataProvider<TreeNode>,
+  parent: TreeNode,
+  id: string,
+): Promise<TreeNode | undefined> {
   return (await children(tree, parent)).find((n) => n.kind === 'session' && n.session?.id === id);
 }
 

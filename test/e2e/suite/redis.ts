@@ -81,6 +81,9 @@ export function redisCommand(args: readonly string[], port = redisPort()): Promi
 
 /** Number of clients connected to the test redis-server besides the one asking. */
 export async function otherClients(): Promise<number> {
-  const list = String(await redisCommand(['CLIENT', 'LIST'])).trim().split('\n').filter(Boolean);
+  const list = String(await redisCommand(['CLIENT', 'LIST']))
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   return list.length - 1;
 }

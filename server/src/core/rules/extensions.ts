@@ -18,7 +18,13 @@ function addFix(ctx: RuleContext, ext: string, constraint = '*'): Fix[] {
   return edit ? [fix(`Add "${ext}": "${constraint}" to require`, [edit])] : [];
 }
 
-function requireExtension(ctx: RuleContext, ext: string, where: { start: number; end: number }, why: string, devRule: boolean): void {
+function requireExtension(
+  ctx: RuleContext,
+  ext: string,
+  where: { start: number; end: number },
+  why: string,
+  devRule: boolean,
+): void {
   const root = ctx.composer?.root;
   if (!root) return;
   if (propertyOf(objectAt(root, ['require']), ext)) return;

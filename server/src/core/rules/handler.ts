@@ -30,7 +30,12 @@ export function pathKind(path: string): PathKind {
   const t = path.replace(/^[\s,]+/, '').trim();
   if (!t) return 'empty';
   if (/(^|&)\s*seed(\[|%5B)/i.test(t) || /^seed=/i.test(t)) return 'cluster';
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^(unix|tcp|tls|ssl|rediss?):/i.test(t) || /^[^/\s?,]+:\d+([?/,\s]|$)/.test(t)) return 'url';
+  if (
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(t) ||
+    /^(unix|tcp|tls|ssl|rediss?):/i.test(t) ||
+    /^[^/\s?,]+:\d+([?/,\s]|$)/.test(t)
+  )
+    return 'url';
   if (t.startsWith('/')) return /\.sock$|redis/i.test(t.split(/[?\s,]/)[0]) ? 'socket' : 'directory';
   if (/^\d+;/.test(t)) return 'directory';
   return 'other';
@@ -45,7 +50,8 @@ export function handlerName(occ: Occurrence | undefined): string | undefined {
 function valueFix(line: ConfigLine, occ: Occurrence, to: string, title: string): Fix {
   const v = occ.value!;
   // Keep the user's quoting; an unquoted or concatenated value is replaced whole.
-  const inner = v.quote === 'single' || v.quote === 'double' ? { start: v.offsets[0], end: v.offsets[v.text.length] } : v.span;
+  const inner =
+    v.quote === 'single' || v.quote === 'double' ? { start: v.offsets[0], end: v.offsets[v.text.length] } : v.span;
   // `name=;comment`: a blank keeps the new value apart from the comment.
   const text = v.quote === 'none' && line.text[inner.end] === ';' ? `${to} ` : to;
   return fix(title, [lineEdit(line, inner.start, inner.end, text)]);
@@ -58,13 +64,19 @@ function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {
   const where = lineSpan(occ.line, v.span);
   if ((SAVE_HANDLERS as readonly string[]).includes(name)) return;
   if (name === 'user') {
-    ctx.report(finding('user-save-handler', where, 'session.save_handler = user cannot be set from php.ini ("cannot be set by ini_set()"): register the handler with session_set_save_handler() instead.'));
+    ctx.report(
+      finding(
+        'user-save-handler',
+        where,
+        'session.save_handler = user cannot be set from php.ini ("cannot be set by ini_set()"): register the handler with session_set_save_handler() instead.',
+      ),
+    );
     return;
   }
   const trimmed = name.trim();
   const guess = (SAVE_HANDLERS as readonly string[]).includes(trimmed)
     ? trimmed
-    : HANDLER_CONFUSIONS[trimmed] ?? (/^rediss?:\/\//.test(trimmed) ? 'redis' : nearest(trimmed, SAVE_HANDLERS, 2));
+    : (HANDLER_CONFUSIONS[trimmed] ?? (/^rediss?:\/\//.test(trimmed) ? 'redis' : nearest(trimmed, SAVE_HANDLERS, 2)));
   ctx.report(
     finding(
       'unknown-save-handler',
@@ -105,10 +117,32 @@ function checkPathFits(ctx: RuleContext, handlerOcc: Occurrence | undefined, han
     const blank = path !== undefined && splitSavePath(path).length === 0;
     if (!pathOcc || blank) {
       const fixes: Fix[] = [];
-      if (!pathOcc) fixes.push(fix('Add a session.save_path line', [handlerOcc!.line.insertAfter(TEMPLATE[handler])], false));
-      else if (pathOcc.value) fixes.push(fix('Fill in a save_path template', [lineEdit(pathOcc.line, pathOcc.value.span.start, pathOcc.value.span.end, TEMPLATE[handler].split(' = ')[1])], false));
+      if (!pathOcc)
+        fixes.push(fix('Add a session.save_path line', [handlerOcc!.line.insertAfter(TEMPLATE[handler])], false));
+      else if (pathOcc.value)
+        fixes.push(
+          fix(
+            'Fill in a save_path template',
+            [
+              lineEdit(
+                pathOcc.line,
+                pathOcc.value.span.start,
+                pathOcc.value.span.end,
+                TEMPLATE[handler].split(' = ')[1],
+              ),
+            ],
+            false,
+          ),
+        );
       const where = pathOcc?.value ? lineSpan(pathOcc.line, pathOcc.value.span) : lineSpan(handlerOcc!.line, hv.span);
-      ctx.report(finding('missing-save-path', where, `session.save_handler = ${handler} needs a session.save_path (PHP otherwise fails: "Failed to initialize storage module: ${handler} (path: )").`, fixes));
+      ctx.report(
+        finding(
+          'missing-save-path',
+          where,
+          `session.save_handler = ${handler} needs a session.save_path (PHP otherwise fails: "Failed to initialize storage module: ${handler} (path: )").`,
+          fixes,
+        ),
+      );
       return;
     }
   }
@@ -118,7 +152,11 @@ function checkPathFits(ctx: RuleContext, handlerOcc: Occurrence | undefined, han
   if (handler === 'redis' && kind === 'cluster') want = 'rediscluster';
   else if (handler === 'rediscluster' && (kind === 'url' || kind === 'socket')) want = 'redis';
   else if (handler === 'redis' && kind === 'directory') want = 'files';
-  else if ((handler === 'files' || handler === undefined) && (kind === 'url' || kind === 'cluster' || kind === 'socket')) want = kind === 'cluster' ? 'rediscluster' : 'redis';
+  else if (
+    (handler === 'files' || handler === undefined) &&
+    (kind === 'url' || kind === 'cluster' || kind === 'socket')
+  )
+    want = kind === 'cluster' ? 'rediscluster' : 'redis';
   if (!want) return;
   const pathWhere = lineSpan(pathOcc.line, pathOcc.value.span);
   const explain = `session.save_path is written for the ${want} handler`;
@@ -135,9 +173,12 @@ function checkPathFits(ctx: RuleContext, handlerOcc: Occurrence | undefined, han
   } else if (handler === undefined && (ctx.kind === 'composer' || ctx.kind === 'ini')) {
     // No handler at all: PHP keeps its default, files, and treats the URL as a directory.
     ctx.report(
-      finding('handler-path-mismatch', pathWhere, `${explain}, but no session.save_handler is set, so PHP uses "files".`, [
-        fix(`Add session.save_handler = ${want}`, [pathOcc.line.insertAfter(`session.save_handler = ${want}`)]),
-      ]),
+      finding(
+        'handler-path-mismatch',
+        pathWhere,
+        `${explain}, but no session.save_handler is set, so PHP uses "files".`,
+        [fix(`Add session.save_handler = ${want}`, [pathOcc.line.insertAfter(`session.save_handler = ${want}`)])],
+      ),
     );
   }
 }

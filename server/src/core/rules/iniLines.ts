@@ -16,7 +16,9 @@ function syntaxFixes(line: ConfigLine, problem: IniProblem): Fix[] {
   const value = ini.value;
   if (problem.kind === 'needs-quotes' && value && value.quote === 'none' && !/\$\{[^}]*$/.test(value.text)) {
     const raw = line.text.slice(value.span.start, problem.span.end).trimEnd();
-    return [fix('Quote the value', [lineEdit(line, value.span.start, value.span.start + raw.length, quoteIniValue(raw))])];
+    return [
+      fix('Quote the value', [lineEdit(line, value.span.start, value.span.start + raw.length, quoteIniValue(raw))]),
+    ];
   }
   if (problem.kind === 'unbalanced-quote' && value) {
     const close = line.text[problem.span.start];
@@ -79,7 +81,12 @@ function envQuotes(ctx: RuleContext, line: ConfigLine): void {
 
 /** Arguments of the client's "Fill from Redis URL…" command: where to write and how to encode. */
 export function fillArgs(line: ConfigLine, start: number, end: number, envName?: string) {
-  return { start: line.toDoc(start), end: line.toDoc(end), json: line.origin !== 'ini', ...(envName ? { envName } : {}) };
+  return {
+    start: line.toDoc(start),
+    end: line.toDoc(end),
+    json: line.origin !== 'ini',
+    ...(envName ? { envName } : {}),
+  };
 }
 
 export const iniLineRules: Rule = (ctx) => {
@@ -92,7 +99,8 @@ export const iniLineRules: Rule = (ctx) => {
   for (const [name, list] of ctx.config.all) {
     if (list.length < 2) continue;
     // One finding on the line PHP keeps; its fix removes every earlier one.
-    const whole = (l: ConfigLine) => lineSpan(l, { start: l.ini.nameSpan.start, end: l.ini.value ? l.ini.value.span.end : l.ini.nameSpan.end });
+    const whole = (l: ConfigLine) =>
+      lineSpan(l, { start: l.ini.nameSpan.start, end: l.ini.value ? l.ini.value.span.end : l.ini.nameSpan.end });
     const later = list[list.length - 1].line;
     const earlier = list.slice(0, -1).map((o) => o.line);
     ctx.report(
@@ -100,14 +108,24 @@ export const iniLineRules: Rule = (ctx) => {
         'duplicate-directive',
         whole(later),
         `${name} is set ${list.length === 2 ? 'twice' : `${list.length} times`}: PHP keeps this last value and ignores the earlier ${earlier.length === 1 ? 'one' : 'ones'}.`,
-        [fix(earlier.length === 1 ? 'Remove the earlier line' : 'Remove the earlier lines', earlier.map((l) => l.removal()))],
+        [
+          fix(
+            earlier.length === 1 ? 'Remove the earlier line' : 'Remove the earlier lines',
+            earlier.map((l) => l.removal()),
+          ),
+        ],
         earlier.map((l) => ({ ...whole(l), message: `earlier ${name}, ignored` })),
       ),
     );
   }
   const path = effective(ctx.config, 'session.save_path');
   const env = path?.value?.env ?? [];
-  if (path?.value && env.length === 1 && REDIS_URL_ENV.test(env[0].name) && path.value.text.trim() === `\${${env[0].name}}`) {
+  if (
+    path?.value &&
+    env.length === 1 &&
+    REDIS_URL_ENV.test(env[0].name) &&
+    path.value.text.trim() === `\${${env[0].name}}`
+  ) {
     const v = path.value;
     ctx.report(
       finding(

@@ -16,7 +16,9 @@ export const otherRules: Rule = (ctx) => {
           'lock-without-expire',
           lineSpan(locking.line, locking.value.span),
           'Session locking without redis.session.lock_expire: the lock lives as long as max_execution_time, and forever on CLI and workers (max_execution_time = 0). A crashed request then blocks the session.',
-          expire ? [] : [fix('Add redis.session.lock_expire = 30', [locking.line.insertAfter('redis.session.lock_expire = 30')])],
+          expire
+            ? []
+            : [fix('Add redis.session.lock_expire = 30', [locking.line.insertAfter('redis.session.lock_expire = 30')])],
         ),
       );
     }
@@ -25,14 +27,26 @@ export const otherRules: Rule = (ctx) => {
   if (compression?.value && !compression.value.env.length) {
     const v = phpIniValue(compression.value).toLowerCase();
     if (v !== '' && !(COMPRESSIONS as readonly string[]).includes(v)) {
-      ctx.report(finding('invalid-compression', lineSpan(compression.line, compression.value.span), `redis.session.compression must be one of ${COMPRESSIONS.join(', ')}: phpredis ignores "${v}" ("outside of valid values, disabling").`));
+      ctx.report(
+        finding(
+          'invalid-compression',
+          lineSpan(compression.line, compression.value.span),
+          `redis.session.compression must be one of ${COMPRESSIONS.join(', ')}: phpredis ignores "${v}" ("outside of valid values, disabling").`,
+        ),
+      );
     }
   }
   const gc = effective(ctx.config, 'session.gc_maxlifetime');
   if (gc?.value && !gc.value.env.length) {
     const v = phpIniValue(gc.value).trim();
     if (!/^\+?\d+$/.test(v) || Number(v) <= 0) {
-      ctx.report(finding('invalid-gc-maxlifetime', lineSpan(gc.line, gc.value.span), `session.gc_maxlifetime must be a whole number of seconds > 0 (it is each session key's TTL); "${v}" is not.`));
+      ctx.report(
+        finding(
+          'invalid-gc-maxlifetime',
+          lineSpan(gc.line, gc.value.span),
+          `session.gc_maxlifetime must be a whole number of seconds > 0 (it is each session key's TTL); "${v}" is not.`,
+        ),
+      );
     }
   }
 };

@@ -73,11 +73,17 @@ const RENAMES: Record<string, string> = {
 
 const CREDENTIAL_KEYS = ['password', 'pass', 'passwd', 'pwd', 'requirepass'];
 
-export function checkUnknownParams(site: PathSite, params: readonly QueryParam[], known: readonly string[], handler: string): void {
+export function checkUnknownParams(
+  site: PathSite,
+  params: readonly QueryParam[],
+  known: readonly string[],
+  handler: string,
+): void {
   const hasAuth = params.some((p) => p.name === 'auth' && !p.ignored);
   for (const p of params) {
     if (p.ignored === 'empty-name' || known.includes(p.name)) continue;
-    const guess = RENAMES[p.name.toLowerCase()] ?? known.find((k) => k === p.name.toLowerCase()) ?? nearest(p.name, known, 2);
+    const guess =
+      RENAMES[p.name.toLowerCase()] ?? known.find((k) => k === p.name.toLowerCase()) ?? nearest(p.name, known, 2);
     const hint =
       p.name.toLowerCase() === 'user' || p.name.toLowerCase() === 'username'
         ? ' For an ACL user write auth[]=user&auth[]=password.'
@@ -90,7 +96,9 @@ export function checkUnknownParams(site: PathSite, params: readonly QueryParam[]
         'unknown-param',
         at(site, p.keySpan),
         `phpredis's ${handler} handler ignores "${p.rawKey}"${guess ? `: did you mean "${guess}"?` : '.'}${hint}`,
-        guess && site.text.slice(keyBase.start, keyBase.end) !== guess ? [fix(`Rename to ${guess}`, [edit(site, keyBase, guess)])] : [],
+        guess && site.text.slice(keyBase.start, keyBase.end) !== guess
+          ? [fix(`Rename to ${guess}`, [edit(site, keyBase, guess)])]
+          : [],
         undefined,
         // A password under a key phpredis ignores, and no auth: it connects without AUTH.
         !hasAuth && CREDENTIAL_KEYS.includes(p.name.toLowerCase()) ? 'error' : undefined,
@@ -141,7 +149,12 @@ export function checkDuplicateParams(site: PathSite, params: readonly QueryParam
         'duplicate-param',
         at(site, later.span),
         `"${name}" is given ${list.length === 2 ? 'twice' : `${list.length} times`}: phpredis uses this last value.`,
-        [fix(earlier.length === 1 ? 'Remove the earlier one' : 'Remove the earlier ones', earlier.map((p) => removeParamEdit(site, p)))],
+        [
+          fix(
+            earlier.length === 1 ? 'Remove the earlier one' : 'Remove the earlier ones',
+            earlier.map((p) => removeParamEdit(site, p)),
+          ),
+        ],
         earlier.map((p) => ({ ...at(site, p.span), message: `earlier ${name}, ignored` })),
       ),
     );
@@ -155,9 +168,12 @@ export function checkPlus(site: PathSite, params: readonly QueryParam[]): void {
     const where = { start: p.valueSpan.start + i, end: p.valueSpan.start + i + 1 };
     const encoded = p.rawValue.replace(/\+/g, '%2B');
     ctx(site).report(
-      finding('plus-in-value', at(site, where), `PHP decodes "+" in "${p.name}" as a space: write %2B for a literal plus.`, [
-        fix('Percent-encode "+" as %2B', [edit(site, p.valueSpan, encoded)]),
-      ]),
+      finding(
+        'plus-in-value',
+        at(site, where),
+        `PHP decodes "+" in "${p.name}" as a space: write %2B for a literal plus.`,
+        [fix('Percent-encode "+" as %2B', [edit(site, p.valueSpan, encoded)])],
+      ),
     );
   }
 }
@@ -199,10 +215,13 @@ export function checkAuth(site: PathSite, params: readonly QueryParam[], auth: S
   const arrayProblem = (message: string): void => {
     const first = authParams[0];
     const last = authParams[authParams.length - 1];
-    if (first && last) ctx(site).report(finding('auth-array-size', at(site, { start: first.span.start, end: last.span.end }), message));
+    if (first && last)
+      ctx(site).report(finding('auth-array-size', at(site, { start: first.span.start, end: last.span.end }), message));
   };
   if (auth.kind === 'array-size') {
-    arrayProblem(`auth[] has ${auth.count} elements: phpredis wants one (password) or two (user, password), warns "When passing an array as auth it must have one or two elements!" and sends no AUTH.`);
+    arrayProblem(
+      `auth[] has ${auth.count} elements: phpredis wants one (password) or two (user, password), warns "When passing an array as auth it must have one or two elements!" and sends no AUTH.`,
+    );
     return;
   }
   // Only what PHP keeps counts: a later `auth=x` replaces an earlier auth[] array.
@@ -220,9 +239,12 @@ export function checkAuth(site: PathSite, params: readonly QueryParam[], auth: S
     const p = lastParam(params, 'auth');
     if (p) {
       ctx(site).report(
-        finding('empty-auth', at(site, p.span), 'auth is empty: phpredis sends AUTH "" and the connection fails. Remove it or give the password.', [
-          fix('Remove the empty auth', [removeParamEdit(site, p)]),
-        ]),
+        finding(
+          'empty-auth',
+          at(site, p.span),
+          'auth is empty: phpredis sends AUTH "" and the connection fails. Remove it or give the password.',
+          [fix('Remove the empty auth', [removeParamEdit(site, p)])],
+        ),
       );
     }
     return;

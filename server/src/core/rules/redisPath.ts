@@ -22,11 +22,23 @@ import {
   type PathSite,
 } from './params.ts';
 
-const REDIS_KNOWN = ['weight', 'timeout', 'read_timeout', 'persistent', 'persistent_id', 'database', 'retry_interval', 'prefix', 'auth', 'stream'];
+const REDIS_KNOWN = [
+  'weight',
+  'timeout',
+  'read_timeout',
+  'persistent',
+  'persistent_id',
+  'database',
+  'retry_interval',
+  'prefix',
+  'auth',
+  'stream',
+];
 /** PHP socket transports phpredis can connect through (php_stream_xport_create). */
 const TRANSPORTS = ['tcp', 'tls', 'ssl', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3', 'sslv3'];
 /** A host PHP's stream layer can resolve: a name, an IPv4 address, or a bracketed IPv6 one. */
-const HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)$/;
+const HOST =
+  /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)$/;
 const PLACEHOLDER = /<[^>]*>|\bx{3,}\b/i;
 
 function report(site: PathSite, f: ReturnType<typeof finding>): void {
@@ -40,7 +52,11 @@ function placeholder(site: PathSite, servers: SavePathServer[]): boolean {
     edits: [],
     safe: false,
     preferred: true,
-    command: { command: 'phpRedisSessions.fillFromRedisUrl', title: 'Fill from Redis URL…', arguments: [fillArgs(site.line, site.value.span.start, site.value.span.end)] },
+    command: {
+      command: 'phpRedisSessions.fillFromRedisUrl',
+      title: 'Fill from Redis URL…',
+      arguments: [fillArgs(site.line, site.value.span.start, site.value.span.end)],
+    },
   };
   for (const s of servers) {
     const hostM = /^[a-z]+:\/\/(host|hostname|your-host|redis-host)(?=[:/?]|$)/i.exec(s.text);
@@ -52,11 +68,21 @@ function placeholder(site: PathSite, servers: SavePathServer[]): boolean {
     const angle = PLACEHOLDER.exec(authority);
     let where: { start: number; end: number } | undefined;
     if (hostM) where = { start: s.span.start + hostM[0].length - hostM[1].length, end: s.span.start + hostM[0].length };
-    else if (portM) where = { start: s.span.start + portM.index + 1, end: s.span.start + portM.index + 1 + portM[1].length };
-    else if (authM) where = { start: s.span.start + authM.index + 6, end: s.span.start + authM.index + 6 + authM[1].length };
+    else if (portM)
+      where = { start: s.span.start + portM.index + 1, end: s.span.start + portM.index + 1 + portM[1].length };
+    else if (authM)
+      where = { start: s.span.start + authM.index + 6, end: s.span.start + authM.index + 6 + authM[1].length };
     else if (angle) where = { start: s.span.start + angle.index, end: s.span.start + angle.index + angle[0].length };
     if (where) {
-      report(site, finding('placeholder-save-path', at(site, where), 'The save_path still holds the documentation\'s placeholders: fill in your Redis host, port and password (from SCALINGO_REDIS_URL / REDIS_URL).', [fillFix]));
+      report(
+        site,
+        finding(
+          'placeholder-save-path',
+          at(site, where),
+          "The save_path still holds the documentation's placeholders: fill in your Redis host, port and password (from SCALINGO_REDIS_URL / REDIS_URL).",
+          [fillFix],
+        ),
+      );
       return true;
     }
   }
@@ -67,7 +93,10 @@ function placeholder(site: PathSite, servers: SavePathServer[]): boolean {
 function isContinuation(prev: SavePathToken, next: SavePathToken): boolean {
   // A URL, a socket path or host:port after the separator is a server of its own, whatever came before.
   const startsServer =
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(next.text) || next.text.startsWith('unix:') || next.text.startsWith('/') || /^[A-Za-z0-9._-]+:\d+$/.test(next.text);
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(next.text) ||
+    next.text.startsWith('unix:') ||
+    next.text.startsWith('/') ||
+    /^[A-Za-z0-9._-]+:\d+$/.test(next.text);
   if (startsServer) return false;
   if (/^[?&=#:]/.test(next.text) || /[?&=]$/.test(prev.text)) return true;
   return prev.text.includes('?') || next.text.includes('=');
@@ -85,7 +114,15 @@ function separators(site: PathSite, tokens: SavePathToken[]): Set<number> {
     const delimiterGap = /^[?&=#:]/.test(next.text) || /[?&=]$/.test(prev.text);
     const fixes = delimiterGap
       ? [fix('Remove the whitespace', [edit(site, gap, '')])]
-      : [fix('Percent-encode it', [edit(site, gap, raw.replace(/[\s,]/g, (c) => rawurlencode(c)))])];
+      : [
+          fix('Percent-encode it', [
+            edit(
+              site,
+              gap,
+              raw.replace(/[\s,]/g, (c) => rawurlencode(c)),
+            ),
+          ]),
+        ];
     report(
       site,
       finding(
@@ -111,8 +148,15 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
           ? `the port ${port} is above 65535`
           : /^[a-z]+:\/\/(:|\/|\?|$)/i.test(s.text)
             ? 'it names no host'
-            : 'PHP\'s URL parser rejects it';
-    report(site, finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" is not a server URL phpredis can read: ${why} ("Failed to parse session.save_path").`));
+            : "PHP's URL parser rejects it";
+    report(
+      site,
+      finding(
+        'malformed-url',
+        at(site, token),
+        `"${maskCredentials(s.text)}" is not a server URL phpredis can read: ${why} ("Failed to parse session.save_path").`,
+      ),
+    );
     return true;
   }
   const scheme = u.scheme;
@@ -120,14 +164,24 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
   if (scheme !== undefined && !s.text.includes('://') && !s.unixRewrite && /^[^:/?#\s]+:\d+[?#/]/.test(s.text)) {
     report(
       site,
-      finding('params-without-scheme', at(site, token), `Without "tcp://" PHP reads "${scheme}" as a URL scheme and drops the host, port and parameters: write tcp://${maskCredentials(s.text)}.`, [
-        fix('Prepend tcp://', [edit(site, { start: token.start, end: token.start }, 'tcp://')]),
-      ]),
+      finding(
+        'params-without-scheme',
+        at(site, token),
+        `Without "tcp://" PHP reads "${scheme}" as a URL scheme and drops the host, port and parameters: write tcp://${maskCredentials(s.text)}.`,
+        [fix('Prepend tcp://', [edit(site, { start: token.start, end: token.start }, 'tcp://')])],
+      ),
     );
     return true;
   }
   if (s.unixRewrite && u.host !== undefined) {
-    report(site, finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" reads "${u.host}" as a host: a unix socket needs an absolute path, unix:///path/to/redis.sock (three slashes).`));
+    report(
+      site,
+      finding(
+        'malformed-url',
+        at(site, token),
+        `"${maskCredentials(s.text)}" reads "${u.host}" as a host: a unix socket needs an absolute path, unix:///path/to/redis.sock (three slashes).`,
+      ),
+    );
     return true;
   }
   if (scheme !== undefined && u.host !== undefined && !TRANSPORTS.includes(scheme)) {
@@ -137,7 +191,15 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
       try {
         const user = u.user ? decodeURIComponent(u.user) : '';
         fixes.push(fix('Convert to a phpredis save_path', [edit(site, token, redisUrlToSavePath(s.text))]));
-        if (user && !['default', 'h'].includes(user)) fixes.push(fix('Convert with ACL user (auth[]=user&auth[]=password)', [edit(site, token, redisUrlToSavePath(s.text, { acl: true }))], true, false));
+        if (user && !['default', 'h'].includes(user))
+          fixes.push(
+            fix(
+              'Convert with ACL user (auth[]=user&auth[]=password)',
+              [edit(site, token, redisUrlToSavePath(s.text, { acl: true }))],
+              true,
+              false,
+            ),
+          );
       } catch {
         // Not convertible (e.g. a bad port): the message still says what to do.
       }
@@ -158,23 +220,60 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     return true;
   }
   if (scheme !== undefined && u.host === undefined && ['tcp', 'tls', 'ssl'].includes(scheme.toLowerCase())) {
-    report(site, finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" has no host: write ${scheme}://host:port (two slashes).`));
+    report(
+      site,
+      finding(
+        'malformed-url',
+        at(site, token),
+        `"${maskCredentials(s.text)}" has no host: write ${scheme}://host:port (two slashes).`,
+      ),
+    );
     return true;
   }
-  if (scheme !== undefined && u.host === undefined && !s.unixRewrite && !TRANSPORTS.includes(scheme.toLowerCase()) && scheme !== 'file') {
-    report(site, finding('malformed-url', at(site, token), `PHP reads "${scheme}" in "${maskCredentials(s.text)}" as a URL scheme, not a host: write tcp://host:port.`));
+  if (
+    scheme !== undefined &&
+    u.host === undefined &&
+    !s.unixRewrite &&
+    !TRANSPORTS.includes(scheme.toLowerCase()) &&
+    scheme !== 'file'
+  ) {
+    report(
+      site,
+      finding(
+        'malformed-url',
+        at(site, token),
+        `PHP reads "${scheme}" in "${maskCredentials(s.text)}" as a URL scheme, not a host: write tcp://host:port.`,
+      ),
+    );
     return true;
   }
   if (s.failReason === 'no-host-or-path') {
-    report(site, finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" names neither a host nor a socket path.`));
+    report(
+      site,
+      finding('malformed-url', at(site, token), `"${maskCredentials(s.text)}" names neither a host nor a socket path.`),
+    );
     return true;
   }
   if (u.host === undefined && u.path !== undefined && !u.path.startsWith('/') && !/^[A-Za-z0-9.-]+$/.test(u.path)) {
-    report(site, finding('malformed-url', at(site, token), `phpredis would use "${u.path}" as a host name: write tcp://host:port.`));
+    report(
+      site,
+      finding(
+        'malformed-url',
+        at(site, token),
+        `phpredis would use "${u.path}" as a host name: write tcp://host:port.`,
+      ),
+    );
     return true;
   }
   if (u.host !== undefined && !HOST.test(u.host)) {
-    report(site, finding('malformed-url', at(site, u.spans.host ?? token), `"${u.host}" is not a host name: ${/[;,]/.test(u.host) ? 'a ";" or "," does not separate servers here' : 'check the URL'} (write tcp://host:port).`));
+    report(
+      site,
+      finding(
+        'malformed-url',
+        at(site, u.spans.host ?? token),
+        `"${u.host}" is not a host name: ${/[;,]/.test(u.host) ? 'a ";" or "," does not separate servers here' : 'check the URL'} (write tcp://host:port).`,
+      ),
+    );
     return true;
   }
   const portText = u.spans.port ? site.text.slice(u.spans.port.start, u.spans.port.end) : undefined;
@@ -188,13 +287,20 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
         trailingJunk ? 'invalid-param-value' : 'malformed-url',
         at(site, where),
         `The port "${portText}" is read as ${u.port} by PHP: write the port as digits only.`,
-        [fix(`Write port ${trailingJunk ? u.port : portText.replace(/\D/g, '')}`, [edit(site, where, String(trailingJunk ? u.port : portText.replace(/\D/g, '')))])],
+        [
+          fix(`Write port ${trailingJunk ? u.port : portText.replace(/\D/g, '')}`, [
+            edit(site, where, String(trailingJunk ? u.port : portText.replace(/\D/g, ''))),
+          ]),
+        ],
       ),
     );
     if (!trailingJunk) return true;
   }
   if (u.port === 0 && u.spans.port) {
-    report(site, finding('invalid-param-value', at(site, u.spans.port), 'Port 0 makes phpredis connect to 6379: write the port.'));
+    report(
+      site,
+      finding('invalid-param-value', at(site, u.spans.port), 'Port 0 makes phpredis connect to 6379: write the port.'),
+    );
   }
   if (u.user !== undefined || u.pass !== undefined) {
     // From the parsed spans: the userinfo runs from the first of user/pass to the '@' after it.
@@ -208,9 +314,26 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     const enc = (v: string): string => v.replace(/\+/g, '%2B');
     const fixes: Fix[] = [];
     const withAuth = (auth: string): string => site.text.slice(token.start, userinfo.start) + rest + sep + auth;
-    if (pass || !user) fixes.push(fix('Move the password to auth=', [edit(site, token, withAuth(`auth=${enc(pass)}`))], true, !user || ['default', 'h'].includes(user)));
-    if (user && pass) fixes.push(fix('Move them to auth[]=user&auth[]=password', [edit(site, token, withAuth(`auth[]=${enc(user)}&auth[]=${enc(pass)}`))], false, !['default', 'h'].includes(user)));
-    if (user && !pass) fixes.push(fix('Move it to auth=', [edit(site, token, withAuth(`auth=${enc(user)}`))], false, true));
+    if (pass || !user)
+      fixes.push(
+        fix(
+          'Move the password to auth=',
+          [edit(site, token, withAuth(`auth=${enc(pass)}`))],
+          true,
+          !user || ['default', 'h'].includes(user),
+        ),
+      );
+    if (user && pass)
+      fixes.push(
+        fix(
+          'Move them to auth[]=user&auth[]=password',
+          [edit(site, token, withAuth(`auth[]=${enc(user)}&auth[]=${enc(pass)}`))],
+          false,
+          !['default', 'h'].includes(user),
+        ),
+      );
+    if (user && !pass)
+      fixes.push(fix('Move it to auth=', [edit(site, token, withAuth(`auth=${enc(user)}`))], false, true));
     const hasAuth = s.settings.auth.kind !== 'none';
     report(
       site,
@@ -236,18 +359,50 @@ function numberParams(site: PathSite, s: SavePathServer): void {
   if (weight && !weight.path.length) {
     const w = zvalGetLong(weight.value);
     if (s.settings.weight <= 0) {
-      report(site, finding('invalid-weight', at(site, weight.span), `weight "${weight.value}" reads as ${w} to PHP; phpredis needs an integer > 0 ("Failed to parse session.save_path").`, [fix('Write weight=1', [setValueEdit(site, weight, '1')])]));
+      report(
+        site,
+        finding(
+          'invalid-weight',
+          at(site, weight.span),
+          `weight "${weight.value}" reads as ${w} to PHP; phpredis needs an integer > 0 ("Failed to parse session.save_path").`,
+          [fix('Write weight=1', [setValueEdit(site, weight, '1')])],
+        ),
+      );
     } else if (!isPlainInteger(weight.value)) {
-      report(site, finding('invalid-param-value', at(site, weight.span), `weight "${weight.value}" is read as ${w}: write the integer.`, [fix(`Write weight=${w}`, [setValueEdit(site, weight, String(w))])]));
+      report(
+        site,
+        finding(
+          'invalid-param-value',
+          at(site, weight.span),
+          `weight "${weight.value}" is read as ${w}: write the integer.`,
+          [fix(`Write weight=${w}`, [setValueEdit(site, weight, String(w))])],
+        ),
+      );
     }
   }
   const timeout = lastParam(params, 'timeout');
   if (timeout && !timeout.path.length) {
     const t = zvalGetDouble(timeout.value);
     if (!(s.settings.timeout > 0)) {
-      report(site, finding('invalid-timeout', at(site, timeout.span), `timeout "${timeout.value}" reads as ${t} to PHP; phpredis needs seconds > 0 ("Failed to parse session.save_path").`, [fix('Write timeout=2.5', [setValueEdit(site, timeout, '2.5')])]));
+      report(
+        site,
+        finding(
+          'invalid-timeout',
+          at(site, timeout.span),
+          `timeout "${timeout.value}" reads as ${t} to PHP; phpredis needs seconds > 0 ("Failed to parse session.save_path").`,
+          [fix('Write timeout=2.5', [setValueEdit(site, timeout, '2.5')])],
+        ),
+      );
     } else if (!isPlainNumber(timeout.value)) {
-      report(site, finding('invalid-param-value', at(site, timeout.span), `timeout "${timeout.value}" is read as ${t}: write the number of seconds.`, [fix(`Write timeout=${t}`, [setValueEdit(site, timeout, String(t))])]));
+      report(
+        site,
+        finding(
+          'invalid-param-value',
+          at(site, timeout.span),
+          `timeout "${timeout.value}" is read as ${t}: write the number of seconds.`,
+          [fix(`Write timeout=${t}`, [setValueEdit(site, timeout, String(t))])],
+        ),
+      );
     }
   }
   const checks: [string, (v: string) => boolean, string, string][] = [
@@ -258,8 +413,19 @@ function numberParams(site: PathSite, s: SavePathServer): void {
   for (const [name, ok, want, example] of checks) {
     const p = lastParam(params, name);
     if (!p || p.path.length || ok(p.value)) continue;
-    const fixes = name === 'database' || name === 'retry_interval' ? [] : [fix(`Write ${name}=${example}`, [setValueEdit(site, p, example)])];
-    report(site, finding('invalid-param-value', at(site, p.span), `${name} "${p.value}" is not ${want}; phpredis reads it with PHP's number rules (as ${name === 'read_timeout' ? zvalGetDouble(p.value) : zvalGetLong(p.value)}).`, fixes));
+    const fixes =
+      name === 'database' || name === 'retry_interval'
+        ? []
+        : [fix(`Write ${name}=${example}`, [setValueEdit(site, p, example)])];
+    report(
+      site,
+      finding(
+        'invalid-param-value',
+        at(site, p.span),
+        `${name} "${p.value}" is not ${want}; phpredis reads it with PHP's number rules (as ${name === 'read_timeout' ? zvalGetDouble(p.value) : zvalGetLong(p.value)}).`,
+        fixes,
+      ),
+    );
   }
 }
 
@@ -268,8 +434,17 @@ function streamWithoutTls(site: PathSite, s: SavePathServer): void {
   if (!stream.length || !s.url || s.url.host === undefined) return;
   const scheme = s.url.scheme;
   if (scheme !== undefined && scheme !== 'tcp') return;
-  const fixes = scheme === 'tcp' && s.url.spans.scheme ? [fix('Switch to tls://', [edit(site, s.url.spans.scheme, 'tls')])] : [];
-  report(site, finding('stream-without-tls', at(site, { start: stream[0].span.start, end: stream[stream.length - 1].span.end }), 'stream[...] options only apply to TLS connections: phpredis ignores them on tcp://. Use tls://.', fixes));
+  const fixes =
+    scheme === 'tcp' && s.url.spans.scheme ? [fix('Switch to tls://', [edit(site, s.url.spans.scheme, 'tls')])] : [];
+  report(
+    site,
+    finding(
+      'stream-without-tls',
+      at(site, { start: stream[0].span.start, end: stream[stream.length - 1].span.end }),
+      'stream[...] options only apply to TLS connections: phpredis ignores them on tcp://. Use tls://.',
+      fixes,
+    ),
+  );
 }
 
 function noTimeout(site: PathSite, s: SavePathServer): void {
@@ -338,20 +513,31 @@ export function checkRedisPath(site: PathSite): void {
           : param
             ? 'Parameters are separated by "&", not ";": phpredis keeps the parameter after it inside the previous value, so it is never read.'
             : 'A stray ";" stays part of the save_path: the text after it ends up in the host, the port or a parameter value.',
-        server ? [fix('Write "," instead', [edit(site, where, ',')])] : param ? [fix('Write "&" instead', [edit(site, where, '&')])] : [],
+        server
+          ? [fix('Write "," instead', [edit(site, where, ',')])]
+          : param
+            ? [fix('Write "&" instead', [edit(site, where, '&')])]
+            : [],
         undefined,
         server || param ? 'error' : 'warning',
       ),
     );
   }
   const bogus = separators(site, tokens);
-  sharedPersistent(site, parsed.servers.filter((_, i) => !bogus.has(i)));
+  sharedPersistent(
+    site,
+    parsed.servers.filter((_, i) => !bogus.has(i)),
+  );
   parsed.servers.forEach((s, i) => {
     if (bogus.has(i) || (i + 1 < tokens.length && bogus.has(i + 1) && !s.url)) return;
     if (urlProblems(site, s)) return;
     const params: QueryParam[] = s.params;
     checkUnknownParams(site, params, REDIS_KNOWN, 'redis');
-    checkArrayScalars(site, params, REDIS_KNOWN.filter((k) => k !== 'auth' && k !== 'stream'));
+    checkArrayScalars(
+      site,
+      params,
+      REDIS_KNOWN.filter((k) => k !== 'auth' && k !== 'stream'),
+    );
     checkDuplicateParams(site, params);
     checkPlus(site, params);
     numberParams(site, s);

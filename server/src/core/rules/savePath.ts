@@ -30,7 +30,16 @@ export const savePathRules: Rule = (ctx) => {
   const runs = ['1', '2'].map((standIn) => {
     const found: Finding[] = [];
     const masked = maskEnv(value, standIn)!;
-    check({ ctx: { ...ctx, report: (f: Finding) => found.push(f) }, line: pathOcc.line, value, text: masked.text, toValue: masked.toValue }, handler);
+    check(
+      {
+        ctx: { ...ctx, report: (f: Finding) => found.push(f) },
+        line: pathOcc.line,
+        value,
+        text: masked.text,
+        toValue: masked.toValue,
+      },
+      handler,
+    );
     return found;
   });
   const envSpans = envRanges(value.text).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
@@ -40,7 +49,11 @@ export const savePathRules: Rule = (ctx) => {
     if (!second.has(key(f))) continue;
     // A finding inside the variable is about its stand-in; a password there is not hard-coded.
     if (envSpans.some((e) => f.start >= e.start && f.end <= e.end)) continue;
-    if ((f.rule === 'hardcoded-credentials' || f.rule === 'placeholder-save-path') && envSpans.some((e) => f.start < e.end && e.start < f.end)) continue;
+    if (
+      (f.rule === 'hardcoded-credentials' || f.rule === 'placeholder-save-path') &&
+      envSpans.some((e) => f.start < e.end && e.start < f.end)
+    )
+      continue;
     ctx.report(f);
   }
 };
@@ -49,7 +62,10 @@ function check(site: PathSite, handler: string | undefined): void {
   const kind = pathKind(site.text);
   if (handler === 'rediscluster') {
     if (kind !== 'url' && kind !== 'socket') checkClusterPath(site);
-  } else if (handler === 'redis' || ((handler === undefined || !isKnownHandler(handler)) && (kind === 'url' || kind === 'socket'))) {
+  } else if (
+    handler === 'redis' ||
+    ((handler === undefined || !isKnownHandler(handler)) && (kind === 'url' || kind === 'socket'))
+  ) {
     // An unknown handler next to a URL path is a typo of redis: check the path as phpredis would.
     if (kind !== 'cluster' && kind !== 'directory') checkRedisPath(site);
   }

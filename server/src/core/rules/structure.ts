@@ -22,18 +22,34 @@ export const structureRules: Rule = (ctx) => {
     );
   }
   if (doc.root && doc.root.type !== 'object') {
-    ctx.report(finding('php-config-not-array', { start: doc.root.offset, end: end(doc.root) }, 'composer.json must hold a JSON object.'));
+    ctx.report(
+      finding(
+        'php-config-not-array',
+        { start: doc.root.offset, end: end(doc.root) },
+        'composer.json must hold a JSON object.',
+      ),
+    );
   }
   for (const block of doc.blocks) {
     const path = `extra.${block.origin}.php-config`;
     if (block.node.type !== 'array') {
       ctx.report(
-        finding('php-config-not-array', { start: block.node.offset, end: end(block.node) }, `${path} must be an array of strings, one php.ini line each.`),
+        finding(
+          'php-config-not-array',
+          { start: block.node.offset, end: end(block.node) },
+          `${path} must be an array of strings, one php.ini line each.`,
+        ),
       );
       continue;
     }
     for (const el of block.nonStrings) {
-      ctx.report(finding('php-config-not-array', { start: el.offset, end: end(el) }, `Each element of ${path} must be a string (one php.ini line).`));
+      ctx.report(
+        finding(
+          'php-config-not-array',
+          { start: el.offset, end: end(el) },
+          `Each element of ${path} must be a string (one php.ini line).`,
+        ),
+      );
     }
   }
   const heroku = doc.shadowingHeroku;
@@ -63,14 +79,17 @@ function moveHerokuFix(text: string, root: Node) {
     if (!k || !v) continue;
     const same = (paas.children ?? []).find((p) => p.children?.[0]?.value === k.value);
     const valueText = text.slice(v.offset, end(v));
-    if (same?.children?.[1]) edits.push({ start: same.children[1].offset, end: end(same.children[1]), newText: valueText });
+    if (same?.children?.[1])
+      edits.push({ start: same.children[1].offset, end: end(same.children[1]), newText: valueText });
     else inserts.push(text.slice(prop.offset, end(prop)));
   }
   if (inserts.length) {
     const kids = paas.children ?? [];
     if (kids.length) {
       const last = kids[kids.length - 1];
-      const before = text.slice(kids.length > 1 ? end(kids[kids.length - 2]) : paas.offset + 1, last.offset).replace(/^[^\s]*/, '');
+      const before = text
+        .slice(kids.length > 1 ? end(kids[kids.length - 2]) : paas.offset + 1, last.offset)
+        .replace(/^[^\s]*/, '');
       edits.push({ start: end(last), end: end(last), newText: inserts.map((s) => ',' + before + s).join('') });
     } else {
       edits.push({ start: paas.offset + 1, end: end(paas) - 1, newText: inserts.join(', ') });

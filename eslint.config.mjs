@@ -1,0 +1,52 @@
+// ESLint flat config: typescript-eslint's recommended rules, and the one architectural rule the
+// compiler cannot check: the VS Code client reaches the server's code only through its doorways.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test/fixtures/**', '.vscode-test/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/no-namespace': 'off',
+      'no-constant-condition': ['error', { checkLoops: false }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // The pure core and the headless adapters never see VS Code.
+    files: ['server/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'server/ runs without VS Code.' }] }],
+    },
+  },
+  {
+    // The client imports the server only through its doorways (and the shared protocol).
+    files: ['client/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+server/src/(?!(core/index|sessions/index|protocol)\\.ts$)',
+              message:
+                'Import server code through server/src/core/index.ts, server/src/sessions/index.ts or server/src/protocol.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/e2e/**/*.{ts,mjs}', 'test/**/*.mjs', 'scripts/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.mocha, ...globals.browser } },
+  },
+);
