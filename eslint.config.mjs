@@ -17,6 +17,7 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-namespace': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
+      'no-empty': ['error', { allowEmptyCatch: true }],
       eqeqeq: ['error', 'always'],
     },
   },

@@ -27,7 +27,7 @@ export interface LintStatusParams {
 
 /** Sent after each lint, so the client can show a status and tests can measure the server. */
 export namespace LintStatusNotification {
-  export const method: 'phpRedisSessions/lintStatus' = 'phpRedisSessions/lintStatus';
+  export const method = 'phpRedisSessions/lintStatus' as const;
   export const type = new NotificationType<LintStatusParams>(method);
 }
 

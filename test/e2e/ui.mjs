@@ -23,10 +23,6 @@ export const SCREENSHOTS = {
   'screenshot-sessions.png': 'The PHP Sessions view: sessions PHP wrote, with TTL, size and lock, one decoded',
 };
 
-function escapeRegExp(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Waits for a locator, with the step's name in the error. */
 async function see(locator, what, timeout = 30_000) {
   try {
