@@ -1,11 +1,15 @@
 // Where connections come from (settings, the workspace's own save_path, "Add connection…") and
 // how they become Redis targets. Passwords live in SecretStorage, never in settings or state.
 import * as vscode from 'vscode';
-import { maskCredentials } from '../../server/src/core/mask.ts';
-import { effective } from '../../server/src/core/config.ts';
-import { phpIniValue } from '../../server/src/core/ini.ts';
-import { documentKind, parseDocument } from '../../server/src/core/lint.ts';
-import { handlerName } from '../../server/src/core/rules/handler.ts';
+import {
+  documentKind,
+  EXCLUDED_GLOB,
+  LINTED_GLOB,
+  maskCredentials,
+  parseDocument,
+  sessionStoreOf,
+  type DocumentKind,
+} from '../../server/src/core/index.ts';
 import { parseConnectionTargets, type ConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
 
 export type ConnectionSource = 'settings' | 'workspace' | 'added';
@@ -43,8 +47,6 @@ interface StoredConnection {
 }
 
 const STATE_KEY = 'phpRedisSessions.connections';
-/** The files whose effective session.save_path names a connection. */
-const WORKSPACE_FILES = '{**/composer.json,**/*.ini,**/.user.ini}';
 const secretKey = (id: string): string => `phpRedisSessions.password.${id}`;
 /** Where an address whose credentials cannot be split off (auth[]=user&auth[]=pass…) is kept whole. */
 const secretAddressKey = (id: string): string => `phpRedisSessions.address.${id}`;
@@ -100,7 +102,7 @@ export class ConnectionStore implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     // A saved composer.json / ini file may name another server (or none): the view follows.
-    const watcher = vscode.workspace.createFileSystemWatcher(WORKSPACE_FILES);
+    const watcher = vscode.workspace.createFileSystemWatcher(LINTED_GLOB);
     const onFile = (): void => this.scheduleRediscovery();
     // A deleted folder is reported as the folder alone: is a connection's file inside it?
     const deletions = vscode.workspace.createFileSystemWatcher('**', true, true, false);
@@ -194,7 +196,7 @@ export class ConnectionStore implements vscode.Disposable {
   private discover(): Promise<void> {
     this.discovering ??= (async () => {
       const found: Connection[] = [];
-      const files = await vscode.workspace.findFiles(WORKSPACE_FILES, '**/{vendor,node_modules,.git}/**', 50);
+      const files = await vscode.workspace.findFiles(LINTED_GLOB, EXCLUDED_GLOB, 50);
       for (const file of files) {
         const kind = documentKind(file.path);
         if (!kind) continue;
@@ -284,17 +286,10 @@ export class ConnectionStore implements vscode.Disposable {
 }
 
 /** The connection a composer.json / ini document's effective session.save_path describes. */
-export function connectionFromDocument(
-  text: string,
-  kind: ReturnType<typeof documentKind> & string,
-  file: vscode.Uri,
-): Connection | undefined {
-  const model = parseDocument(text, kind);
-  const handler = handlerName(effective(model.config, 'session.save_handler'));
-  const path = effective(model.config, 'session.save_path');
-  if ((handler !== 'redis' && handler !== 'rediscluster') || !path?.value || path.value.env.length) return undefined;
-  const address = phpIniValue(path.value).trim();
-  if (!address) return undefined;
+export function connectionFromDocument(text: string, kind: DocumentKind, file: vscode.Uri): Connection | undefined {
+  const store = sessionStoreOf(parseDocument(text, kind));
+  if (!store) return undefined;
+  const address = store.savePath;
   return {
     id: `workspace:${file.toString()}`,
     name: vscode.workspace.asRelativePath(file),

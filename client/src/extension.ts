@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ConnectionStore } from './connections.ts';
-import { convertRedisUrl, fillFromRedisUrl, type FillArgs } from './fillFromRedisUrl.ts';
+import { ClientCommands, type FillArgs } from '../../server/src/protocol.ts';
+import { convertRedisUrl, fillFromRedisUrl } from './fillFromRedisUrl.ts';
 import { registerSessionCommands } from './sessionCommands.ts';
 import { SCHEME, SessionDocuments } from './sessionDocument.ts';
 import { SessionsTree, type Node } from './sessionsTree.ts';
@@ -57,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): PhpRedisSessionsTest
     view,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
-    vscode.commands.registerCommand('phpRedisSessions.fillFromRedisUrl', (uri: string, args: FillArgs) =>
+    vscode.commands.registerCommand(ClientCommands.fillFromRedisUrl, (uri: string, args: FillArgs) =>
       fillFromRedisUrl(uri, args),
     ),
     vscode.commands.registerCommand('phpRedisSessions.convertRedisUrl', () => convertRedisUrl()),

@@ -1,17 +1,8 @@
 // "Fill from Redis URL…": asks for a redis:// URL (pre-filled from the editor's environment) and
 // writes the equivalent phpredis save_path where the diagnostic was.
 import * as vscode from 'vscode';
-import { encodeJsonStringBody } from '../../server/src/core/jsonString.ts';
-import { quoteIniValue } from '../../server/src/core/ini.ts';
-import { redisUrlToSavePath } from '../../server/src/core/redisUrl.ts';
-
-export interface FillArgs {
-  start: number;
-  end: number;
-  /** The target is inside a JSON string (composer.json): escape the text. */
-  json: boolean;
-  envName?: string;
-}
+import { encodeJsonStringBody, quoteIniValue, redisUrlToSavePath } from '../../server/src/core/index.ts';
+import type { FillArgs } from '../../server/src/protocol.ts';
 
 function envDefault(envName?: string): string {
   for (const name of [envName, 'SCALINGO_REDIS_URL', 'REDIS_URL', 'REDIS_TLS_URL']) {

@@ -1,23 +1,23 @@
-// The language client: which documents go to the server, and how diagnostics are pulled.
+// The language client: which documents go to the server, how diagnostics are pulled, and the
+// language status item that shows how long the last lint took.
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import * as vscode from 'vscode';
 import {
   LanguageClient,
   TransportKind,
+  type DocumentSelector,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { SERVER_SECTION } from '../../server/src/protocol.ts';
+import { LINTED_FILES } from '../../server/src/core/index.ts';
+import { LintStatusNotification, SERVER_SECTION, type LintStatusParams } from '../../server/src/protocol.ts';
 
-export const DOCUMENT_SELECTOR = [
-  { scheme: 'file', pattern: '**/composer.json' },
-  { scheme: 'file', pattern: '**/*.ini' },
-  { scheme: 'file', pattern: '**/.user.ini' },
-  // php-fpm pool files: the server reads only their php_value[...] / php_admin_value[...] lines.
-  { scheme: 'file', pattern: '**/*.conf' },
-];
+export const DOCUMENT_SELECTOR: DocumentSelector = LINTED_FILES.map((f) => ({ scheme: 'file', pattern: f.glob }));
 
-export function createLanguageClient(context: ExtensionContext): LanguageClient {
+/** A lint slower than this is worth a warning in the status: typing would feel it. */
+const SLOW_LINT_MS = 200;
+
+export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -28,5 +28,48 @@ export function createLanguageClient(context: ExtensionContext): LanguageClient 
     synchronize: { configurationSection: SERVER_SECTION },
     diagnosticPullOptions: { onChange: true, onSave: true },
   };
-  return new LanguageClient('phpRedisSessions', 'PHP Redis Sessions', serverOptions, clientOptions);
+  const client = new LanguageClient('phpRedisSessions', 'PHP Redis Sessions', serverOptions, clientOptions);
+  context.subscriptions.push(lintStatus(client));
+  return client;
+}
+
+/** The language status item of linted documents: time of the last lint and its findings. */
+function lintStatus(client: LanguageClient): vscode.Disposable {
+  const item = vscode.languages.createLanguageStatusItem(
+    'phpRedisSessions.lint',
+    DOCUMENT_SELECTOR as vscode.DocumentSelector,
+  );
+  item.name = 'PHP Redis Sessions';
+  item.text = 'PHP Redis Sessions';
+  item.command = { title: vscode.l10n.t('Show Output'), command: 'phpRedisSessions.showOutput' };
+  const last = new Map<string, LintStatusParams>();
+  const show = (): void => {
+    const uri = vscode.window.activeTextEditor?.document.uri.toString();
+    const s = uri ? last.get(uri) : undefined;
+    if (!s) {
+      item.detail = vscode.l10n.t('session configuration');
+      item.severity = vscode.LanguageStatusSeverity.Information;
+      return;
+    }
+    const ms = s.validationTime < 10 ? s.validationTime.toFixed(1) : Math.round(s.validationTime).toString();
+    item.detail =
+      s.validationTime > SLOW_LINT_MS
+        ? vscode.l10n.t('slow lint: {0} ms, {1} finding(s)', ms, s.findings)
+        : vscode.l10n.t('linted in {0} ms, {1} finding(s)', ms, s.findings);
+    item.severity =
+      s.validationTime > SLOW_LINT_MS
+        ? vscode.LanguageStatusSeverity.Warning
+        : vscode.LanguageStatusSeverity.Information;
+  };
+  show();
+  return vscode.Disposable.from(
+    item,
+    vscode.commands.registerCommand('phpRedisSessions.showOutput', () => client.outputChannel.show(true)),
+    client.onNotification(LintStatusNotification.method, (params: LintStatusParams) => {
+      last.set(params.uri, params);
+      show();
+    }),
+    vscode.window.onDidChangeActiveTextEditor(show),
+    vscode.workspace.onDidCloseTextDocument((d) => last.delete(d.uri.toString())),
+  );
 }

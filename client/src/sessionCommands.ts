@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
 import { describeTarget, parseConnectionTargets } from '../../server/src/sessions/connectionTarget.ts';
 import { connectionFromDocument, type Connection, type ConnectionStore } from './connections.ts';
-import { documentKind } from '../../server/src/core/lint.ts';
+import { documentKind } from '../../server/src/core/index.ts';
+import { ClientCommands } from '../../server/src/protocol.ts';
 import type { SessionDocuments } from './sessionDocument.ts';
 import { errorText, loadRedis, type HostState, type Node, type SessionsTree } from './sessionsTree.ts';
 
@@ -269,14 +270,14 @@ export function registerSessionCommands(deps: SessionCommandDeps): vscode.Dispos
       const doc = await vscode.workspace.openTextDocument({ content: parts.join('\n'), language: 'properties' });
       await vscode.window.showTextDocument(doc, { preview: true });
     }),
-    run('phpRedisSessions.testConnection', async (n?: unknown, offset?: number) => {
+    run(ClientCommands.testConnection, async (n?: unknown, offset?: number) => {
       // From the code lens: (document uri, offset of the save_path); else a tree node.
       if (typeof n === 'string' && typeof offset === 'number') return testDocumentConnection(store, n);
       const c = await pickConnection(n);
       if (!c) return;
       await reportTests(await store.targets(c), c, store);
     }),
-    run('phpRedisSessions.browseSessions', async (uri?: string) => {
+    run(ClientCommands.browseSessions, async (uri?: string) => {
       const c = typeof uri === 'string' ? await documentConnection(uri) : undefined;
       if (typeof uri === 'string' && !c) {
         void vscode.window.showWarningMessage(vscode.l10n.t('This file names no Redis session store.'));

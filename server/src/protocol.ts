@@ -1,5 +1,6 @@
-// The custom protocol shared by the client and the server (one module, as vscode-eslint does).
-import { NotificationType } from 'vscode-languageserver-protocol';
+// What the client and the server share: settings, command ids, the custom notification and its
+// arguments (one module for both sides, as vscode-eslint does). No runtime dependency, so the
+// pure core can name client commands too.
 
 export const SERVER_SECTION = 'phpRedisSessions';
 export const FIX_ALL_KIND = 'source.fixAll.php-redis-sessions';
@@ -13,9 +14,22 @@ export interface ServerSettings {
 
 /** Client commands the server's code actions and code lenses invoke. */
 export namespace ClientCommands {
+  /** Arguments: the document URI, then FillArgs. */
   export const fillFromRedisUrl = 'phpRedisSessions.fillFromRedisUrl';
+  /** Arguments: the document URI, then the document offset of the save_path value. */
   export const testConnection = 'phpRedisSessions.testConnection';
+  /** Arguments: the document URI, then the document offset of the save_path value. */
   export const browseSessions = 'phpRedisSessions.browseSessions';
+}
+
+/** Where "Fill from Redis URL…" writes the converted save_path, and how to encode it. */
+export interface FillArgs {
+  start: number;
+  end: number;
+  /** The target is inside a JSON string (composer.json): escape the text. */
+  json: boolean;
+  /** The variable the value was read from (the input box is pre-filled from the environment). */
+  envName?: string;
 }
 
 export interface LintStatusParams {
@@ -25,14 +39,16 @@ export interface LintStatusParams {
   findings: number;
 }
 
-/** Sent after each lint, so the client can show a status and tests can measure the server. */
+/** Sent after each lint: the client shows it in the language status, tests measure the server. */
 export namespace LintStatusNotification {
-  export const method = 'phpRedisSessions/lintStatus' as const;
-  export const type = new NotificationType<LintStatusParams>(method);
+  export const method = 'phpRedisSessions/lintStatus';
 }
 
-/** Where README documents a rule (codeDescription.href of each diagnostic). */
-export const README_URL = 'https://github.com/php-redis-sessions/php-redis-sessions#';
+/** The project's home page (SARIF's tool informationUri). */
+export const HOMEPAGE_URL = 'https://github.com/php-redis-sessions/php-redis-sessions';
+
+/** Where each rule's page lives (codeDescription.href of each diagnostic, SARIF helpUri). */
+export const RULE_DOCS_URL = `${HOMEPAGE_URL}/blob/main/docs/rules/`;
 export function ruleHref(rule: string): string {
-  return `${README_URL}rule-${rule}`;
+  return `${RULE_DOCS_URL}${rule}.md`;
 }

@@ -16,7 +16,10 @@ import { fixAll, minimalEdit } from './core/applyFixes.ts';
 import { codeLenses } from './core/codeLens.ts';
 import { completions } from './core/completion.ts';
 import { hover } from './core/hover.ts';
-import { documentKind, lint } from './core/lint.ts';
+import { parseDocument, type ParsedDocument } from './core/document.ts';
+import { documentKind } from './core/fileKinds.ts';
+import { lintDocument } from './core/lint.ts';
+import { isRuleId } from './core/rules/catalogue.ts';
 import type { Finding, Fix, LintOptions, RuleSetting, Severity } from './core/types.ts';
 import {
   DIAGNOSTIC_SOURCE,
@@ -24,6 +27,7 @@ import {
   LintStatusNotification,
   ruleHref,
   SERVER_SECTION,
+  type LintStatusParams,
   type ServerSettings,
 } from './protocol.ts';
 
@@ -62,7 +66,7 @@ connection.onDidChangeConfiguration(() => {
 
 documents.onDidClose((e) => {
   settingsCache.delete(e.document.uri);
-  findingsCache.delete(e.document.uri);
+  states.delete(e.document.uri);
 });
 
 const NO_SETTINGS: Promise<ServerSettings> = Promise.resolve({});
@@ -80,10 +84,20 @@ function settingsFor(uri: string): Promise<ServerSettings> {
   return s;
 }
 
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  connection.console.warn(message);
+}
+
 function lintOptions(settings: ServerSettings): LintOptions {
   const rules: Record<string, RuleSetting> = {};
   for (const [id, value] of Object.entries(settings.rules ?? {})) {
-    if (typeof value === 'string' && RULE_SETTINGS.has(value)) rules[id] = value as RuleSetting;
+    if (!isRuleId(id)) warnOnce(`phpRedisSessions.rules: "${id}" is not a rule id; it is ignored.`);
+    else if (typeof value === 'string' && RULE_SETTINGS.has(value)) rules[id] = value as RuleSetting;
+    else
+      warnOnce(`phpRedisSessions.rules: "${id}": "${String(value)}" is not off, error, warning, information or hint.`);
   }
   return {
     rules,
@@ -97,22 +111,40 @@ function pathOf(uri: string): string {
 }
 
 /**
- * The findings of a document version. Code actions are asked for on every cursor move: they reuse
- * the lint of the diagnostics pull instead of linting the document again.
+ * What the server knows of an open document version: its parse (shared by lint, hover, completion
+ * and code lens) and its findings. Code actions are asked for on every cursor move: they reuse the
+ * findings of the diagnostics pull instead of linting the document again.
  */
-const findingsCache = new Map<string, { version: number; settings: Promise<ServerSettings>; findings: Finding[] }>();
+interface DocumentState {
+  version: number;
+  parsed: ParsedDocument;
+  findings?: { settings: Promise<ServerSettings>; list: Finding[] };
+}
+const states = new Map<string, DocumentState>();
+
+function stateOf(doc: TextDocument): DocumentState | undefined {
+  const kind = documentKind(pathOf(doc.uri));
+  if (!kind) return undefined;
+  let state = states.get(doc.uri);
+  if (!state || state.version !== doc.version) {
+    state = { version: doc.version, parsed: parseDocument(doc.getText(), kind) };
+    states.set(doc.uri, state);
+  }
+  return state;
+}
 
 async function findingsOf(doc: TextDocument): Promise<Finding[]> {
-  const kind = documentKind(pathOf(doc.uri));
-  if (!kind) return [];
+  const state = stateOf(doc);
+  if (!state) return [];
   const settingsPromise = settingsFor(doc.uri);
-  const cached = findingsCache.get(doc.uri);
-  if (cached && cached.version === doc.version && cached.settings === settingsPromise) return cached.findings;
+  if (state.findings?.settings === settingsPromise) return state.findings.list;
   const settings = await settingsPromise;
-  const findings =
-    settings.lint?.enable === false ? [] : lint(doc.getText(), pathOf(doc.uri), { ...lintOptions(settings), kind });
-  findingsCache.set(doc.uri, { version: doc.version, settings: settingsPromise, findings });
-  return findings;
+  const started = performance.now();
+  const list = settings.lint?.enable === false ? [] : lintDocument(state.parsed, lintOptions(settings));
+  const status: LintStatusParams = { uri: doc.uri, validationTime: performance.now() - started, findings: list.length };
+  void connection.sendNotification(LintStatusNotification.method, status);
+  state.findings = { settings: settingsPromise, list };
+  return list;
 }
 
 function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
@@ -137,15 +169,8 @@ function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
 connection.languages.diagnostics.on(async (params) => {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return { kind: 'full', items: [] };
-  const started = performance.now();
   try {
     const findings = await findingsOf(doc);
-    const validationTime = performance.now() - started;
-    void connection.sendNotification(LintStatusNotification.type, {
-      uri: doc.uri,
-      validationTime,
-      findings: findings.length,
-    });
     return { kind: 'full', items: findings.map((f) => toDiagnostic(doc, f)) };
   } catch (err) {
     // An empty report rather than stale diagnostics; the message never includes document text.
@@ -221,9 +246,9 @@ connection.onCodeAction(async (params) => {
 
 connection.onHover((params) => {
   const doc = documents.get(params.textDocument.uri);
-  const kind = doc && documentKind(pathOf(doc.uri));
-  if (!doc || !kind) return null;
-  const h = hover(doc.getText(), kind, doc.offsetAt(params.position));
+  const state = doc && stateOf(doc);
+  if (!doc || !state) return null;
+  const h = hover(state.parsed, doc.offsetAt(params.position));
   if (!h) return null;
   return {
     contents: { kind: 'markdown', value: h.markdown },
@@ -233,9 +258,9 @@ connection.onHover((params) => {
 
 connection.onCompletion((params) => {
   const doc = documents.get(params.textDocument.uri);
-  const kind = doc && documentKind(pathOf(doc.uri));
-  if (!doc || !kind) return [];
-  return completions(doc.getText(), kind, doc.offsetAt(params.position)).map((c) => ({
+  const state = doc && stateOf(doc);
+  if (!doc || !state) return [];
+  return completions(state.parsed, doc.offsetAt(params.position)).map((c) => ({
     label: c.label,
     kind: c.kind,
     detail: c.detail,
@@ -246,9 +271,9 @@ connection.onCompletion((params) => {
 
 connection.onCodeLens((params) => {
   const doc = documents.get(params.textDocument.uri);
-  const kind = doc && documentKind(pathOf(doc.uri));
-  if (!doc || !kind) return [];
-  return codeLenses(doc.getText(), kind).map((l) => ({
+  const state = doc && stateOf(doc);
+  if (!doc || !state) return [];
+  return codeLenses(state.parsed).map((l) => ({
     range: { start: doc.positionAt(l.start), end: doc.positionAt(l.end) },
     command: { title: l.title, command: l.command, arguments: [doc.uri, l.offset] },
   }));

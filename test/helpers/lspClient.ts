@@ -18,7 +18,7 @@ export interface LspSession {
   /** Settings the server gets for workspace/configuration. */
   settings: Record<string, unknown>;
   stderr(): string;
-  /** Requests the server sent to the client, by method. */
+  /** Requests and notifications the server sent to the client, by method. */
   received: { method: string; params: unknown }[];
   close(): Promise<void>;
 }
@@ -54,7 +54,9 @@ export async function startServer(settings: Record<string, unknown> = {}): Promi
     return null;
   });
   conn.onRequest('client/registerCapability', () => null);
-  conn.onNotification(() => undefined);
+  conn.onNotification((method: string, params: unknown) => {
+    session.received.push({ method, params });
+  });
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid,

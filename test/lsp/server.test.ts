@@ -28,7 +28,10 @@ test('open → pull diagnostics with code, source, href and exact ranges', async
   assert.equal(broken.slice(doc.offsetAt(w.range.start), doc.offsetAt(w.range.end)), 'weight=0');
   assert.equal(w.severity, 1);
   assert.equal((w as unknown as { source: string }).source, 'php-redis-sessions');
-  assert.match((w as unknown as { codeDescription: { href: string } }).codeDescription.href, /#rule-invalid-weight$/);
+  assert.match(
+    (w as unknown as { codeDescription: { href: string } }).codeDescription.href,
+    /\/docs\/rules\/invalid-weight\.md$/,
+  );
 });
 
 test('change → diagnostics follow the text', async () => {
@@ -152,6 +155,45 @@ test('settings: a rule turned off, a severity changed, the linter disabled', asy
   assert.deepEqual(await new EditorDocument(s, 'file:///w/i/composer.json', broken).diagnostics(), []);
   s.settings = {};
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+});
+
+test('settings: a misspelled rule id or severity is reported once in the log, and ignored', async () => {
+  s.settings = { rules: { 'no-timout': 'off', 'no-timeout': 'loud' } };
+  await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  const d = new EditorDocument(s, 'file:///w/k/composer.json', broken);
+  await d.diagnostics();
+  await new EditorDocument(s, 'file:///w/l/composer.json', broken).diagnostics();
+  const logs = s.received
+    .filter((r) => r.method === 'window/logMessage')
+    .map((r) => (r.params as { message: string }).message)
+    .filter((m) => m.startsWith('phpRedisSessions.rules'));
+  assert.deepEqual(logs, [
+    'phpRedisSessions.rules: "no-timout" is not a rule id; it is ignored.',
+    'phpRedisSessions.rules: "no-timeout": "loud" is not off, error, warning, information or hint.',
+  ]);
+  s.settings = {};
+  await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+});
+
+test('each lint reports its time and finding count; a cursor move (code actions) does not lint again', async () => {
+  const before = s.received.filter((r) => r.method === 'phpRedisSessions/lintStatus').length;
+  const d = new EditorDocument(s, 'file:///w/m/composer.json', broken);
+  const items = await d.diagnostics();
+  for (let i = 0; i < 3; i++) {
+    await s.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: d.uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
+  }
+  const statuses = s.received
+    .filter((r) => r.method === 'phpRedisSessions/lintStatus')
+    .slice(before)
+    .map((r) => r.params as { uri: string; validationTime: number; findings: number })
+    .filter((p) => p.uri === d.uri);
+  assert.equal(statuses.length, 1, 'one lint for one document version');
+  assert.equal(statuses[0]!.findings, items.length);
+  assert.ok(statuses[0]!.validationTime >= 0 && statuses[0]!.validationTime < 10_000);
 });
 
 test('php.ini and php-fpm files are linted; other files are not', async () => {

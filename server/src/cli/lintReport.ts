@@ -1,7 +1,7 @@
 // The lint command's output formats: stylish (people), json (scripts), sarif (code scanning).
-import { DEFAULT_SEVERITY } from '../core/ruleContext.ts';
-import { RULE_IDS, type Finding } from '../core/types.ts';
-import { ruleHref } from '../protocol.ts';
+import { RULE_IDS, RULES } from '../core/rules/catalogue.ts';
+import type { Finding } from '../core/types.ts';
+import { HOMEPAGE_URL, ruleHref } from '../protocol.ts';
 
 export interface FileReport {
   path: string;
@@ -103,12 +103,12 @@ export function json(reports: FileReport[]): string {
 const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'note' } as const;
 
 export function sarif(reports: FileReport[], version: string, toUri: (path: string) => string): string {
-  const rules = RULE_IDS.map((id) => ({
-    id,
-    name: id,
-    shortDescription: { text: id.replace(/-/g, ' ') },
-    helpUri: ruleHref(id),
-    defaultConfiguration: { level: SARIF_LEVEL[DEFAULT_SEVERITY[id]] },
+  const rules = RULES.map((rule) => ({
+    id: rule.id,
+    name: rule.id,
+    shortDescription: { text: rule.summary.replace(/`/g, '') },
+    helpUri: ruleHref(rule.id),
+    defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
   }));
   const results = reports.flatMap((r) =>
     r.findings.map((f) => {
@@ -136,7 +136,7 @@ export function sarif(reports: FileReport[], version: string, toUri: (path: stri
     runs: [
       {
         tool: {
-          driver: { name: 'php-redis-sessions', version, informationUri: ruleHref('').replace(/#rule-$/, ''), rules },
+          driver: { name: 'php-redis-sessions', version, informationUri: HOMEPAGE_URL, rules },
         },
         results,
       },

@@ -1,11 +1,10 @@
 // Code lenses over the effective session.save_path: Test connection and Browse sessions. The
 // lens carries only the document offset: the client reads the path itself, so no secret travels
 // through the protocol (or its trace).
-import { effective } from './config.ts';
+import { effective, handlerName } from './config.ts';
 import { phpIniValue } from './ini.ts';
-import { parseDocument } from './lint.ts';
-import { handlerName } from './rules/handler.ts';
-import type { DocumentKind } from './types.ts';
+import { ClientCommands } from '../protocol.ts';
+import type { ParsedDocument } from './document.ts';
 
 export interface CodeLensResult {
   start: number;
@@ -16,8 +15,7 @@ export interface CodeLensResult {
   offset: number;
 }
 
-export function codeLenses(text: string, kind: DocumentKind): CodeLensResult[] {
-  const model = parseDocument(text, kind);
+export function codeLenses(model: ParsedDocument): CodeLensResult[] {
   const path = effective(model.config, 'session.save_path');
   if (!path?.value || !phpIniValue(path.value).trim()) return [];
   const handler = handlerName(effective(model.config, 'session.save_handler'));
@@ -26,7 +24,7 @@ export function codeLenses(text: string, kind: DocumentKind): CodeLensResult[] {
   const end = path.line.toDoc(path.value.span.end);
   const offset = path.line.toDoc(path.value.span.start);
   return [
-    { start, end, title: 'Test connection', command: 'phpRedisSessions.testConnection', offset },
-    { start, end, title: 'Browse sessions', command: 'phpRedisSessions.browseSessions', offset },
+    { start, end, title: 'Test connection', command: ClientCommands.testConnection, offset },
+    { start, end, title: 'Browse sessions', command: ClientCommands.browseSessions, offset },
   ];
 }

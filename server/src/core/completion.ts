@@ -8,9 +8,8 @@ import {
   SAVE_HANDLERS,
   SERIALIZE_HANDLERS,
 } from './directives.ts';
-import { parseDocument } from './lint.ts';
+import type { ParsedDocument } from './document.ts';
 import { lineAt } from './position.ts';
-import type { DocumentKind } from './types.ts';
 
 export interface CompletionResult {
   label: string;
@@ -30,8 +29,7 @@ const VALUES: Record<string, readonly string[]> = {
   'redis.session.compression': COMPRESSIONS,
 };
 
-export function completions(text: string, kind: DocumentKind, offset: number): CompletionResult[] {
-  const model = parseDocument(text, kind);
+export function completions(model: ParsedDocument, offset: number): CompletionResult[] {
   const pos = lineAt(model.lines, offset);
   if (!pos) {
     return [];

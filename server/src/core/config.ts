@@ -1,7 +1,7 @@
 // The effective session configuration of a document: every directive occurrence in order, and
 // the one PHP keeps (the later duplicate wins, as in php.ini).
 import type { ConfigLine } from './configLine.ts';
-import type { IniValue } from './ini.ts';
+import { phpIniValue, type IniValue } from './ini.ts';
 
 export interface Occurrence {
   name: string;
@@ -32,4 +32,10 @@ export function buildConfig(lines: ConfigLine[]): SessionConfig {
 export function effective(config: SessionConfig, name: string): Occurrence | undefined {
   const list = config.all.get(name);
   return list?.[list.length - 1];
+}
+
+/** The handler value PHP looks up, lower-cased (names are case-insensitive), unless it depends on ${VAR}. */
+export function handlerName(occ: Occurrence | undefined): string | undefined {
+  if (!occ?.value || occ.value.env.length) return undefined;
+  return phpIniValue(occ.value).toLowerCase();
 }

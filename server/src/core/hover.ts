@@ -2,9 +2,8 @@
 // its default and valid values.
 import { CLUSTER_PARAMS, directiveDoc, REDIS_PARAMS, SAVE_HANDLERS, SERIALIZE_HANDLERS } from './directives.ts';
 import { phpIniValue } from './ini.ts';
-import { parseDocument } from './lint.ts';
+import type { ParsedDocument } from './document.ts';
 import { lineAt, paramKeyAt } from './position.ts';
-import type { DocumentKind } from './types.ts';
 
 export interface HoverResult {
   markdown: string;
@@ -21,8 +20,7 @@ const HANDLER_NOTES: Record<string, string> = {
   mm: 'Shared memory (libmm), single host only.',
 };
 
-export function hover(text: string, kind: DocumentKind, offset: number): HoverResult | undefined {
-  const model = parseDocument(text, kind);
+export function hover(model: ParsedDocument, offset: number): HoverResult | undefined {
   const pos = lineAt(model.lines, offset);
   if (!pos || pos.line.ini.kind !== 'directive') return undefined;
   const { line, local } = pos;

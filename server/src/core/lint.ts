@@ -1,9 +1,7 @@
 // The one entry point of the linter: document text → findings. The LSP server, the CLI and the
 // tests all call this; rules never re-parse text, they read the parsed model in RuleContext.
-import { parseComposer } from './composer.ts';
-import { buildConfig } from './config.ts';
-import type { ConfigLine } from './configLine.ts';
-import { iniDocumentLines } from './iniDocument.ts';
+import { parseDocument, type ParsedDocument } from './document.ts';
+import { documentKind } from './fileKinds.ts';
 import type { Rule, RuleContext } from './ruleContext.ts';
 import { extensionRules } from './rules/extensions.ts';
 import { handlerRules } from './rules/handler.ts';
@@ -11,39 +9,20 @@ import { iniLineRules } from './rules/iniLines.ts';
 import { otherRules } from './rules/other.ts';
 import { savePathRules } from './rules/savePath.ts';
 import { structureRules } from './rules/structure.ts';
-import type { DocumentKind, Finding, LintOptions } from './types.ts';
+import type { Finding, LintOptions } from './types.ts';
 
 const RULES: Rule[] = [structureRules, iniLineRules, handlerRules, extensionRules, savePathRules, otherRules];
 
-/** The kind of document a path names, or undefined when the linter has nothing to say about it. */
-export function documentKind(fileName: string): DocumentKind | undefined {
-  const base = fileName.replace(/\\/g, '/').split('/').pop()?.toLowerCase() ?? '';
-  if (base === 'composer.json') return 'composer';
-  if (base.endsWith('.ini') || base === '.user.ini' || base === 'php.ini-development' || base === 'php.ini-production')
-    return 'ini';
-  if (base.endsWith('.conf')) return 'fpm';
-  return undefined;
-}
-
-/** Parses a document into what the rules (and hover, completion, code lens) read. */
-export function parseDocument(text: string, kind: DocumentKind): Omit<RuleContext, 'report'> {
-  if (kind === 'composer') {
-    const composer = parseComposer(text);
-    const effectiveLines = composer.lines.filter((l) => l.origin === composer.effectiveOrigin);
-    return { kind, text, composer, lines: composer.lines, config: buildConfig(effectiveLines) };
-  }
-  let lines: ConfigLine[] = iniDocumentLines(text, kind === 'fpm');
-  // A php-fpm pool file also holds fpm's own directives: only php_value[...] lines reach PHP.
-  if (kind === 'fpm') lines = lines.filter((l) => l.ini.fpmPrefix !== undefined);
-  return { kind, text, lines, config: buildConfig(lines) };
-}
-
 /** Lints a composer.json or php.ini-style document. Never throws on any input. */
 export function lint(text: string, fileName: string, options: LintOptions = {}): Finding[] {
-  const kind = options.kind ?? documentKind(fileName) ?? 'ini';
+  return lintDocument(parseDocument(text, options.kind ?? documentKind(fileName) ?? 'ini'), options);
+}
+
+/** Lints a parsed document (the language server parses once per version and shares the parse). */
+export function lintDocument(doc: ParsedDocument, options: LintOptions = {}): Finding[] {
+  const text = doc.text;
   const findings: Finding[] = [];
-  const model = parseDocument(text, kind);
-  const ctx: RuleContext = { ...model, report: (f) => findings.push(f) };
+  const ctx: RuleContext = { ...doc, report: (f) => findings.push(f) };
   for (const rule of RULES) {
     try {
       rule(ctx);

@@ -1,59 +1,12 @@
 // The vocabulary shared by the lint core, its adapters (LSP server, CLI) and the tests.
 // Offsets are UTF-16 code-unit offsets into the linted document, end exclusive.
 
+import type { RuleId } from './rules/catalogue.ts';
+
+export type { RuleId };
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type RuleSetting = Severity | 'off';
-
-export const RULE_IDS = [
-  // §2.1 composer.json structure
-  'invalid-json',
-  'php-config-not-array',
-  'paas-config-shadowed',
-  // §2.2 ini lines
-  'ini-syntax',
-  'unknown-directive',
-  'duplicate-directive',
-  'env-in-single-quotes',
-  'redis-url-env',
-  // §2.3 handler and extensions
-  'unknown-save-handler',
-  'user-save-handler',
-  'handler-path-mismatch',
-  'missing-save-path',
-  'missing-ext-redis',
-  'ext-redis-dev-only',
-  'ext-redis-platform-only',
-  'missing-serializer-extension',
-  'unknown-serialize-handler',
-  // §2.4 save_path (redis)
-  'placeholder-save-path',
-  'unsupported-scheme',
-  'params-without-scheme',
-  'userinfo-ignored',
-  'malformed-url',
-  'separator-in-path',
-  'invalid-weight',
-  'invalid-timeout',
-  'invalid-param-value',
-  'empty-auth',
-  'auth-array-size',
-  'unknown-param',
-  'duplicate-param',
-  'plus-in-value',
-  'stream-without-tls',
-  'no-timeout',
-  'hardcoded-credentials',
-  // §2.5 save_path (rediscluster)
-  'cluster-missing-seeds',
-  'cluster-bad-seed',
-  'cluster-param-ignored',
-  // §2.6 other settings
-  'lock-without-expire',
-  'invalid-compression',
-  'invalid-gc-maxlifetime',
-] as const;
-
-export type RuleId = (typeof RULE_IDS)[number];
 
 /** A replacement of document text [start, end) by newText. */
 export interface TextEdit {

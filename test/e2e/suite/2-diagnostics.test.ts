@@ -61,7 +61,7 @@ suite('diagnostics', () => {
         assert.ok(typeof d.code === 'object' && d.code.target instanceof vscode.Uri, `${where}: code has a link`);
         assert.equal(
           d.code.target.toString(true),
-          `https://github.com/php-redis-sessions/php-redis-sessions#rule-${e.code}`,
+          `https://github.com/php-redis-sessions/php-redis-sessions/blob/main/docs/rules/${e.code}.md`,
         );
         assert.ok(d.message.length > 20, `${where}: a real message (${d.message})`);
       }

@@ -2,11 +2,10 @@
 // buildpacks install extensions from `require` only (not require-dev, not config.platform).
 import type { Node } from 'jsonc-parser';
 import { objectAt, propertyOf } from '../composer.ts';
-import { effective } from '../config.ts';
+import { effective, handlerName } from '../config.ts';
 import { addRequire, removeChild } from '../jsonEdits.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
 import type { Fix } from '../types.ts';
-import { handlerName } from './handler.ts';
 
 const end = (n: Node): number => n.offset + n.length;
 

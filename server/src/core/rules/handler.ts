@@ -1,6 +1,6 @@
 // §2.3 save_handler / serialize_handler values, and whether the save_path fits the handler.
 import { lineEdit, type ConfigLine } from '../configLine.ts';
-import { effective, type Occurrence } from '../config.ts';
+import { effective, handlerName, type Occurrence } from '../config.ts';
 import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';
 import { maskEnv, phpIniValue } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
@@ -39,12 +39,6 @@ export function pathKind(path: string): PathKind {
   if (t.startsWith('/')) return /\.sock$|redis/i.test(t.split(/[?\s,]/)[0]) ? 'socket' : 'directory';
   if (/^\d+;/.test(t)) return 'directory';
   return 'other';
-}
-
-/** The handler value PHP looks up, lower-cased (names are case-insensitive), unless it depends on ${VAR}. */
-export function handlerName(occ: Occurrence | undefined): string | undefined {
-  if (!occ?.value || occ.value.env.length) return undefined;
-  return phpIniValue(occ.value).toLowerCase();
 }
 
 function valueFix(line: ConfigLine, occ: Occurrence, to: string, title: string): Fix {

@@ -1,4 +1,5 @@
 // §2.2 ini lines: syntax PHP cannot read, unknown or duplicate directives, ${VAR} traps.
+import { ClientCommands, type FillArgs } from '../../protocol.ts';
 import { lineEdit, type ConfigLine } from '../configLine.ts';
 import { effective } from '../config.ts';
 import { DIRECTIVES, directiveDoc, isSessionNamespace } from '../directives.ts';
@@ -80,7 +81,7 @@ function envQuotes(ctx: RuleContext, line: ConfigLine): void {
 }
 
 /** Arguments of the client's "Fill from Redis URL…" command: where to write and how to encode. */
-export function fillArgs(line: ConfigLine, start: number, end: number, envName?: string) {
+export function fillArgs(line: ConfigLine, start: number, end: number, envName?: string): FillArgs {
   return {
     start: line.toDoc(start),
     end: line.toDoc(end),
@@ -138,7 +139,7 @@ export const iniLineRules: Rule = (ctx) => {
             edits: [],
             safe: false,
             command: {
-              command: 'phpRedisSessions.fillFromRedisUrl',
+              command: ClientCommands.fillFromRedisUrl,
               title: 'Convert a Redis URL to a save_path…',
               arguments: [fillArgs(path.line, v.span.start, v.span.end, env[0].name)],
             },

@@ -1,5 +1,6 @@
 // §2.4 save_path of the `redis` handler, checked against phpredis's own reading of it
 // (savePath.ts): servers, URL form, parameters and their values.
+import { ClientCommands } from '../../protocol.ts';
 import { isPlainInteger, isPlainNumber, zvalGetDouble, zvalGetLong } from '../phpNumeric.ts';
 import type { QueryParam } from '../phpQuery.ts';
 import { rawurlencode, redisUrlToSavePath } from '../redisUrl.ts';
@@ -53,7 +54,7 @@ function placeholder(site: PathSite, servers: SavePathServer[]): boolean {
     safe: false,
     preferred: true,
     command: {
-      command: 'phpRedisSessions.fillFromRedisUrl',
+      command: ClientCommands.fillFromRedisUrl,
       title: 'Fill from Redis URL…',
       arguments: [fillArgs(site.line, site.value.span.start, site.value.span.end)],
     },

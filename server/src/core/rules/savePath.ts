@@ -1,10 +1,10 @@
 // Dispatches the effective session.save_path to the checks of the handler that reads it.
-import { effective } from '../config.ts';
+import { effective, handlerName } from '../config.ts';
 import { valueDocSpan, type Rule } from '../ruleContext.ts';
 import { envRanges, maskEnv } from '../ini.ts';
 import type { Finding } from '../types.ts';
 import { checkClusterPath } from './clusterPath.ts';
-import { handlerName, pathKind } from './handler.ts';
+import { pathKind } from './handler.ts';
 import { checkRedisPath } from './redisPath.ts';
 import type { PathSite } from './params.ts';
 import { SAVE_HANDLERS } from '../directives.ts';

@@ -1,0 +1,10 @@
+// The lint core's doorway: what code outside server/ (the VS Code client) may use. The server and
+// the CLI live beside the core and import its modules directly.
+export { parseDocument, type ParsedDocument } from './document.ts';
+export { documentKind, EXCLUDED_GLOB, LINTED_FILES, LINTED_GLOB, type LintedFile } from './fileKinds.ts';
+export { quoteIniValue } from './ini.ts';
+export { encodeJsonStringBody } from './jsonString.ts';
+export { maskCredentials } from './mask.ts';
+export { redisUrlToSavePath } from './redisUrl.ts';
+export { sessionStoreOf, type SessionStore } from './sessionStore.ts';
+export type { DocumentKind } from './types.ts';

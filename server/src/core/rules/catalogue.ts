@@ -1,0 +1,188 @@
+// The one catalogue of lint rules: id, family, default severity, what it detects, and whether its
+// findings can be fixed. Rule ids, default severities, the `phpRedisSessions.rules` settings schema,
+// SARIF rule metadata and the docs index all come from here (test/unit/catalogue.test.ts checks the
+// copies that cannot import it: package.json and the README's rule index).
+import type { Severity } from '../types.ts';
+
+export type RuleFamily = 'composer' | 'ini' | 'handler' | 'redis-path' | 'cluster-path' | 'settings';
+
+/** `safe`: a fix Fix all / `lint --fix` applies; `manual`: offered as a quick fix only; `none`. */
+export type Fixability = 'safe' | 'manual' | 'none';
+
+export interface RuleMeta {
+  readonly id: string;
+  readonly family: RuleFamily;
+  readonly severity: Severity;
+  /** One line, Markdown: what the rule detects (the docs index and SARIF's shortDescription). */
+  readonly summary: string;
+  readonly fix: Fixability;
+}
+
+/** Each family's title and what its rules have in common (the docs index shows them). */
+export const FAMILIES: Record<RuleFamily, { title: string; intro: string }> = {
+  composer: {
+    title: 'composer.json structure',
+    intro:
+      'The buildpacks read `composer.json` with strict JSON tools (Composer, `jq`), and Scalingo reads its PHP settings from `extra.paas.php-config` only when nothing shadows it.',
+  },
+  ini: {
+    title: 'ini lines',
+    intro: "Checks of each `php-config` string, and of each line of an ini file, as PHP's ini parser reads them.",
+  },
+  handler: {
+    title: 'save_handler & extensions',
+    intro:
+      '`session.save_handler` names the storage module; `redis` and `rediscluster` come from the phpredis extension (`ext-redis`), which has to be installed where the code runs.',
+  },
+  'redis-path': {
+    title: 'save_path for redis',
+    intro:
+      "With the `redis` handler, phpredis splits `session.save_path` into server URLs at **every whitespace and comma**, parses each with PHP's URL parser, and reads the query with PHP's query-string rules (`+` becomes a space, `%XX` is decoded). Unknown parameters are silently ignored. Paths that depend on `${VAR}` are only known at run time and are not checked.",
+  },
+  'cluster-path': {
+    title: 'save_path for rediscluster',
+    intro:
+      'With the `rediscluster` handler the whole save_path is a query string, `seed[]=host:port&seed[]=host:port&timeout=2.5&…`, not a URL. [`invalid-timeout`](invalid-timeout.md), [`invalid-param-value`](invalid-param-value.md), [`unknown-param`](unknown-param.md), [`duplicate-param`](duplicate-param.md), [`plus-in-value`](plus-in-value.md), [`empty-auth`](empty-auth.md), [`auth-array-size`](auth-array-size.md) and [`hardcoded-credentials`](hardcoded-credentials.md) apply here too.',
+  },
+  settings: { title: 'other settings', intro: 'Other phpredis and PHP session directives.' },
+};
+
+const r = (id: string, family: RuleFamily, severity: Severity, fix: Fixability, summary: string) =>
+  ({ id, family, severity, fix, summary }) as const;
+
+export const RULES = [
+  r(
+    'invalid-json',
+    'composer',
+    'error',
+    'none',
+    'composer.json is not strict JSON (comments, trailing commas, broken quotes)',
+  ),
+  r('php-config-not-array', 'composer', 'error', 'none', '`extra.paas.php-config` is not an array of strings'),
+  r('paas-config-shadowed', 'composer', 'warning', 'manual', '`extra.heroku` makes Scalingo ignore `extra.paas`'),
+  r(
+    'ini-syntax',
+    'ini',
+    'error',
+    'safe',
+    "a line PHP's ini parser cannot read, e.g. an unquoted value with `=` or `&`",
+  ),
+  r('unknown-directive', 'ini', 'warning', 'safe', 'a `session.*` / `redis.session.*` name PHP does not know'),
+  r('duplicate-directive', 'ini', 'warning', 'safe', 'the same directive set twice; the later one wins'),
+  r('env-in-single-quotes', 'ini', 'warning', 'safe', "`'${VAR}'` is not expanded inside single quotes"),
+  r(
+    'redis-url-env',
+    'ini',
+    'error',
+    'manual',
+    'save_path is `${SCALINGO_REDIS_URL}` / `${REDIS_URL}`: a redis:// URL phpredis cannot use',
+  ),
+  r(
+    'unknown-save-handler',
+    'handler',
+    'error',
+    'safe',
+    'a save handler PHP does not have (`reddis`, `phpredis`, `predis`…)',
+  ),
+  r('user-save-handler', 'handler', 'error', 'none', '`session.save_handler = user` cannot be set from an ini file'),
+  r('handler-path-mismatch', 'handler', 'error', 'safe', 'the save_path is written for another handler'),
+  r('missing-save-path', 'handler', 'error', 'manual', 'handler `redis`/`rediscluster` without a save_path'),
+  r('missing-ext-redis', 'handler', 'warning', 'safe', '`ext-redis` missing from `require`'),
+  r('ext-redis-dev-only', 'handler', 'warning', 'safe', '`ext-redis` only in `require-dev`'),
+  r('ext-redis-platform-only', 'handler', 'warning', 'safe', '`ext-redis` only faked in `config.platform`'),
+  r(
+    'missing-serializer-extension',
+    'handler',
+    'warning',
+    'safe',
+    '`igbinary` / `msgpack` serializer without its extension in `require`',
+  ),
+  r('unknown-serialize-handler', 'handler', 'error', 'safe', 'a session serializer PHP does not have (`json`…)'),
+  r(
+    'placeholder-save-path',
+    'redis-path',
+    'error',
+    'manual',
+    "the documentation's placeholders (`host`, `port`, `auth=password`) are still there",
+  ),
+  r(
+    'unsupported-scheme',
+    'redis-path',
+    'error',
+    'safe',
+    '`redis://`, `rediss://`, `TCP://`: not a transport phpredis can use',
+  ),
+  r(
+    'params-without-scheme',
+    'redis-path',
+    'error',
+    'safe',
+    '`host:port?params` without `tcp://`: the parameters are lost',
+  ),
+  r(
+    'userinfo-ignored',
+    'redis-path',
+    'error',
+    'safe',
+    '`tcp://user:pass@host`: phpredis never sends these credentials',
+  ),
+  r('malformed-url', 'redis-path', 'error', 'none', 'a server URL PHP cannot parse, or with no host / socket path'),
+  r('separator-in-path', 'redis-path', 'error', 'safe', 'a space or comma that splits one URL into bogus servers'),
+  r('invalid-weight', 'redis-path', 'error', 'safe', '`weight` that PHP reads as ≤ 0'),
+  r('invalid-timeout', 'redis-path', 'error', 'safe', '`timeout` that PHP reads as ≤ 0 (negative for rediscluster)'),
+  r(
+    'invalid-param-value',
+    'redis-path',
+    'warning',
+    'safe',
+    'a parameter accepted but read differently (`persistent=on` is false)',
+  ),
+  r('empty-auth', 'redis-path', 'error', 'safe', '`auth=` with nothing: phpredis sends `AUTH ""`'),
+  r('auth-array-size', 'redis-path', 'error', 'none', '`auth[]` with 0 or 3+ elements: no AUTH is sent'),
+  r('unknown-param', 'redis-path', 'warning', 'safe', 'a query key phpredis ignores (`password`, `db`…)'),
+  r('duplicate-param', 'redis-path', 'warning', 'safe', 'a query key given twice; the later one wins'),
+  r('plus-in-value', 'redis-path', 'warning', 'safe', 'a literal `+` in a value is decoded as a space'),
+  r('stream-without-tls', 'redis-path', 'warning', 'safe', '`stream[...]` options on a `tcp://` URL do nothing'),
+  r('no-timeout', 'redis-path', 'information', 'safe', 'no `timeout`: phpredis waits up to 86400 s to connect'),
+  r('hardcoded-credentials', 'redis-path', 'information', 'none', 'a literal Redis password in a committed file'),
+  r('cluster-missing-seeds', 'cluster-path', 'error', 'safe', 'rediscluster save_path without `seed[]`'),
+  r('cluster-bad-seed', 'cluster-path', 'error', 'none', 'a seed that is not `host:port`'),
+  r(
+    'cluster-param-ignored',
+    'cluster-path',
+    'warning',
+    'safe',
+    '`database`, `weight`… that the rediscluster handler ignores',
+  ),
+  r('lock-without-expire', 'settings', 'warning', 'safe', 'session locking without `redis.session.lock_expire`'),
+  r(
+    'invalid-compression',
+    'settings',
+    'warning',
+    'none',
+    '`redis.session.compression` not `none`, `lzf`, `zstd` or `lz4`',
+  ),
+  r(
+    'invalid-gc-maxlifetime',
+    'settings',
+    'warning',
+    'none',
+    '`session.gc_maxlifetime` not a whole number of seconds > 0',
+  ),
+] as const satisfies readonly RuleMeta[];
+
+export type RuleId = (typeof RULES)[number]['id'];
+
+export const RULE_IDS: readonly RuleId[] = RULES.map((x) => x.id);
+
+export const DEFAULT_SEVERITY = Object.fromEntries(RULES.map((x) => [x.id, x.severity])) as Record<RuleId, Severity>;
+
+const BY_ID = new Map<string, RuleMeta>(RULES.map((x) => [x.id, x]));
+
+export function ruleMeta(id: string): RuleMeta | undefined {
+  return BY_ID.get(id);
+}
+
+export function isRuleId(id: string): id is RuleId {
+  return BY_ID.has(id);
+}

@@ -1,0 +1,113 @@
+// Keeps the rule pages (docs/rules/<id>.md) honest: every rule of the catalogue has a page with its
+// default severity, What / Why / Fix, and Before / After examples that really trigger / do not
+// trigger the rule when linted; the fix the catalogue promises is offered on the Before example;
+// the generated index, README table and settings schema agree with the catalogue.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lint } from '../../server/src/core/lint.ts';
+import { RULES, RULE_IDS, type RuleId } from '../../server/src/core/rules/catalogue.ts';
+import { expectedFiles } from '../../scripts/syncRules.ts';
+
+const DOCS = join(__dirname, '..', '..', 'docs', 'rules');
+const page = (id: string): string => readFileSync(join(DOCS, `${id}.md`), 'utf8').replace(/\r\n/g, '\n');
+
+interface Example {
+  lang: 'json' | 'ini';
+  text: string;
+}
+
+/** The first fenced block after the bold label (`**Before**` / `**After**`) in a page. */
+function example(id: RuleId, label: 'Before' | 'After'): Example {
+  const m = new RegExp(`^\\*\\*${label}\\*\\*[^\\n]*\\n\\s*\`\`\`(json|ini)\\n([\\s\\S]*?)\\n\`\`\`\\s*$`, 'm').exec(
+    page(id),
+  );
+  assert.ok(m, `${id}: no ${label} example (a **${label}** line followed by a \`\`\`json or \`\`\`ini block)`);
+  return { lang: m[1] as Example['lang'], text: m[2] + '\n' };
+}
+
+const fileFor = (ex: Example): string => (ex.lang === 'json' ? 'composer.json' : 'php.ini');
+const SEVERITY_WORD = { error: 'Error', warning: 'Warning', information: 'Information', hint: 'Hint' } as const;
+
+test('docs/rules: one page per catalogue rule, and no page for an unknown id', () => {
+  const pages = readdirSync(DOCS)
+    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .map((f) => f.slice(0, -3))
+    .sort();
+  assert.deepEqual(pages, [...RULE_IDS].sort());
+});
+
+test('docs/rules: each page has its title, its default severity, What, Why and Fix, and a way back', () => {
+  for (const r of RULES) {
+    const p = page(r.id);
+    assert.ok(p.startsWith(`# \`${r.id}\`\n`), `${r.id}: title`);
+    const sev = /^\*\*Severity:\*\* (\w+)/m.exec(p);
+    assert.ok(sev, `${r.id}: no **Severity:** line`);
+    assert.equal(sev[1], SEVERITY_WORD[r.severity], `${r.id}: documented severity vs the catalogue`);
+    for (const part of ['What', 'Why', 'Fix'])
+      assert.match(p, new RegExp(`^\\*\\*${part}:\\*\\* \\S`, 'm'), `${r.id}: **${part}:**`);
+    assert.match(p, /\[All rules\]\(README\.md\)\n$/, `${r.id}: link back to the index`);
+  }
+});
+
+test('docs/rules: the two context-dependent severities are documented', () => {
+  assert.match(page('unknown-param'), /Error when the ignored key carries credentials/);
+  assert.match(page('userinfo-ignored'), /Warning when `auth=` is also given/);
+});
+
+test('docs/rules: links between pages name existing pages', () => {
+  for (const id of [...RULE_IDS, 'README']) {
+    for (const m of page(id).matchAll(/\]\(([a-z0-9-]+)\.md\)/g)) {
+      assert.ok(m[1] === 'README' || (RULE_IDS as readonly string[]).includes(m[1]), `${id}: link to ${m[1]}.md`);
+    }
+  }
+});
+
+for (const r of RULES) {
+  const id = r.id;
+  test(`docs/rules example: ${id} — Before triggers it, After does not, the catalogue's fix is offered`, () => {
+    const before = example(id, 'Before');
+    const after = example(id, 'After');
+    const found = lint(before.text, fileFor(before)).filter((f) => f.rule === id);
+    assert.ok(found.length > 0, `${id}: the Before example does not trigger it\n${before.text}`);
+    const fixes = found.flatMap((f) => f.fixes);
+    if (r.fix === 'safe')
+      assert.ok(
+        fixes.some((f) => f.safe),
+        `${id}: no safe fix on the Before example`,
+      );
+    if (r.fix === 'manual') {
+      assert.ok(fixes.length > 0, `${id}: no quick fix on the Before example`);
+      assert.ok(!fixes.some((f) => f.safe), `${id}: the catalogue says quick fix only, a safe one is offered`);
+    }
+    if (r.fix === 'none') assert.deepEqual(fixes, [], `${id}: the catalogue says no fix`);
+    const still = lint(after.text, fileFor(after)).filter((f) => f.rule === id);
+    assert.deepEqual(
+      still.map((f) => `${f.message} @ ${JSON.stringify(after.text.slice(f.start, f.end))}`),
+      [],
+      `${id}: the After example still triggers it\n${after.text}`,
+    );
+  });
+}
+
+test('docs/rules examples: every json block is valid JSON, except the invalid-json Before', () => {
+  for (const id of RULE_IDS) {
+    const blocks = [...page(id).matchAll(/^```json\n([\s\S]*?)\n```$/gm)].map((m) => m[1]);
+    for (const b of blocks) {
+      const invalidJsonBefore = id === 'invalid-json' && b + '\n' === example('invalid-json', 'Before').text;
+      if (invalidJsonBefore) assert.throws(() => JSON.parse(b), 'the invalid-json Before is meant to be invalid JSON');
+      else assert.doesNotThrow(() => JSON.parse(b), `${id}: a json block is not valid JSON\n${b}`);
+    }
+  }
+});
+
+test('the docs index, the README rule table and the settings schema are generated from the catalogue', () => {
+  for (const f of expectedFiles()) {
+    assert.equal(
+      readFileSync(f.path, 'utf8'),
+      f.content,
+      `${f.path} is out of date: run node --import ./test/helpers/register.mjs scripts/syncRules.ts`,
+    );
+  }
+});
