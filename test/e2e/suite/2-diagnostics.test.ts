@@ -75,7 +75,11 @@ suite('diagnostics', () => {
   test('a JSON syntax error is reported once, by VS Code, not again by the extension', async () => {
     const editor = await openFile('broken/composer.json');
     const uri = editor.document.uri;
-    await diagnosticsOf(uri, (d) => d.some((x) => codeOf(x) === 'unknown-save-handler'), 'the recovered php-config linted');
+    await diagnosticsOf(
+      uri,
+      (d) => d.some((x) => codeOf(x) === 'unknown-save-handler'),
+      'the recovered php-config linted',
+    );
     const json = await poll('VS Code reports the trailing comma', 20_000, () => {
       const ds = vscode.languages
         .getDiagnostics(uri)
@@ -83,7 +87,9 @@ suite('diagnostics', () => {
       return ds.length ? ds : undefined;
     });
     assert.equal(json.length, 1, describeDiagnostics(json));
-    const ours = vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE && codeOf(d) === 'invalid-json');
+    const ours = vscode.languages
+      .getDiagnostics(uri)
+      .filter((d) => d.source === SOURCE && codeOf(d) === 'invalid-json');
     assert.deepEqual(ours, []);
   });
 
