@@ -6,7 +6,8 @@
 //
 // The pool file is included from a generated main file, at the end of a host pool (HOST_POOL) that supplies what
 // php-fpm requires (listen, pm): like Heroku's and Scalingo's buildpacks including a user's pool snippet, directives
-// before the file's first [section] go to that pool. Runs with -R because tests run as root in CI.
+// before the file's first [section] go to that pool. The host pool has a slowlog (buildpacks' pools have one), so a
+// snippet's request_slowlog_timeout is judged as in its host. Runs with -R because tests run as root in CI.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -105,6 +106,7 @@ export async function fpmConfigTest(pool: string | Buffer, opts: { timeoutMs?: n
         `listen = ${join(dir, 'host.sock')}`,
         'pm = static',
         'pm.max_children = 1',
+        `slowlog = ${join(dir, 'slow.log')}`,
         `include = ${join(dir, 'pool.conf')}`,
         '',
       ].join('\n'),
@@ -112,6 +114,7 @@ export async function fpmConfigTest(pool: string | Buffer, opts: { timeoutMs?: n
     const r = await runProgram(bin, ['-tt', '-R', '-y', join(dir, 'main.conf')], {
       cwd: dir,
       timeoutMs: opts.timeoutMs,
+      outputDir: dir,
     });
     const lines = messageLines(`${r.stderr.toString('utf8')}\n${r.stdout.toString('utf8')}`, dir);
     const { global, pools } = parseFpmDump(lines);

@@ -16,7 +16,7 @@
 // straight to stderr ("PHP:  syntax error, unexpected …") whatever the settings.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getNodeValue, parseTree, findNodeAtLocation, type ParseError } from 'jsonc-parser';
@@ -79,26 +79,43 @@ export interface RunResult {
   readonly stderr: Buffer;
 }
 
-/** Runs a program with a time limit and collects its output (no shell). */
+/**
+ * Runs a program with a time limit and collects its output (no shell). With `outputDir`, stdout and stderr are
+ * real files there rather than pipes: Node's pipes are sockets, and a program that opens /proc/self/fd/2 (php-fpm's
+ * `error_log = /proc/self/fd/2`, common in containers) gets ENXIO from a socket.
+ */
 export function runProgram(
   cmd: string,
   args: readonly string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; outputDir?: string } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const files = opts.outputDir ? [join(opts.outputDir, 'stdout.txt'), join(opts.outputDir, 'stderr.txt')] : undefined;
+    const fds = files?.map((f) => openSync(f, 'w'));
+    const child = spawn(cmd, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ['ignore', fds?.[0] ?? 'pipe', fds?.[1] ?? 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
+    const closeFds = (): void => fds?.forEach((fd) => closeSync(fd));
     child.on('error', (e) => {
       clearTimeout(timer);
+      closeFds();
       reject(e);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+      closeFds();
+      resolve({
+        code,
+        stdout: files ? readFileSync(files[0]!) : Buffer.concat(out),
+        stderr: files ? readFileSync(files[1]!) : Buffer.concat(err),
+      });
     });
   });
 }

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { composerPhpConfig, type PhpIniInput } from './phpIni.ts';
 
-export const CORPUS_DIR = new URL('../fixtures/realworld/', import.meta.url).pathname;
+export const CORPUS_DIR = join(__dirname, '..', 'fixtures', 'realworld');
 
 /** Files of the corpus folder that describe it rather than belong to it. */
 export const CORPUS_META_FILES = ['SOURCES.md', 'sources.json', 'READY'];

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { fpmBinary, fpmConfigTestMany, type FpmResult } from '../helpers/phpFpm.ts';
-import { phpIniLoadMany, type PhpIniResult } from '../helpers/phpIni.ts';
+import { fpmConfigTest, HOST_POOL } from '../helpers/phpFpm.ts';
+import { iniDiff, phpIniLoad, phpIniLoadMany, shellRead, type PhpIniResult } from '../helpers/phpIni.ts';
 import {
   CORPUS_KINDS,
   corpusEntries,
@@ -118,4 +119,36 @@ describe('the PHP oracle over the corpus', () => {
       entries.length,
     );
   });
+});
+
+describe('the oracle itself', () => {
+  it('reports what PHP prints for a file it rejects, and the directives it then lost', async () => {
+    const good = await phpIniLoad({ confD: [{ text: '[Session]\nsession.save_handler = redis\n' }] });
+    const bad = await phpIniLoad({ confD: [{ text: '  [Session]\nsession.save_handler = redis\n' }] });
+    assert.equal(good.ini['session.save_handler'], 'redis');
+    assert.deepEqual(good.messages, []);
+    assert.ok(
+      bad.messages.some((m) => m.includes('syntax error')),
+      bad.messages.join('\n'),
+    );
+    assert.deepEqual(iniDiff(good, bad), ['session.save_handler']);
+  });
+
+  it('appends composer php-config lines to the main php.ini, after the shell read of the buildpack', async () => {
+    assert.deepEqual(shellRead(['a = \\x', 'b = 1\\', '2']), ['a = x', 'b = 12']);
+    const r = await phpIniLoad({ phpConfig: ['session.save_handler = redis', 'session.gc_maxlifetime=7200'] });
+    assert.equal(r.ini['session.save_handler'], 'redis');
+    assert.equal(r.ini['session.gc_maxlifetime'], '7200');
+  });
+
+  it(
+    'reads the php_value a pool passes to PHP as php-fpm computes it',
+    { skip: !fpmBinary() && 'no php-fpm' },
+    async () => {
+      const r = await fpmConfigTest('php_flag[display_errors] = on\nphp_admin_value[session.save_handler] = redis\n');
+      assert.ok(r.ok, r.messages.join('\n'));
+      assert.equal(r.pools[HOST_POOL]?.phpValue['display_errors'], '1');
+      assert.equal(r.pools[HOST_POOL]?.phpAdminValue['session.save_handler'], 'redis');
+    },
+  );
 });
