@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { encodeJsonStringBody } from '../../server/src/core/jsonString.ts';
 import { quoteIniValue } from '../../server/src/core/ini.ts';
 import { redisUrlToSavePath } from '../../server/src/core/redisUrl.ts';
+import { errorText } from './errorText.ts';
 
 export interface FillArgs {
   start: number;
@@ -34,7 +35,7 @@ export async function askSavePath(envName?: string): Promise<string | undefined>
         redisUrlToSavePath(v.trim());
         return undefined;
       } catch (err) {
-        return (err as Error).message;
+        return errorText(err);
       }
     },
   });

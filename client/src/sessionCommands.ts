@@ -6,7 +6,8 @@ import { describeTarget, parseConnectionTargets } from '../../server/src/session
 import { connectionFromDocument, type Connection, type ConnectionStore } from './connections.ts';
 import { documentKind } from '../../server/src/core/lint.ts';
 import type { SessionDocuments } from './sessionDocument.ts';
-import { errorText, loadRedis, type HostState, type Node, type SessionsTree } from './sessionsTree.ts';
+import { errorText } from './errorText.ts';
+import { loadRedis, type HostState, type Node, type SessionsTree } from './sessionsTree.ts';
 
 type SessionNode = Extract<Node, { kind: 'session' }>;
 

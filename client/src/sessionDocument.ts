@@ -5,6 +5,7 @@ import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
 import { decompress } from '../../server/src/sessions/compression.ts';
 import { decodeSession, type DecodedSession } from '../../server/src/sessions/sessionFormats.ts';
 import type { SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import { errorText } from './errorText.ts';
 import type { HostState } from './sessionsTree.ts';
 
 export const SCHEME = 'php-redis-session';
@@ -73,7 +74,7 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       return textual ? new TextDecoder('utf-8').decode(plain) : hexDump(plain);
     } catch (err) {
       // A Redis failure or an undecodable value: say so in the editor instead of a failed open.
-      return `// ${vscode.l10n.t('{0}: {1}', o.session.id, err instanceof Error ? err.message : String(err))}\n`;
+      return `// ${vscode.l10n.t('{0}: {1}', o.session.id, errorText(err))}\n`;
     }
   }
 

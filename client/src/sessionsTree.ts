@@ -6,6 +6,7 @@ import { phpChildren, phpHasChildren, phpSummary, type PhpValue } from '../../se
 import { decodeSession, type DecodedSession } from '../../server/src/sessions/sessionFormats.ts';
 import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
 import type { Connection, ConnectionStore } from './connections.ts';
+import { errorText } from './errorText.ts';
 
 /** ioredis and the scanner, evaluated at the first connection rather than at activation. */
 export const loadRedis = (): Promise<typeof import('./redisRuntime.ts')> => import('./redisRuntime.ts');
@@ -67,10 +68,6 @@ export function formatSize(bytes: number): string {
 /** Text shown inside a MarkdownString as itself (a connection name may contain `*`, `_`, `[`…). */
 function markdownText(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {

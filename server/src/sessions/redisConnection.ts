@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { checkServerIdentity, type ConnectionOptions as TlsConnectOptions } from 'node:tls';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { maskSecrets } from '../core/mask.ts';
 import {
   LOCK_SUFFIX,
   describeTarget,
@@ -286,23 +287,6 @@ export function tlsOptions(
 }
 
 // ---------------------------------------------------------------- errors
-
-/** Replaces every secret of the target (and its URL-encoded forms) in `text` by `***`. */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    // Shorter strings would mask ordinary words; no message is ever built from a secret anyway.
-    if (secret.length < 3) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret), rawUrlEncode(secret)])) {
-      out = out.split(form).join('***');
-    }
-  }
-  return out;
-}
-
-function rawUrlEncode(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 function isClosedMessage(err: unknown): boolean {
   return err instanceof Error && /^Connection is closed\.?$/.test(err.message);
