@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
 import { decompress } from '../../server/src/sessions/compression.ts';
 import { decodeSession, type DecodedSession } from '../../server/src/sessions/sessionFormats.ts';
-import type { SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import type { SessionInfo } from '../../server/src/sessions/redis/index.ts';
 import { errorText } from './errorText.ts';
 import type { HostState } from './sessionsTree.ts';
 

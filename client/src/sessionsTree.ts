@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { describeTarget, type ConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
 import { phpChildren, phpHasChildren, phpSummary, type PhpValue } from '../../server/src/sessions/phpValue.ts';
 import { decodeSession, type DecodedSession } from '../../server/src/sessions/sessionFormats.ts';
-import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import type { Connection, ConnectionStore } from './connections.ts';
 import { errorText } from './errorText.ts';
 

@@ -4,8 +4,8 @@ import { parseConnectionTargets, type ConnectionTarget } from '../sessions/conne
 import { toCanonicalJson } from '../sessions/canonicalJson.ts';
 import { SESSION_SERIALIZERS, decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
-import { SessionScanner, type SessionInfo } from '../sessions/sessionScanner.ts';
-import { sniffSessions, type SessionShape } from '../sessions/sessionSniff.ts';
+import { formatTtl } from '../sessions/display.ts';
+import { SessionScanner, sniffSessions, type SessionInfo, type SessionShape } from '../sessions/redis/index.ts';
 import { UsageError, type Io } from './io.ts';
 
 const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
@@ -35,13 +35,6 @@ export function compressionOption(value: string | undefined): SessionCompression
   if (!(COMPRESSIONS as readonly string[]).includes(value))
     throw new UsageError(`unknown --compression "${value}" (${COMPRESSIONS.join(', ')})`);
   return value as SessionCompression;
-}
-
-function formatTtl(ttl: number): string {
-  if (ttl < 0) return 'no TTL';
-  if (ttl < 120) return `${ttl}s`;
-  if (ttl < 7200) return `${Math.round(ttl / 60)}m`;
-  return `${Math.round(ttl / 3600)}h`;
 }
 
 interface Row {

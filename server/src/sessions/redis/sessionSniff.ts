@@ -1,8 +1,8 @@
 // What a stored session looks like from its first bytes: serializer and compression envelope,
 // for listings (the CLI's --json, the tree's tooltip) without downloading whole values.
-import { detectCompression } from './compression.ts';
-import type { RedisHandle } from './redisConnection.ts';
-import { detectSessionSerializer, type SessionSerializer } from './sessionFormats.ts';
+import { detectCompression } from '../compression.ts';
+import type { RedisHandle } from './redisHandle.ts';
+import { detectSessionSerializer, type SessionSerializer } from '../sessionFormats.ts';
 
 export interface SessionShape {
   serializer: SessionSerializer | null;
