@@ -6,7 +6,8 @@ import { effective } from '../../server/src/core/config.ts';
 import { phpIniValue } from '../../server/src/core/ini.ts';
 import { documentKind, parseDocument } from '../../server/src/core/lint.ts';
 import { handlerName } from '../../server/src/core/rules/handler.ts';
-import { parseConnectionTargets, type ConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
+import { parseConnectionTargets, type ConnectionTarget } from '../../server/src/sessions/index.ts';
+import { config } from './config.ts';
 
 export type ConnectionSource = 'settings' | 'workspace' | 'added';
 
@@ -23,13 +24,6 @@ export interface Connection {
   file?: vscode.Uri;
   /** Added connections whose whole address (with credentials) is in SecretStorage. */
   secretAddress?: boolean;
-}
-
-interface SettingsConnection {
-  name?: string;
-  url?: string;
-  prefix?: string;
-  readOnly?: boolean;
 }
 
 interface StoredConnection {
@@ -81,7 +75,7 @@ export class ConnectionStore implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('phpRedisSessions')) this.changed.fire('all');
+        if (config.affects(e)) this.changed.fire('all');
       }),
       watcher,
       watcher.onDidChange(onFile),
@@ -118,19 +112,11 @@ export class ConnectionStore implements vscode.Disposable {
     }, 500);
   }
 
-  private config(): vscode.WorkspaceConfiguration {
-    return vscode.workspace.getConfiguration('phpRedisSessions');
-  }
-
-  private defaultReadOnly(): boolean {
-    return this.config().get<boolean>('readOnly', true);
-  }
-
   /** Every connection: settings first, then added ones, then the workspace's (found on first call). */
   async all(): Promise<Connection[]> {
-    const readOnly = this.defaultReadOnly();
+    const readOnly = config.readOnly;
     const seen = new Set<string>();
-    const fromSettings = (this.config().get<SettingsConnection[]>('connections') ?? [])
+    const fromSettings = config.connections
       .filter((c) => c && typeof c.url === 'string' && c.url.trim())
       .map((c, i) => ({
         // Two entries with one name would give the view two items with one id (VS Code then fails the whole view).

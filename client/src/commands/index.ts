@@ -1,0 +1,69 @@
+// Every command the extension contributes, in one table: command id → named factory. Each is
+// registered with the same guard, so no command ends in an unhandled rejection.
+import * as vscode from 'vscode';
+import { ClientCommands } from '../../../server/src/protocol.ts';
+import { errorText } from '../errorText.ts';
+import { convertRedisUrl, fillFromRedisUrl, type FillArgs } from '../fillFromRedisUrl.ts';
+import {
+  browseSessions,
+  copyAsJson,
+  copySessionId,
+  filter,
+  findSessions,
+  loadMore,
+  openSession,
+  openSessionRaw,
+  refresh,
+  retry,
+  showServerInfo,
+} from './browse.ts';
+import type { CommandContext, CommandFactory } from './context.ts';
+import { addConnection, editConnection, removeConnection, setPassword, testConnection } from './manageConnections.ts';
+import { deleteAllSessions, deleteSession, releaseLock, setTtl } from './write.ts';
+
+export type { CommandContext } from './context.ts';
+
+export function createCommands(): Record<string, CommandFactory> {
+  return {
+    // The PHP Sessions view: browse, open, copy.
+    'phpRedisSessions.refresh': refresh,
+    'phpRedisSessions.retry': retry,
+    'phpRedisSessions.loadMore': loadMore,
+    'phpRedisSessions.filter': filter,
+    'phpRedisSessions.findSessions': findSessions,
+    'phpRedisSessions.openSession': openSession,
+    'phpRedisSessions.openSessionRaw': openSessionRaw,
+    'phpRedisSessions.copySessionId': copySessionId,
+    'phpRedisSessions.copyAsJson': copyAsJson,
+    'phpRedisSessions.showServerInfo': showServerInfo,
+    [ClientCommands.browseSessions]: browseSessions,
+    // Writes (refused on read-only connections).
+    'phpRedisSessions.setTtl': setTtl,
+    'phpRedisSessions.deleteSession': deleteSession,
+    'phpRedisSessions.deleteAllSessions': deleteAllSessions,
+    'phpRedisSessions.releaseLock': releaseLock,
+    // Connections.
+    [ClientCommands.testConnection]: testConnection,
+    'phpRedisSessions.addConnection': addConnection,
+    'phpRedisSessions.editConnection': editConnection,
+    'phpRedisSessions.removeConnection': removeConnection,
+    'phpRedisSessions.setPassword': setPassword,
+    // Redis URLs → save_path (the first from a quick fix, the second from the palette).
+    [ClientCommands.fillFromRedisUrl]: () => (uri: string, args: FillArgs) => fillFromRedisUrl(uri, args),
+    'phpRedisSessions.convertRedisUrl': () => () => convertRedisUrl(),
+  };
+}
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(createCommands()).map(([id, factory]) => {
+    const cmd = factory(ctx) as (...args: unknown[]) => unknown;
+    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await cmd(...args);
+      } catch (err) {
+        // The user sees Redis's (or the parser's) own words, masked.
+        void vscode.window.showErrorMessage(vscode.l10n.t('PHP Redis Sessions: {0}', errorText(err)));
+      }
+    });
+  });
+}
