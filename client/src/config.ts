@@ -2,7 +2,6 @@
 // reads `lint.enable` and `rules` itself (ServerSettings in server/src/protocol.ts), and
 // vscode-languageclient reads `trace.server`.
 import * as vscode from 'vscode';
-import { SERVER_SECTION } from '../../server/src/protocol.ts';
 import { SESSION_SERIALIZERS, type SessionSerializer } from '../../server/src/sessions/index.ts';
 
 /** One entry of `phpRedisSessions.connections`, as the user wrote it (any field may be missing). */
@@ -13,14 +12,18 @@ export interface SettingsConnection {
   readOnly?: boolean;
 }
 
+// (not SERVER_SECTION from protocol.ts: importing it here would evaluate vscode-languageserver-protocol
+// during activation, which only the lazily loaded language client needs)
+const SECTION = 'phpRedisSessions';
+
 export class Config {
   private get settings(): vscode.WorkspaceConfiguration {
-    return vscode.workspace.getConfiguration(SERVER_SECTION);
+    return vscode.workspace.getConfiguration(SECTION);
   }
 
   /** Whether a settings change concerns the client (connections, listing, decoding). */
   affects(e: vscode.ConfigurationChangeEvent): boolean {
-    return e.affectsConfiguration(SERVER_SECTION);
+    return e.affectsConfiguration(SECTION);
   }
 
   /** `connections`: the connections written in settings. */

@@ -1,7 +1,6 @@
 // Every command the extension contributes, in one table: command id → named factory. Each is
 // registered with the same guard, so no command ends in an unhandled rejection.
 import * as vscode from 'vscode';
-import { ClientCommands } from '../../../server/src/protocol.ts';
 import { errorText } from '../errorText.ts';
 import { convertRedisUrl, fillFromRedisUrl, type FillArgs } from '../fillFromRedisUrl.ts';
 import {
@@ -23,6 +22,8 @@ import { deleteAllSessions, deleteSession, releaseLock, setTtl } from './write.t
 
 export type { CommandContext } from './context.ts';
 
+// (ids as literals: importing ClientCommands from protocol.ts would evaluate
+// vscode-languageserver-protocol during activation)
 export function createCommands(): Record<string, CommandFactory> {
   return {
     // The PHP Sessions view: browse, open, copy.
@@ -36,20 +37,20 @@ export function createCommands(): Record<string, CommandFactory> {
     'phpRedisSessions.copySessionId': copySessionId,
     'phpRedisSessions.copyAsJson': copyAsJson,
     'phpRedisSessions.showServerInfo': showServerInfo,
-    [ClientCommands.browseSessions]: browseSessions,
+    'phpRedisSessions.browseSessions': browseSessions, // also from the server's code lens
     // Writes (refused on read-only connections).
     'phpRedisSessions.setTtl': setTtl,
     'phpRedisSessions.deleteSession': deleteSession,
     'phpRedisSessions.deleteAllSessions': deleteAllSessions,
     'phpRedisSessions.releaseLock': releaseLock,
     // Connections.
-    [ClientCommands.testConnection]: testConnection,
+    'phpRedisSessions.testConnection': testConnection, // also from the server's code lens
     'phpRedisSessions.addConnection': addConnection,
     'phpRedisSessions.editConnection': editConnection,
     'phpRedisSessions.removeConnection': removeConnection,
     'phpRedisSessions.setPassword': setPassword,
     // Redis URLs → save_path (the first from a quick fix, the second from the palette).
-    [ClientCommands.fillFromRedisUrl]: () => (uri: string, args: FillArgs) => fillFromRedisUrl(uri, args),
+    'phpRedisSessions.fillFromRedisUrl': () => (uri: string, args: FillArgs) => fillFromRedisUrl(uri, args),
     'phpRedisSessions.convertRedisUrl': () => () => convertRedisUrl(),
   };
 }
