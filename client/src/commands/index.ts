@@ -57,9 +57,11 @@ export function createCommands(): Record<string, CommandFactory> {
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(createCommands()).map(([id, factory]) => {
-    const cmd = factory(ctx) as (...args: unknown[]) => unknown;
+    // Made on its first run, not during activation.
+    let cmd: ((...args: unknown[]) => unknown) | undefined;
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
+        cmd ??= factory(ctx) as (...args: unknown[]) => unknown;
         await cmd(...args);
       } catch (err) {
         // The user sees Redis's (or the parser's) own words, masked.

@@ -5,7 +5,8 @@ import { toCanonicalJson } from '../sessions/canonicalJson.ts';
 import { SESSION_SERIALIZERS, decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
 import { formatTtl } from '../sessions/display.ts';
-import { SessionScanner, sniffSessions, type SessionInfo, type SessionShape } from '../sessions/redis/index.ts';
+import { SessionScanner, readSessionHeads, type SessionInfo } from '../sessions/redis/index.ts';
+import { SHAPE_BYTES, shapeOf, type SessionShape } from '../sessions/sessionShape.ts';
 import { UsageError, type Io } from './io.ts';
 
 const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
@@ -74,12 +75,14 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
         head();
         const take = limit === undefined ? batch : batch.slice(0, limit - printed);
         if (take.length === 0) break;
-        const shapes = await sniffSessions(
+        const heads = await readSessionHeads(
           await scanner.connection(),
           take.filter((s) => !s.lockOnly).map((s) => s.key),
+          SHAPE_BYTES,
         );
         for (const s of take) {
-          const r = row(s, shapes.get(s.key));
+          const head = heads.get(s.key);
+          const r = row(s, head && shapeOf(head));
           if (args.json) {
             io.stdout(`${first ? '\n  ' : ',\n  '}${JSON.stringify(r)}`);
             first = false;

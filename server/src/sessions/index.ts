@@ -26,3 +26,4 @@ export {
   type TlsSettings,
 } from './connectionTarget.ts';
 export { formatSize, formatTtl } from './display.ts';
+export { SHAPE_BYTES, shapeOf, type SessionShape } from './sessionShape.ts';

@@ -17,4 +17,4 @@ export {
 export { RedisSessionError, type RedisErrorCode } from './redisError.ts';
 export { openConnection } from './openConnection.ts';
 export { DEFAULT_BOUNDS, type ConnectionBounds, type OpenOptions, type RedisHandle } from './redisHandle.ts';
-export { shapeOf, sniffSessions, type SessionShape } from './sessionSniff.ts';
+export { readSessionHeads } from './sessionHeads.ts';
