@@ -1,6 +1,6 @@
 // Error translation: whatever ioredis, Node or Redis threw becomes a RedisSessionError with a
 // code, Redis's (or the OS's) own words, and the target's secrets masked.
-import { maskSecrets } from '../../core/mask.ts';
+import { maskCredentials, maskSecrets } from '../../core/mask.ts';
 import { targetSecrets, type ConnectionTarget } from '../connectionTarget.ts';
 import { DEFAULT_BOUNDS, type ConnectionBounds } from './redisHandle.ts';
 
@@ -41,8 +41,7 @@ export function toSessionError(
   target: ConnectionTarget,
   bounds: ConnectionBounds = DEFAULT_BOUNDS,
 ): RedisSessionError {
-  if (err instanceof RedisSessionError)
-    return new RedisSessionError(maskSecrets(err.message, targetSecrets(target)), err.code);
+  if (err instanceof RedisSessionError) return new RedisSessionError(masked(err.message, target), err.code);
   const e = unwrap(err);
   const raw = e instanceof Error ? e.message : String(e);
   const sysCode = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined;
@@ -75,7 +74,12 @@ export function toSessionError(
   } else if (e instanceof Error && (e.name === 'ReplyError' || /^[A-Z]+ /.test(message))) {
     code = 'SERVER';
   }
-  return new RedisSessionError(maskSecrets(message, targetSecrets(target)), code);
+  return new RedisSessionError(masked(message, target), code);
+}
+
+/** The target's own secrets (in any encoding) and any address's credentials, masked. */
+function masked(message: string, target: ConnectionTarget): string {
+  return maskCredentials(maskSecrets(message, targetSecrets(target)));
 }
 
 /** ioredis wraps node failures of a cluster ("Failed to refresh slots cache.") around the real one. */
