@@ -22,8 +22,9 @@ export const LINTED_FILES: readonly LintedFile[] = [
 /** Every linted file as one glob (for `workspace.findFiles` and file watchers); VS Code globs do not nest braces. */
 export const LINTED_GLOB = `{${LINTED_FILES.map((f) => f.glob).join(',')}}`;
 
-/** Folders never worth scanning for configuration. */
-export const EXCLUDED_GLOB = '**/{vendor,node_modules,.git}/**';
+/** Folders never worth scanning for configuration (dependencies, VCS data). */
+export const EXCLUDED_DIRS: readonly string[] = ['vendor', 'node_modules', '.git'];
+export const EXCLUDED_GLOB = `**/{${EXCLUDED_DIRS.join(',')}}/**`;
 
 /** A glob of VS Code's dialect as a regular expression over a whole path (case-insensitive). */
 export function globToRegExp(glob: string): RegExp {

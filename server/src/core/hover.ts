@@ -80,6 +80,12 @@ export function hover(model: ParsedDocument, offset: number): HoverResult | unde
     const at = i < 0 ? v.text.length : i;
     const key = paramKeyAt(v.text, at);
     if (!key) return undefined;
+    // `${VAR}` next to the cursor (on its quote, say) is a variable, not a parameter phpredis ignores.
+    const ref = v.env.find((e) => e.span.start < v.offsets[key.end]! && v.offsets[key.start]! < e.span.end);
+    if (ref) {
+      const h = envHover(ini.name, v, ref.span.start);
+      return h ? { markdown: h.markdown, ...span(h.start, h.end) } : undefined;
+    }
     const doc = [...REDIS_PARAMS, ...CLUSTER_PARAMS].find((p) => p.name === key.name);
     if (!doc)
       return {

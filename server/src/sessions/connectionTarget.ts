@@ -386,6 +386,23 @@ function savePathLabel(target: ConnectionTarget): string {
   }
 }
 
+/**
+ * A short name for the servers of an address, for a connection that has none: `host:port`, then
+ * `/N` for a database other than 0, `+2` for two more servers; never a password nor a parameter.
+ */
+export function shortTargetName(targets: readonly ConnectionTarget[]): string {
+  const first = targets[0];
+  if (!first) return '';
+  const where =
+    first.kind === 'socket'
+      ? first.path
+      : first.kind === 'cluster'
+        ? `cluster ${hostPort(first.seeds[0]!)}${first.seeds.length > 1 ? ` +${first.seeds.length - 1}` : ''}`
+        : hostPort(first);
+  const more = targets.length > 1 ? ` +${targets.length - 1}` : '';
+  return `${where}${first.db ? `/${first.db}` : ''}${more}`;
+}
+
 function hostPort(a: HostPort): string {
   return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
 }

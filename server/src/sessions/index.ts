@@ -21,9 +21,10 @@ export {
   parseConnectionTarget,
   parseConnectionTargets,
   sessionMatchPattern,
+  shortTargetName,
   type ConnectionTarget,
   type TargetOverrides,
   type TlsSettings,
 } from './connectionTarget.ts';
-export { formatSize, formatTtl } from './display.ts';
+export { compactId, formatCount, formatSize, formatTtl, sortSessions, type SessionOrder } from './display.ts';
 export { SHAPE_BYTES, shapeOf, type SessionShape } from './sessionShape.ts';

@@ -6,7 +6,7 @@ export type { ListOptions, ScanState, SessionPage } from './listing.ts';
 export type { SessionInfo, SessionLock } from './sessionInfo.ts';
 export type { DeleteAllOptions } from './sessionAccess.ts';
 export type { SearchOptions, SessionMatch } from './valueSearch.ts';
-export { parseInfo, type NodeInfo } from './serverInfo.ts';
+export { formatServerInfo, formatUptime, parseInfo, type NodeInfo } from './serverInfo.ts';
 export {
   testConnection,
   type TestFailure,
@@ -14,7 +14,9 @@ export {
   type TestResult,
   type TestSuccess,
 } from './testConnection.ts';
+export { testSessionStore, type StoreTestResult } from './testSessionStore.ts';
 export { RedisSessionError, type RedisErrorCode } from './redisError.ts';
 export { openConnection } from './openConnection.ts';
 export { DEFAULT_BOUNDS, type ConnectionBounds, type OpenOptions, type RedisHandle } from './redisHandle.ts';
 export { readSessionHeads } from './sessionHeads.ts';
+export { estimateSessions, scanCoverage, type CountResult } from './sessionCount.ts';

@@ -1,13 +1,14 @@
 // Session access over one connection target: the one object callers use. Listing, reads and
 // writes, value search, server info and reconnect handling live in their own modules; this
 // facade gives them one connection and one set of options.
-import type { ConnectionTarget } from '../connectionTarget.ts';
-import { SessionListing, type ListOptions, type SessionPage } from './listing.ts';
+import { LOCK_SUFFIX, sessionMatchPattern, type ConnectionTarget } from '../connectionTarget.ts';
+import { SessionListing, type ListOptions, type ScanState, type SessionPage } from './listing.ts';
 import { LiveConnection } from './liveConnection.ts';
 import type { OpenOptions, RedisHandle } from './redisHandle.ts';
 import { DEFAULT_SCAN_COUNT } from './scanPump.ts';
 import { serverInfo, type NodeInfo } from './serverInfo.ts';
 import { SessionAccess, type DeleteAllOptions } from './sessionAccess.ts';
+import { countSessions, estimateSessions, keyCount, type CountResult } from './sessionCount.ts';
 import type { SessionInfo } from './sessionInfo.ts';
 import { findSessionsContaining, type SearchOptions, type SessionMatch } from './valueSearch.ts';
 
@@ -96,6 +97,24 @@ export class SessionScanner {
   /** Sessions whose raw value contains `text` (bytes, as stored: compressed values do not match). */
   findSessionsContaining(text: string | Uint8Array, options: SearchOptions = {}): Promise<SessionMatch[]> {
     return findSessionsContaining(this.live, text, { ...options, scanCount: this.scanCount });
+  }
+
+  /** Sessions whose id matches `pattern` (a glob, `*` appended), counted by a SCAN of every node within `budgetMs`. */
+  countSessions(options: { pattern?: string; budgetMs?: number; signal?: AbortSignal } = {}): Promise<CountResult> {
+    const match = sessionMatchPattern(this.target.prefix, options.pattern);
+    return this.live.guard((h) => countSessions(h, match, options.budgetMs ?? 30_000, options.signal));
+  }
+
+  /** DBSIZE: every key of the database (of every master of a cluster), sessions or not. */
+  keyCount(): Promise<number> {
+    return this.live.guard(keyCount);
+  }
+
+  /** Sessions a paged listing can expect in all, from how far its SCAN got; undefined when too early to say. */
+  estimateSessions(state: ScanState): number | undefined {
+    let found = 0;
+    for (const key of state.seen) if (!key.endsWith(LOCK_SUFFIX)) found++;
+    return estimateSessions(found, state.nodes);
   }
 
   /** INFO of the server (every master of a cluster). */

@@ -1,10 +1,11 @@
 // Test connection: PING, AUTH, SELECT, the server's version and a bounded count of sessions;
 // never throws, the result says what failed.
-import { LOCK_SUFFIX, describeTarget, sessionMatchPattern, type ConnectionTarget } from '../connectionTarget.ts';
+import { describeTarget, sessionMatchPattern, type ConnectionTarget } from '../connectionTarget.ts';
 import { openConnection } from './openConnection.ts';
 import { toSessionError, type RedisErrorCode } from './redisError.ts';
 import type { OpenOptions, RedisHandle } from './redisHandle.ts';
 import { parseInfo } from './serverInfo.ts';
+import { countSessions } from './sessionCount.ts';
 
 export interface TestSuccess {
   ok: true;
@@ -45,7 +46,11 @@ export async function testConnection(target: ConnectionTarget, options: TestOpti
     await first.ping();
     const latencyMs = Math.round((performance.now() - t0) * 100) / 100;
     const info = parseInfo(await first.info('server'));
-    const { count, complete } = await countSessions(handle, options.countBudgetMs ?? 3_000);
+    const { count, complete } = await countSessions(
+      handle,
+      sessionMatchPattern(target.prefix),
+      options.countBudgetMs ?? 3_000,
+    );
     return {
       ok: true,
       redisVersion: info.redis_version ?? 'unknown',
@@ -61,20 +66,4 @@ export async function testConnection(target: ConnectionTarget, options: TestOpti
   } finally {
     handle?.close();
   }
-}
-
-async function countSessions(handle: RedisHandle, budgetMs: number): Promise<{ count: number; complete: boolean }> {
-  const match = sessionMatchPattern(handle.target.prefix);
-  const stopAt = Date.now() + budgetMs;
-  const seen = new Set<string>();
-  for (const node of handle.scanNodes()) {
-    let cursor = '0';
-    do {
-      if (Date.now() > stopAt) return { count: seen.size, complete: false };
-      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', 5000);
-      cursor = next;
-      for (const k of keys) if (!k.endsWith(LOCK_SUFFIX)) seen.add(k);
-    } while (cursor !== '0');
-  }
-  return { count: seen.size, complete: true };
 }
