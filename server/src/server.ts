@@ -19,6 +19,7 @@ import { hover } from './core/hover.ts';
 import { parseDocument, type ParsedDocument } from './core/document.ts';
 import { documentKind } from './core/fileKinds.ts';
 import { lintDocument } from './core/lint.ts';
+import { WorkspaceDiagnostics } from './workspaceDiagnostics.ts';
 import { isRuleId } from './core/rules/catalogue.ts';
 import type { Finding, Fix, LintOptions, RuleSetting, Severity } from './core/types.ts';
 import {
@@ -35,6 +36,9 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const settingsCache = new Map<string, Promise<ServerSettings>>();
 let configurationCapability = false;
+/** The workspace folders (file: URIs): their settings scope the workspace pass's files. */
+let workspaceRoots: string[] = [];
+let settingsGeneration = 0;
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -46,10 +50,14 @@ const RULE_SETTINGS = new Set<string>(['off', 'error', 'warning', 'information',
 
 connection.onInitialize((params): InitializeResult => {
   configurationCapability = !!params.capabilities.workspace?.configuration;
+  workspaceRoots = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:'));
+  if (!workspaceRoots.length && params.rootUri?.startsWith('file:')) workspaceRoots = [params.rootUri];
+  workspace.setRoots(workspaceRoots);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false },
+      // Workspace diagnostics: the files not open are linted in the background (workspaceDiagnostics.ts).
+      diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: true },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['=', '?', '&', '.'] },
@@ -61,12 +69,19 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onDidChangeConfiguration(() => {
   settingsCache.clear();
+  settingsGeneration++;
+  workspace.changed();
   connection.languages.diagnostics.refresh();
 });
+
+// A configuration file created, changed or deleted on the disk (the client watches LINTED_GLOB).
+connection.onDidChangeWatchedFiles(() => workspace.changed());
 
 documents.onDidClose((e) => {
   settingsCache.delete(e.document.uri);
   states.delete(e.document.uri);
+  // Its diagnostics come from the workspace pass again.
+  workspace.changed();
 });
 
 const NO_SETTINGS: Promise<ServerSettings> = Promise.resolve({});
@@ -148,6 +163,44 @@ async function findingsOf(doc: TextDocument): Promise<Finding[]> {
   state.findings = { settings: settingsPromise, list };
   return list;
 }
+
+/** The workspace folder a file belongs to (its settings' scope), else the file itself. */
+function scopeOf(uri: string): string {
+  const root = workspaceRoots
+    .filter((r) => uri.startsWith(r.endsWith('/') ? r : `${r}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  return root ?? uri;
+}
+
+const workspace = new WorkspaceDiagnostics({
+  isOpen: (uri) => documents.get(uri) !== undefined,
+  settingsGeneration: () => settingsGeneration,
+  async lint(uri, text, kind) {
+    const settings = await settingsFor(scopeOf(uri));
+    if (settings.lint?.enable === false) return [];
+    const doc = TextDocument.create(uri, kind === 'composer' ? 'json' : 'ini', 0, text);
+    return lintDocument(parseDocument(text, kind), lintOptions(settings)).map((f) => toDiagnostic(doc, f));
+  },
+});
+
+connection.languages.diagnostics.onWorkspace(async (params, token) => {
+  try {
+    const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+    const reports = await workspace.pull(previous, token);
+    return {
+      items: reports.map((r) => ({
+        kind: 'full' as const,
+        uri: r.uri,
+        version: null,
+        resultId: r.resultId,
+        items: r.items,
+      })),
+    };
+  } catch (err) {
+    connection.console.error(`workspace lint failed: ${err instanceof Error ? err.message : String(err)}`);
+    return { items: [] };
+  }
+});
 
 function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
   return {

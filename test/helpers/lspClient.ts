@@ -23,7 +23,10 @@ export interface LspSession {
   close(): Promise<void>;
 }
 
-export async function startServer(settings: Record<string, unknown> = {}): Promise<LspSession> {
+export async function startServer(
+  settings: Record<string, unknown> = {},
+  init: { workspaceFolders?: { uri: string; name: string }[] } = {},
+): Promise<LspSession> {
   const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -61,8 +64,9 @@ export async function startServer(settings: Record<string, unknown> = {}): Promi
   await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: null,
+    workspaceFolders: init.workspaceFolders ?? null,
     capabilities: {
-      workspace: { configuration: true, diagnostics: { refreshSupport: true } },
+      workspace: { configuration: true, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: {} },
       textDocument: {
         diagnostic: { dynamicRegistration: false },
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },
