@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import {
   documentKind,
   EXCLUDED_GLOB,
+  expandSavePath,
   hasCredentials,
   LINTED_GLOB,
   maskCredentials,
@@ -11,9 +12,11 @@ import {
   sessionStoreOf,
   splitPassword,
   type DocumentKind,
+  type SessionStore,
 } from '../../server/src/core/index.ts';
-import { parseConnectionTargets, type ConnectionTarget } from '../../server/src/sessions/index.ts';
+import { parseConnectionTargets, shortTargetName, type ConnectionTarget } from '../../server/src/sessions/index.ts';
 import { config } from './config.ts';
+import { EnvValues, MissingVariablesError } from './envValues.ts';
 
 export type ConnectionSource = 'settings' | 'workspace' | 'added';
 
@@ -30,6 +33,18 @@ export interface Connection {
   file?: vscode.Uri;
   /** Added connections whose whole address (with credentials) is in SecretStorage. */
   secretAddress?: boolean;
+  /**
+   * Workspace connections: the handler and save_path their file names, `${VAR}` references
+   * included (Test connection tests what phpredis does with them).
+   */
+  sessionStore?: SessionStore;
+}
+
+/** What a connection's address says once its `${VAR}` are known (workspace connections may have some). */
+export interface ResolvedAddress {
+  address: string;
+  /** Variables nobody gave a value for. */
+  missing: string[];
 }
 
 interface StoredConnection {
@@ -63,10 +78,13 @@ export class ConnectionStore implements vscode.Disposable {
   /** Workspace-named hosts the user agreed to reach in an untrusted workspace (this window only). */
   private readonly consented = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Values of the `${VAR}` workspace save_paths read. */
+  readonly env: EnvValues;
 
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.env = new EnvValues(context.secrets);
     // A saved composer.json / ini file may name another server (or none): the view follows.
     const watcher = vscode.workspace.createFileSystemWatcher(LINTED_GLOB);
     const onFile = (): void => this.scheduleRediscovery();
@@ -97,6 +115,11 @@ export class ConnectionStore implements vscode.Disposable {
     );
   }
 
+  /** Per-workspace view state (the sessions' order). */
+  get workspaceState(): vscode.Memento {
+    return this.context.workspaceState;
+  }
+
   dispose(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
@@ -125,8 +148,8 @@ export class ConnectionStore implements vscode.Disposable {
       .map((c, i) => ({
         // Two entries with one name would give the view two items with one id (VS Code then fails the whole view).
         id: uniqueId(`settings:${c.name ?? i}`, seen),
-        // Without a name the label is the address, with any password in it masked.
-        name: c.name ?? maskCredentials(c.url!.trim()),
+        // Without a name: the host (and database) it names, never a password.
+        name: c.name ?? defaultName(c.url!.trim()),
         address: c.url!.trim(),
         ...(c.prefix !== undefined ? { prefix: c.prefix } : {}),
         readOnly: c.readOnly ?? readOnly,
@@ -172,18 +195,28 @@ export class ConnectionStore implements vscode.Disposable {
   }
 
   /** Adds (or updates) a connection entered by the user; the password goes to SecretStorage. */
-  async add(name: string, address: string, prefix?: string, id = `added:${Date.now().toString(36)}`): Promise<string> {
+  async add(
+    name: string,
+    address: string,
+    prefix?: string,
+    id = `added:${Date.now().toString(36)}`,
+    readOnly?: boolean,
+  ): Promise<string> {
     const { address: clean, password } = splitPassword(address.trim());
-    const list = this.context.globalState.get<StoredConnection[]>(STATE_KEY, []).filter((c) => c.id !== id);
+    const stored = this.context.globalState.get<StoredConnection[]>(STATE_KEY, []);
+    // An edit keeps the connection's place in the list.
+    const at = stored.findIndex((c) => c.id === id);
+    const list = stored.filter((c) => c.id !== id);
     // Credentials still in the address (an ACL user and password, a userinfo): the whole address
     // goes to SecretStorage, and state keeps only its masked form for display.
     const whole = hasCredentials(clean);
-    list.push({
+    list.splice(at < 0 ? list.length : at, 0, {
       id,
       name,
       address: whole ? maskCredentials(clean) : clean,
       ...(whole ? { secretAddress: true } : {}),
       ...(prefix ? { prefix } : {}),
+      ...(readOnly !== undefined ? { readOnly } : {}),
     });
     await this.context.globalState.update(STATE_KEY, list);
     if (whole) {
@@ -196,6 +229,23 @@ export class ConnectionStore implements vscode.Disposable {
     }
     this.changed.fire('all');
     return id;
+  }
+
+  /** Renames an added connection, switches its read-only state or sets its key prefix ('' = the address's own). */
+  async update(id: string, change: { name?: string; readOnly?: boolean; prefix?: string }): Promise<void> {
+    const list = this.context.globalState.get<StoredConnection[]>(STATE_KEY, []).map((c) => {
+      if (c.id !== id) return c;
+      const next: StoredConnection = { ...c };
+      if (change.name !== undefined) next.name = change.name;
+      if (change.readOnly !== undefined) next.readOnly = change.readOnly;
+      if (change.prefix !== undefined) {
+        if (change.prefix === '') delete next.prefix;
+        else next.prefix = change.prefix;
+      }
+      return next;
+    });
+    await this.context.globalState.update(STATE_KEY, list);
+    this.changed.fire('all');
   }
 
   async remove(id: string): Promise<void> {
@@ -214,10 +264,27 @@ export class ConnectionStore implements vscode.Disposable {
     else await this.context.secrets.store(secretKey(id), password);
   }
 
+  /** Whether a password is kept for the connection (Set Password…). */
+  async hasPassword(id: string): Promise<boolean> {
+    return (await this.context.secrets.get(secretKey(id))) !== undefined;
+  }
+
+  /** The connection's address with its `${VAR}` replaced by their values (environment, .env, given once). */
+  async resolve(c: Connection): Promise<ResolvedAddress> {
+    const address = (c.secretAddress && (await this.context.secrets.get(secretAddressKey(c.id)))) || c.address;
+    const store = c.sessionStore;
+    if (!store?.env.length) return { address, missing: [] };
+    const values = new Map<string, string | undefined>();
+    for (const name of store.env) values.set(name, await this.env.get(name, c.file));
+    const { savePath, missing } = expandSavePath(store, (n) => values.get(n));
+    return { address: savePath, missing };
+  }
+
   /** The targets of a connection, with the stored password when the address carries none. */
   async targets(c: Connection): Promise<ConnectionTarget[]> {
     const password = await this.context.secrets.get(secretKey(c.id));
-    const address = (c.secretAddress && (await this.context.secrets.get(secretAddressKey(c.id)))) || c.address;
+    const { address, missing } = await this.resolve(c);
+    if (missing.length) throw new MissingVariablesError(missing);
     return parseConnectionTargets(address, {
       ...(c.prefix !== undefined ? { prefix: c.prefix } : {}),
       ...(password !== undefined ? { password } : {}),
@@ -252,13 +319,22 @@ export class ConnectionStore implements vscode.Disposable {
 export function connectionFromDocument(text: string, kind: DocumentKind, file: vscode.Uri): Connection | undefined {
   const store = sessionStoreOf(parseDocument(text, kind));
   if (!store) return undefined;
-  const address = store.savePath;
   return {
     id: `workspace:${file.toString()}`,
     name: vscode.workspace.asRelativePath(file),
-    address,
+    address: store.savePath,
     readOnly: true,
     source: 'workspace',
     file,
+    sessionStore: store,
   };
+}
+
+/** A name for an address: the host (and database) it names, never a password; the masked address when it does not parse. */
+export function defaultName(address: string): string {
+  try {
+    return shortTargetName(parseConnectionTargets(address, { env: {} }));
+  } catch {
+    return maskCredentials(address).slice(0, 60);
+  }
 }

@@ -9,8 +9,9 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { LINTED_FILES } from '../../server/src/core/index.ts';
+import { LINTED_FILES, LINTED_GLOB } from '../../server/src/core/index.ts';
 import { LintStatusNotification, SERVER_SECTION, type LintStatusParams } from '../../server/src/protocol.ts';
+import { outputChannel } from './output.ts';
 
 export const DOCUMENT_SELECTOR: DocumentSelector = LINTED_FILES.map((f) => ({ scheme: 'file', pattern: f.glob }));
 
@@ -25,8 +26,14 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: SERVER_SECTION },
+    // The server lints the workspace's files that are not open too: it hears of their changes.
+    synchronize: {
+      configurationSection: SERVER_SECTION,
+      fileEvents: vscode.workspace.createFileSystemWatcher(LINTED_GLOB),
+    },
     diagnosticPullOptions: { onChange: true, onSave: true },
+    // One channel for the server's log and the Sessions view's (client/src/output.ts).
+    outputChannel: outputChannel(),
   };
   const client = new LanguageClient('phpRedisSessions', 'PHP Redis Sessions', serverOptions, clientOptions);
   context.subscriptions.push(lintStatus(client));
@@ -64,7 +71,6 @@ function lintStatus(client: LanguageClient): vscode.Disposable {
   show();
   return vscode.Disposable.from(
     item,
-    vscode.commands.registerCommand('phpRedisSessions.showOutput', () => client.outputChannel.show(true)),
     client.onNotification(LintStatusNotification.method, (params: LintStatusParams) => {
       last.set(params.uri, params);
       show();

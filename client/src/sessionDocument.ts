@@ -1,18 +1,16 @@
 // Read-only documents for an opened session: the canonical JSON, and the raw serialized text
-// (coloured by the php-serialized grammar). Content is fetched when VS Code asks for it.
+// (coloured by the php-serialized grammar); and a connection's server INFO. Content is fetched
+// when VS Code asks for it: closing one never asks to save.
 import * as vscode from 'vscode';
 import { decodeSession, decompress, toCanonicalJson } from '../../server/src/sessions/index.ts';
 import type { SessionInfo } from '../../server/src/sessions/redis/index.ts';
 import { config } from './config.ts';
 import { errorText } from './errorText.ts';
-import type { HostState } from './sessionsTree.ts';
+import { loadRedis, type HostState } from './sessionsTree.ts';
 
 export const SCHEME = 'php-redis-session';
 
-interface Opened {
-  host: HostState;
-  session: SessionInfo;
-}
+type Opened = { host: HostState; session: SessionInfo } | { hosts: HostState[] };
 
 /** Hex dump for binary serializers (igbinary, msgpack): 16 bytes a line. */
 export function hexDump(bytes: Uint8Array): string {
@@ -36,11 +34,28 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
     this.changed.dispose();
   }
 
+  private idFor(token: string): string | undefined {
+    return [...this.opened.entries()].find(([, o]) =>
+      'session' in o
+        ? `${o.host.connection.id}\u0000${o.host.label}\u0000${o.session.key}` === token
+        : `info\u0000${o.hosts[0]?.connection.id}` === token,
+    )?.[0];
+  }
+
+  /** The server INFO of a connection's hosts, formatted (read again each time it is opened). */
+  infoUri(hosts: HostState[]): vscode.Uri {
+    const id = this.idFor(`info\u0000${hosts[0]?.connection.id}`) ?? String(++this.next);
+    this.opened.set(id, { hosts });
+    return vscode.Uri.from({
+      scheme: SCHEME,
+      path: `/${hosts[0]?.connection.name ?? 'Redis'}/Server Info.ini`,
+      query: `${id}&info`,
+    });
+  }
+
   uriFor(host: HostState, session: SessionInfo, view: 'json' | 'raw'): vscode.Uri {
     const token = `${host.connection.id}\u0000${host.label}\u0000${session.key}`;
-    let id = [...this.opened.entries()].find(
-      ([, o]) => `${o.host.connection.id}\u0000${o.host.label}\u0000${o.session.key}` === token,
-    )?.[0];
+    let id = this.idFor(token);
     if (!id) id = String(++this.next);
     // Always the caller's host: after a refresh the earlier one's connection was closed on purpose.
     this.opened.set(id, { host, session });
@@ -55,7 +70,8 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const [id, view] = uri.query.split('&');
     const o = this.opened.get(id);
-    if (!o) return `// ${vscode.l10n.t('This session view belongs to an earlier window: open the session again.')}\n`;
+    if (!o) return `// ${vscode.l10n.t('This view belongs to an earlier window: open it again.')}\n`;
+    if (!('session' in o)) return this.infoContent(o.hosts);
     try {
       const bytes = await o.host.scanner.getSession(o.session.id);
       if (bytes === null)
@@ -71,6 +87,19 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       // A Redis failure or an undecodable value: say so in the editor instead of a failed open.
       return `// ${vscode.l10n.t('{0}: {1}', o.session.id, errorText(err))}\n`;
     }
+  }
+
+  private async infoContent(hosts: HostState[]): Promise<string> {
+    const { formatServerInfo } = await loadRedis();
+    const parts: string[] = [];
+    for (const h of hosts) {
+      try {
+        parts.push(formatServerInfo(await h.scanner.serverInfo(), new Date()));
+      } catch (err) {
+        parts.push(`; ${h.label}: ${errorText(err)}\n`);
+      }
+    }
+    return parts.join('\n');
   }
 
   reload(uri: vscode.Uri): void {

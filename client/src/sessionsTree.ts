@@ -2,24 +2,36 @@
 // decoded variables. Nothing connects until a node is expanded or a command runs.
 import * as vscode from 'vscode';
 import {
+  compactId,
   decodeSession,
-  describeTarget,
+  formatCount,
   formatSize,
   formatTtl,
   phpChildren,
   phpHasChildren,
   phpSummary,
+  sortSessions,
   type ConnectionTarget,
   type DecodedSession,
   type PhpValue,
+  type SessionOrder,
 } from '../../server/src/sessions/index.ts';
 import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import { config } from './config.ts';
 import type { Connection, ConnectionStore } from './connections.ts';
+import { connectionTooltip, hostLabel } from './connectionText.ts';
+import { MissingVariablesError } from './envValues.ts';
 import { errorText } from './errorText.ts';
+import { logError } from './output.ts';
 
 /** ioredis and the scanner, evaluated at the first connection rather than at activation. */
 export const loadRedis = (): Promise<typeof import('./redisRuntime.ts')> => import('./redisRuntime.ts');
+
+/** A count of sessions: an estimate from the first page's SCAN, then the exact figure. */
+export interface SessionTotal {
+  count: number;
+  exact: boolean;
+}
 
 /** One Redis server (or cluster) of a connection, with its listing state. */
 export class HostState {
@@ -27,21 +39,60 @@ export class HostState {
   state: ScanState | undefined;
   done = false;
   error: string | undefined;
+  /** The failure's code (NOAUTH, WRONGPASS… from RedisSessionError). */
+  errorCode: string | undefined;
   filter = '';
   loading: Promise<void> | undefined;
+  /** How many sessions match the filter in all; undefined until the first page says. */
+  total: SessionTotal | undefined;
+  /** DBSIZE: every key of the database, sessions or not. */
+  keys: number | undefined;
+  private counting: AbortController | undefined;
   constructor(
     readonly connection: Connection,
     readonly target: ConnectionTarget,
     readonly scanner: SessionScanner,
   ) {}
   get label(): string {
-    return describeTarget(this.target);
+    return hostLabel(this.target);
   }
   reset(): void {
     this.sessions = [];
     this.state = undefined;
     this.done = false;
     this.error = undefined;
+    this.errorCode = undefined;
+    this.total = undefined;
+    this.keys = undefined;
+    this.stopCounting();
+  }
+  /** Counts every session matching the filter in the background (bounded), then calls `onDone`. */
+  startCounting(onDone: () => void): void {
+    if (this.counting) return;
+    const ctl = new AbortController();
+    this.counting = ctl;
+    const filter = this.filter;
+    void Promise.all([
+      this.scanner.countSessions({ pattern: filter, budgetMs: 120_000, signal: ctl.signal }),
+      this.scanner.keyCount().catch(() => undefined),
+    ]).then(
+      ([r, keys]) => {
+        if (ctl.signal.aborted || filter !== this.filter) return;
+        // A count cut short by its budget is a lower bound: keep the estimate if it says more.
+        if (r.complete || !this.total || r.count > this.total.count) this.total = { count: r.count, exact: r.complete };
+        this.keys = keys;
+        onDone();
+      },
+      () => undefined, // the listing itself reports failures
+    );
+  }
+  stopCounting(): void {
+    this.counting?.abort();
+    this.counting = undefined;
+  }
+  /** The listed sessions that are sessions (a lock left alone is listed, not counted). */
+  get loadedCount(): number {
+    return this.sessions.filter((s) => !s.lockOnly).length;
   }
 }
 
@@ -59,16 +110,40 @@ export type Node =
       path: string;
     }
   | { kind: 'more'; host: HostState }
-  | { kind: 'message'; text: string; error?: boolean; host?: HostState; connection?: Connection };
+  | {
+      kind: 'message';
+      text: string;
+      error?: boolean;
+      host?: HostState;
+      connection?: Connection;
+      /** The failure is a missing or wrong password: the row offers Set Password…. */
+      auth?: boolean;
+      /** `${VAR}` the connection's save_path needs a value for: the row offers to set them. */
+      variables?: string[];
+    };
 
 /** A TTL as the tree shows it. */
 function ttlText(seconds: number): string {
   return formatTtl(seconds, vscode.l10n.t('no TTL'));
 }
 
-/** Text shown inside a MarkdownString as itself (a connection name may contain `*`, `_`, `[`…). */
-function markdownText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+const ORDER_KEY = 'phpRedisSessions.sessionOrder';
+const ORDERS: readonly SessionOrder[] = ['scan', 'id', 'ttl', 'ttl-desc', 'size'];
+
+/** How each order reads in the view (descriptions, tooltips, the Sort picker). */
+export function orderText(order: SessionOrder): string {
+  switch (order) {
+    case 'scan':
+      return vscode.l10n.t('as listed by Redis');
+    case 'id':
+      return vscode.l10n.t('by id');
+    case 'ttl':
+      return vscode.l10n.t('by TTL, shortest first');
+    case 'ttl-desc':
+      return vscode.l10n.t('by TTL, longest first');
+    case 'size':
+      return vscode.l10n.t('by size, largest first');
+  }
 }
 
 export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -78,6 +153,12 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private readonly hosts = new Map<string, HostState[]>();
   /** Decoded sessions by host+id, so expanding variables does not refetch. */
   private readonly decoded = new WeakMap<HostState, Map<string, DecodedSession>>();
+  /** The connection nodes the view holds (a refresh must name the very object the view knows). */
+  private readonly roots = new Map<string, Extract<Node, { kind: 'connection' }>>();
+  /** Id prefix filter per connection: survives Refresh, shown on the connection's row. */
+  private readonly filters = new Map<string, string>();
+  /** Connections whose password (or variables) were asked for since their last refresh: ask once. */
+  private readonly asked = new Set<string>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: ConnectionStore) {
@@ -89,31 +170,80 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
-    for (const list of this.hosts.values()) for (const h of list) h.scanner.close();
+    for (const list of this.hosts.values()) for (const h of list) this.closeHost(h);
+  }
+
+  private closeHost(h: HostState): void {
+    h.stopCounting();
+    h.scanner.close();
+  }
+
+  /** The order sessions are shown in (kept per workspace). */
+  get order(): SessionOrder {
+    const o = this.store.workspaceState.get<string>(ORDER_KEY, 'scan');
+    return (ORDERS as readonly string[]).includes(o) ? (o as SessionOrder) : 'scan';
+  }
+
+  async setOrder(order: SessionOrder): Promise<void> {
+    await this.store.workspaceState.update(ORDER_KEY, order);
+    this.changed.fire(undefined);
+  }
+
+  filterOf(connectionId: string): string {
+    return this.filters.get(connectionId) ?? '';
+  }
+
+  /** Lists the connection's sessions whose id starts with `prefix` ('' lists them all). */
+  setFilter(connection: Connection, prefix: string): void {
+    if (prefix) this.filters.set(connection.id, prefix);
+    else this.filters.delete(connection.id);
+    for (const h of this.hosts.get(connection.id) ?? []) {
+      h.reset();
+      h.filter = prefix;
+    }
+    this.fireConnection(connection.id);
+  }
+
+  /** The view's own node of a connection, when it has shown it. */
+  connectionNode(id: string): Extract<Node, { kind: 'connection' }> | undefined {
+    return this.roots.get(id);
+  }
+
+  /** Tells the view a connection's row and children changed (the whole view when it has not shown it). */
+  private fireConnection(id: string): void {
+    this.changed.fire(this.roots.get(id));
+  }
+
+  /** Forgets a connection's listing: it reconnects (and may ask again) on its next expansion. */
+  refreshConnection(id: string): void {
+    for (const h of this.hosts.get(id) ?? []) this.closeHost(h);
+    this.hosts.delete(id);
+    this.asked.delete(id);
+    this.fireConnection(id);
+  }
+
+  /** Lists a host again from its first page (after a write). */
+  refreshHost(host: HostState): void {
+    host.reset();
+    this.decoded.delete(host);
+    this.fireHost(host);
   }
 
   /** Forgets every listing (connections reconnect on the next expansion). */
   refresh(node?: Node): void {
     if (node && (node.kind === 'connection' || node.kind === 'host' || node.kind === 'message')) {
-      const id =
-        node.kind === 'connection'
-          ? node.connection.id
-          : node.kind === 'host'
-            ? node.host.connection.id
-            : (node.connection?.id ?? node.host?.connection.id);
-      const list = id ? this.hosts.get(id) : undefined;
       if (node.kind === 'host') {
-        node.host.reset();
-        this.decoded.delete(node.host);
-      } else if (list) {
-        for (const h of list) h.scanner.close();
-        this.hosts.delete(id!);
+        this.refreshHost(node.host);
+        return;
       }
-      this.changed.fire(node.kind === 'message' ? undefined : node);
+      const id = node.kind === 'connection' ? node.connection.id : (node.connection?.id ?? node.host?.connection.id);
+      if (id) this.refreshConnection(id);
+      else this.changed.fire(undefined);
       return;
     }
-    for (const list of this.hosts.values()) for (const h of list) h.scanner.close();
+    for (const list of this.hosts.values()) for (const h of list) this.closeHost(h);
     this.hosts.clear();
+    this.asked.clear();
     this.changed.fire(undefined);
   }
 
@@ -127,7 +257,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       const c = current.get(id);
       const was = list[0]?.connection;
       if (!c || !was || c.address !== was.address || c.prefix !== was.prefix || c.readOnly !== was.readOnly) {
-        for (const h of list) h.scanner.close();
+        for (const h of list) this.closeHost(h);
         this.hosts.delete(id);
       }
     }
@@ -144,9 +274,12 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       const again = this.hosts.get(connection.id);
       if (again) return again;
       const readOnly = connection.readOnly;
-      list = targets.map(
-        (t) => new HostState(connection, t, new SessionScanner(t, { readOnly, pageSize: config.pageSize })),
-      );
+      const filter = this.filterOf(connection.id);
+      list = targets.map((t) => {
+        const h = new HostState(connection, t, new SessionScanner(t, { readOnly, pageSize: config.pageSize }));
+        h.filter = filter;
+        return h;
+      });
       this.hosts.set(connection.id, list);
     }
     return list;
@@ -164,14 +297,32 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         host.state = page.state;
         host.done = page.done;
         host.error = undefined;
+        host.errorCode = undefined;
+        if (page.done) {
+          host.stopCounting();
+          host.total = { count: host.loadedCount, exact: true };
+        } else if (!host.total?.exact) {
+          const estimate = host.scanner.estimateSessions(page.state);
+          if (estimate !== undefined) host.total = { count: estimate, exact: false };
+          host.startCounting(() => this.fireHost(host));
+        }
       } catch (err) {
         host.error = errorText(err);
+        host.errorCode = (err as { code?: string }).code;
         host.state = undefined;
+        logError(`${host.connection.name} (${host.label}): ${host.error}`);
       } finally {
         host.loading = undefined;
       }
     })();
     await host.loading;
+  }
+
+  /** Tells the view a host's counts changed: its connection row (a single host) or its own row. */
+  private fireHost(host: HostState): void {
+    const list = this.hosts.get(host.connection.id) ?? [];
+    if (list.length > 1) this.changed.fire(undefined);
+    else this.fireConnection(host.connection.id);
   }
 
   async decode(host: HostState, session: SessionInfo): Promise<DecodedSession> {
@@ -202,44 +353,16 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
       const all = await this.store.all();
-      return all.map((connection) => ({ kind: 'connection', connection }));
+      this.roots.clear();
+      return all.map((connection) => {
+        const n = { kind: 'connection' as const, connection };
+        this.roots.set(connection.id, n);
+        return n;
+      });
     }
     switch (node.kind) {
-      case 'connection': {
-        let hosts: HostState[];
-        try {
-          hosts = await this.hostsOf(node.connection);
-        } catch (err) {
-          return [{ kind: 'message', text: errorText(err), error: true, connection: node.connection }];
-        }
-        if (hosts.length === 0)
-          return [
-            {
-              kind: 'message',
-              text: vscode.l10n.t('The address names no Redis server.'),
-              error: true,
-              connection: node.connection,
-            },
-          ];
-        let allowed: boolean;
-        try {
-          allowed = await this.store.mayConnect(node.connection, hosts.map((h) => h.label).join(', '));
-        } catch (err) {
-          // (the confirmation could not be shown: nothing connects)
-          return [{ kind: 'message', text: errorText(err), error: true, connection: node.connection }];
-        }
-        if (!allowed) {
-          return [
-            {
-              kind: 'message',
-              text: vscode.l10n.t('Not connected: this untrusted workspace named the server. Refresh to ask again.'),
-              connection: node.connection,
-            },
-          ];
-        }
-        if (hosts.length > 1) return hosts.map((host) => ({ kind: 'host', host }));
-        return this.sessionNodes(hosts[0]);
-      }
+      case 'connection':
+        return this.connectionChildren(node.connection);
       case 'host':
         return this.sessionNodes(node.host);
       case 'session': {
@@ -273,11 +396,57 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     }
   }
 
+  private async connectionChildren(connection: Connection): Promise<Node[]> {
+    let hosts: HostState[];
+    try {
+      hosts = await this.hostsOf(connection);
+    } catch (err) {
+      if (err instanceof MissingVariablesError) {
+        this.askVariables(connection, err.names);
+        return [{ kind: 'message', text: err.message, connection, variables: err.names }];
+      }
+      logError(`${connection.name}: ${errorText(err)}`);
+      return [{ kind: 'message', text: errorText(err), error: true, connection }];
+    }
+    if (hosts.length === 0)
+      return [{ kind: 'message', text: vscode.l10n.t('The address names no Redis server.'), error: true, connection }];
+    let allowed: boolean;
+    try {
+      allowed = await this.store.mayConnect(connection, hosts.map((h) => h.label).join(', '));
+    } catch (err) {
+      // (the confirmation could not be shown: nothing connects)
+      return [{ kind: 'message', text: errorText(err), error: true, connection }];
+    }
+    if (!allowed) {
+      return [
+        {
+          kind: 'message',
+          text: vscode.l10n.t('Not connected: this untrusted workspace named the server. Refresh to ask again.'),
+          connection,
+        },
+      ];
+    }
+    if (hosts.length > 1) return hosts.map((host) => ({ kind: 'host', host }));
+    return this.sessionNodes(hosts[0]);
+  }
+
   private async sessionNodes(host: HostState): Promise<Node[]> {
-    if (!host.state && !host.done && !host.error && host.sessions.length === 0) await this.loadMore(host);
-    const nodes: Node[] = host.sessions.map((session) => ({ kind: 'session', host, session }));
-    if (host.error) nodes.push({ kind: 'message', text: host.error, error: true, host });
-    else if (!host.done) nodes.push({ kind: 'more', host });
+    if (!host.state && !host.done && !host.error && host.sessions.length === 0) {
+      await this.loadMore(host);
+      // The connection's row shows the count: told once the view has taken these children (a
+      // refresh of the row while VS Code still registers them loses them: "No tree item with id").
+      if ((this.hosts.get(host.connection.id) ?? []).length === 1) setTimeout(() => this.fireHost(host), 500);
+    }
+    const nodes: Node[] = sortSessions(host.sessions, this.order).map((session) => ({
+      kind: 'session',
+      host,
+      session,
+    }));
+    if (host.error) {
+      const auth = host.errorCode === 'NOAUTH' || host.errorCode === 'WRONGPASS';
+      nodes.push({ kind: 'message', text: host.error, error: true, host, auth });
+      if (auth) this.askPassword(host.connection, host.error);
+    } else if (!host.done) nodes.push({ kind: 'more', host });
     else if (host.sessions.length === 0)
       nodes.push({
         kind: 'message',
@@ -289,10 +458,48 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     return nodes;
   }
 
+  /**
+   * Redis wants a password (NOAUTH) or refused this one (WRONGPASS): asks for it once, keeps it in
+   * the secret storage and lists again by itself. Cancelled, the row keeps Set Password… and Retry.
+   */
+  private askPassword(connection: Connection, reason: string): void {
+    if (this.asked.has(connection.id)) return;
+    this.asked.add(connection.id);
+    void (async () => {
+      const password = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Password for {0}', connection.name),
+        prompt: vscode.l10n.t("{0} It is kept in VS Code's secret storage.", reason),
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (!password) return;
+      await this.store.setPassword(connection.id, password);
+      this.refreshConnection(connection.id);
+      // (asked once more only if this one is refused too)
+    })().catch((err: unknown) => logError(`${connection.name}: ${errorText(err)}`));
+  }
+
+  /** A workspace save_path reads `${VAR}` nobody gave a value for: asks once, then lists. */
+  private askVariables(connection: Connection, names: string[]): void {
+    if (this.asked.has(connection.id)) return;
+    this.asked.add(connection.id);
+    void vscode.commands.executeCommand('phpRedisSessions.setVariable', this.roots.get(connection.id), names);
+  }
+
   /** Only connections are revealed (from the code lens): they sit at the root. */
   getParent(node: Node): Node | undefined {
-    if (node.kind === 'host' || node.kind === 'more') return { kind: 'connection', connection: node.host.connection };
+    if (node.kind === 'host' || node.kind === 'more')
+      return this.roots.get(node.host.connection.id) ?? { kind: 'connection', connection: node.host.connection };
     return undefined;
+  }
+
+  /** The count a row shows: `50,000 sessions`, `≈ 49,800 sessions`, `200+ sessions` while unknown. */
+  private countText(host: HostState): string {
+    const total = host.total;
+    if (!total) return host.sessions.length ? vscode.l10n.t('{0}+ sessions', formatCount(host.loadedCount)) : '';
+    return total.count === 1 && total.exact
+      ? vscode.l10n.t('1 session')
+      : vscode.l10n.t('{0} sessions', formatCount(total.count, total.exact));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -301,33 +508,40 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         const c = node.connection;
         const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `c:${c.id}`;
-        item.description =
-          c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '';
-        const origin =
-          c.source === 'workspace'
-            ? vscode.l10n.t("From the workspace's session.save_path")
-            : c.source === 'settings'
-              ? vscode.l10n.t('From settings')
-              : vscode.l10n.t('Added');
-        item.tooltip = new vscode.MarkdownString(
-          `**${markdownText(c.name)}**\n\n${origin} · ${c.readOnly ? vscode.l10n.t('read-only') : vscode.l10n.t('writable')}`,
-        );
+        const hosts = this.hosts.get(c.id) ?? [];
+        const single = hosts.length === 1 ? hosts[0] : undefined;
+        const filter = this.filterOf(c.id);
+        const parts = [
+          c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '',
+          filter ? vscode.l10n.t('filter: {0}*', filter) : '',
+          single && !single.error ? this.countText(single) : '',
+        ].filter(Boolean);
+        item.description = parts.join(' · ');
+        item.tooltip = connectionTooltip(c, {
+          filter,
+          order: this.order === 'scan' ? undefined : orderText(this.order),
+          count: single && !single.error ? this.countText(single) : undefined,
+          keys: single?.keys,
+        });
         item.iconPath = new vscode.ThemeIcon(c.source === 'workspace' ? 'file-code' : 'database');
-        item.contextValue = `phpRedisSessions.connection.${c.readOnly ? 'ro' : 'rw'}.${c.source}`;
+        item.contextValue = `phpRedisSessions.connection.${c.readOnly ? 'ro' : 'rw'}.${c.source}${filter ? '.filtered' : ''}`;
         return item;
       }
       case 'host': {
-        const item = new vscode.TreeItem(node.host.label, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `h:${node.host.connection.id}:${node.host.label}`;
+        const h = node.host;
+        const item = new vscode.TreeItem(h.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `h:${h.connection.id}:${h.label}`;
         item.iconPath = new vscode.ThemeIcon('server');
-        item.description = node.host.filter ? vscode.l10n.t('filter: {0}*', node.host.filter) : '';
-        item.contextValue = `phpRedisSessions.host.${node.host.connection.readOnly ? 'ro' : 'rw'}`;
+        item.description = [h.filter ? vscode.l10n.t('filter: {0}*', h.filter) : '', h.error ? '' : this.countText(h)]
+          .filter(Boolean)
+          .join(' · ');
+        item.contextValue = `phpRedisSessions.host.${h.connection.readOnly ? 'ro' : 'rw'}`;
         return item;
       }
       case 'session': {
         const s = node.session;
         const item = new vscode.TreeItem(
-          s.id,
+          compactId(s.id),
           s.lockOnly ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
         );
         item.id = `s:${node.host.connection.id}:${node.host.label}:${s.key}`;
@@ -358,7 +572,15 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         return item;
       }
       case 'more': {
-        const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
+        const h = node.host;
+        const item = new vscode.TreeItem(
+          vscode.l10n.t('Load {0} more…', config.pageSize),
+          vscode.TreeItemCollapsibleState.None,
+        );
+        const loaded = formatCount(h.loadedCount);
+        item.description = h.total
+          ? vscode.l10n.t('{0} of {1} loaded', loaded, formatCount(h.total.count, h.total.exact))
+          : vscode.l10n.t('{0} loaded', loaded);
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.command = {
           command: 'phpRedisSessions.loadMore',
@@ -370,9 +592,29 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       }
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : node.variables ? 'symbol-variable' : 'info');
         item.tooltip = node.text;
-        item.contextValue = node.error ? 'phpRedisSessions.error' : 'phpRedisSessions.message';
+        item.contextValue = node.auth
+          ? 'phpRedisSessions.error.auth'
+          : node.variables
+            ? 'phpRedisSessions.variables'
+            : node.error
+              ? 'phpRedisSessions.error'
+              : 'phpRedisSessions.message';
+        const connection = node.connection ?? node.host?.connection;
+        const target = connection && (this.roots.get(connection.id) ?? { kind: 'connection', connection });
+        if (node.auth && target)
+          item.command = {
+            command: 'phpRedisSessions.setPassword',
+            title: vscode.l10n.t('Set Password…'),
+            arguments: [target],
+          };
+        else if (node.variables && target)
+          item.command = {
+            command: 'phpRedisSessions.setVariable',
+            title: vscode.l10n.t('Set Value…'),
+            arguments: [target, node.variables],
+          };
         return item;
       }
     }

@@ -47,6 +47,7 @@ test('sortSessions: as loaded, by id, by TTL either way (no TTL counts as the lo
 
 test('compactId and formatCount', () => {
   assert.equal(compactId('e2e-php-alice'), 'e2e-php-alice');
+  assert.equal(compactId('e2e-igbinary-carol'), 'e2e-igbinary-carol');
   assert.equal(compactId('9f86d081884c7d659a2feaa0c55ad015'), '9f86d081…d015');
   assert.equal(formatCount(50000), '50,000');
   assert.equal(formatCount(49812, false), '≈ 49,812');

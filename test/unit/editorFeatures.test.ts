@@ -35,6 +35,16 @@ test('hover on ${VAR} says PHP expands it; on a Redis URL variable as the save_p
   assert.match(single!.markdown, /single quotes: PHP keeps it as written/);
 });
 
+test('hover on the quote next to ${VAR} is about the variable, not a parameter phpredis ignores', () => {
+  for (const cursor of ['|\\"${SCALINGO_REDIS_URL}', '\\|"${SCALINGO_REDIS_URL}']) {
+    const doc = `{"extra":{"paas":{"php-config":["session.save_handler = redis","session.save_path = ${cursor}\\""]}}}\n`;
+    const h = hoverAt(doc, 'composer');
+    assert.ok(h, cursor);
+    assert.match(h.markdown, /environment variable `SCALINGO_REDIS_URL`/, cursor);
+    assert.doesNotMatch(h.markdown, /ignores the parameter/, cursor);
+  }
+});
+
 test('hover inside a JSON string maps back to the document (composer.json)', () => {
   const h = hoverAt('{"extra":{"paas":{"php-config":["session.save_path = \\"${REDIS_U|RL}\\""]}}}\n', 'composer');
   assert.ok(h);

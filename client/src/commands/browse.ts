@@ -1,9 +1,9 @@
 // Browsing: refresh, page, filter and search the tree; open and copy sessions; server info.
 import * as vscode from 'vscode';
-import { toCanonicalJson } from '../../../server/src/sessions/index.ts';
-import type { HostState, Node } from '../sessionsTree.ts';
+import { formatCount, toCanonicalJson, type SessionOrder } from '../../../server/src/sessions/index.ts';
+import { orderText, type HostState, type Node } from '../sessionsTree.ts';
 import type { Cmd, CommandContext } from './context.ts';
-import { documentConnection, hostsFor, sessionArg } from './pick.ts';
+import { documentConnection, hostsFor, pickConnection, sessionArg } from './pick.ts';
 
 /** Forgets listings (all of them without a node) and reads the workspace's files again. */
 export function refresh({ store, tree }: CommandContext): Cmd {
@@ -26,23 +26,55 @@ export function loadMore({ tree }: CommandContext): Cmd {
   };
 }
 
+/** Lists only the sessions whose id starts with a prefix; the connection's row shows it. */
 export function filter(ctx: CommandContext): Cmd {
   return async (n?: Node) => {
-    const hosts = await hostsFor(ctx, n);
-    if (hosts.length === 0) return;
+    const c =
+      n && n.kind === 'host'
+        ? n.host.connection
+        : n && n.kind === 'connection'
+          ? n.connection
+          : await pickConnection(ctx, n);
+    if (!c) return;
     const prefix = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Filter sessions by id prefix'),
-      value: hosts[0].filter,
+      title: vscode.l10n.t('Filter the sessions of {0} by id prefix', c.name),
+      value: ctx.tree.filterOf(c.id),
       prompt: vscode.l10n.t('Empty shows every session'),
     });
     if (prefix === undefined) return;
-    for (const h of hosts) {
-      h.reset();
-      h.filter = prefix;
-    }
-    ctx.tree.fire(undefined);
+    ctx.tree.setFilter(c, prefix.trim());
   };
 }
+
+export function clearFilter(ctx: CommandContext): Cmd {
+  return async (n?: Node) => {
+    const c = n && n.kind === 'host' ? n.host.connection : await pickConnection(ctx, n);
+    if (c) ctx.tree.setFilter(c, '');
+  };
+}
+
+/** The order of the loaded sessions: as Redis listed them, by id, TTL or size. */
+export function sortSessions(ctx: CommandContext): Cmd {
+  return async () => {
+    const current = ctx.tree.order;
+    const orders: SessionOrder[] = ['scan', 'id', 'ttl', 'ttl-desc', 'size'];
+    const pick = await vscode.window.showQuickPick(
+      orders.map((order) => ({
+        label: orderText(order),
+        description: order === current ? vscode.l10n.t('current') : '',
+        order,
+      })),
+      {
+        title: vscode.l10n.t('Sort the loaded sessions'),
+        placeHolder: vscode.l10n.t('Applies to the sessions loaded so far (Load more… adds to them)'),
+      },
+    );
+    if (pick) await ctx.tree.setOrder(pick.order);
+  };
+}
+
+/** Matches a search stops at (per server); "Find more" doubles it. */
+const FIND_LIMIT = 500;
 
 /** Find sessions containing text: scans the stored values, then opens the picked session. */
 export function findSessions(ctx: CommandContext): Cmd {
@@ -54,49 +86,75 @@ export function findSessions(ctx: CommandContext): Cmd {
       prompt: vscode.l10n.t('Searches the stored values (raw bytes)'),
     });
     if (!text) return;
-    const found = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t('Searching sessions for "{0}"', text),
-        cancellable: true,
-      },
-      async (progress, token) => {
-        const ctl = new AbortController();
-        token.onCancellationRequested(() => ctl.abort());
-        const all: { host: HostState; id: string; size: number }[] = [];
-        for (const host of hosts) {
-          const matches = await host.scanner.findSessionsContaining(text, {
-            signal: ctl.signal,
-            limit: 500,
-            onProgress: (p) =>
-              progress.report({ message: vscode.l10n.t('{0} scanned, {1} found', p.scanned, p.matched) }),
-          });
-          all.push(...matches.map((m) => ({ host, id: m.id, size: m.size })));
-        }
-        return all;
-      },
-    );
-    if (found.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No session contains "{0}".', text));
+    for (let limit = FIND_LIMIT; ; limit *= 2) {
+      const { all, capped } = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Searching sessions for "{0}"', text),
+          cancellable: true,
+        },
+        async (progress, token) => {
+          const ctl = new AbortController();
+          token.onCancellationRequested(() => ctl.abort());
+          const all: { host: HostState; id: string; size: number }[] = [];
+          let capped = false;
+          for (const host of hosts) {
+            const matches = await host.scanner.findSessionsContaining(text, {
+              signal: ctl.signal,
+              limit,
+              onProgress: (p) =>
+                progress.report({ message: vscode.l10n.t('{0} scanned, {1} found', p.scanned, p.matched) }),
+            });
+            if (matches.length >= limit) capped = true;
+            all.push(...matches.map((m) => ({ host, id: m.id, size: m.size })));
+          }
+          return { all, capped };
+        },
+      );
+      if (all.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No session contains "{0}".', text));
+        return;
+      }
+      const title = capped
+        ? vscode.l10n.t(
+            '{0}+ sessions contain "{1}" (stopped at {2}{3})',
+            formatCount(all.length),
+            text,
+            formatCount(limit),
+            hosts.length > 1 ? vscode.l10n.t(' per server') : '',
+          )
+        : all.length === 1
+          ? vscode.l10n.t('1 session contains "{0}"', text)
+          : vscode.l10n.t('{0} sessions contain "{1}"', formatCount(all.length), text);
+      type Item = vscode.QuickPickItem & { f?: (typeof all)[number]; more?: boolean };
+      const items: Item[] = [
+        ...(capped
+          ? [
+              {
+                label: `$(search) ${vscode.l10n.t('Find more')}`,
+                description: vscode.l10n.t('search again, up to {0}', formatCount(limit * 2)),
+                more: true,
+              },
+            ]
+          : []),
+        ...all.map((f) => ({
+          label: f.id,
+          description: vscode.l10n.t('{0} bytes · {1}', f.size, f.host.connection.name),
+          f,
+        })),
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title, matchOnDescription: false });
+      if (!pick) return;
+      if (pick.more) continue;
+      const info = await pick.f!.host.scanner.getSessionInfo(pick.f!.id);
+      if (info)
+        await vscode.commands.executeCommand('phpRedisSessions.openSession', {
+          kind: 'session',
+          host: pick.f!.host,
+          session: info,
+        });
       return;
     }
-    const pick = await vscode.window.showQuickPick(
-      found.map((f) => ({ label: f.id, description: vscode.l10n.t('{0} bytes · {1}', f.size, f.host.label), f })),
-      {
-        title:
-          found.length === 1
-            ? vscode.l10n.t('1 session contains "{0}"', text)
-            : vscode.l10n.t('{0} sessions contain "{1}"', found.length, text),
-      },
-    );
-    if (!pick) return;
-    const info = await pick.f.host.scanner.getSessionInfo(pick.f.id);
-    if (info)
-      await vscode.commands.executeCommand('phpRedisSessions.openSession', {
-        kind: 'session',
-        host: pick.f.host,
-        session: info,
-      });
   };
 }
 
@@ -139,14 +197,12 @@ export function copyAsJson(ctx: CommandContext): Cmd {
   };
 }
 
-/** INFO of each server of a connection, in an editor. */
+/** INFO of each server of a connection, formatted, in a read-only editor (closing it asks nothing). */
 export function showServerInfo(ctx: CommandContext): Cmd {
   return async (n?: Node) => {
     const hosts = await hostsFor(ctx, n);
-    const parts: string[] = [];
-    for (const h of hosts) for (const info of await h.scanner.serverInfo()) parts.push(`# ${info.node}\n${info.text}`);
-    if (parts.length === 0) return;
-    const doc = await vscode.workspace.openTextDocument({ content: parts.join('\n'), language: 'properties' });
+    if (hosts.length === 0) return;
+    const doc = await vscode.workspace.openTextDocument(ctx.documents.infoUri(hosts));
     await vscode.window.showTextDocument(doc, { preview: true });
   };
 }

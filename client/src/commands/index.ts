@@ -2,10 +2,12 @@
 // registered with the same guard, so no command ends in an unhandled rejection.
 import * as vscode from 'vscode';
 import { errorText } from '../errorText.ts';
+import { logError, outputChannel } from '../output.ts';
 import { ClientCommands, type FillArgs } from '../../../server/src/protocol.ts';
 import { convertRedisUrl, fillFromRedisUrl } from '../fillFromRedisUrl.ts';
 import {
   browseSessions,
+  clearFilter,
   copyAsJson,
   copySessionId,
   filter,
@@ -16,9 +18,17 @@ import {
   refresh,
   retry,
   showServerInfo,
+  sortSessions,
 } from './browse.ts';
 import type { CommandContext, CommandFactory } from './context.ts';
-import { addConnection, editConnection, removeConnection, setPassword, testConnection } from './manageConnections.ts';
+import {
+  addConnection,
+  editConnection,
+  removeConnection,
+  setPassword,
+  setVariable,
+  testConnection,
+} from './manageConnections.ts';
 import { deleteAllSessions, deleteSession, releaseLock, setTtl } from './write.ts';
 
 export type { CommandContext } from './context.ts';
@@ -30,6 +40,8 @@ export function createCommands(): Record<string, CommandFactory> {
     'phpRedisSessions.retry': retry,
     'phpRedisSessions.loadMore': loadMore,
     'phpRedisSessions.filter': filter,
+    'phpRedisSessions.clearFilter': clearFilter,
+    'phpRedisSessions.sortSessions': sortSessions,
     'phpRedisSessions.findSessions': findSessions,
     'phpRedisSessions.openSession': openSession,
     'phpRedisSessions.openSessionRaw': openSessionRaw,
@@ -48,9 +60,13 @@ export function createCommands(): Record<string, CommandFactory> {
     'phpRedisSessions.editConnection': editConnection,
     'phpRedisSessions.removeConnection': removeConnection,
     'phpRedisSessions.setPassword': setPassword,
+    'phpRedisSessions.setVariable': setVariable,
     // Redis URLs → save_path (the first from a quick fix, the second from the palette).
-    [ClientCommands.fillFromRedisUrl]: () => (uri: string, args: FillArgs) => fillFromRedisUrl(uri, args),
+    [ClientCommands.fillFromRedisUrl]: (ctx) => (uri: string, args: FillArgs) =>
+      fillFromRedisUrl(uri, args, ctx.context.secrets),
     'phpRedisSessions.convertRedisUrl': () => () => convertRedisUrl(),
+    // The output channel (the language server's log and the view's failures).
+    'phpRedisSessions.showOutput': () => () => outputChannel().show(true),
   };
 }
 
@@ -63,7 +79,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         cmd ??= factory(ctx) as (...args: unknown[]) => unknown;
         await cmd(...args);
       } catch (err) {
-        // The user sees Redis's (or the parser's) own words, masked.
+        // The user sees Redis's (or the parser's) own words, masked; the output channel keeps them.
+        logError(`${id}: ${errorText(err)}`);
         void vscode.window.showErrorMessage(vscode.l10n.t('PHP Redis Sessions: {0}', errorText(err)));
       }
     });

@@ -43,15 +43,47 @@ export async function hostsFor(ctx: CommandContext, n: unknown): Promise<HostSta
   return hosts;
 }
 
-/** True (and says so) when the host's connection is read-only. */
-export function refuseReadOnly(host: HostState): boolean {
-  if (!host.connection.readOnly) return false;
-  void vscode.window.showWarningMessage(
-    vscode.l10n.t(
-      '"{0}" is read-only. Set "readOnly": false for it (or phpRedisSessions.readOnly) to change sessions.',
-      host.connection.name,
-    ),
-  );
+/**
+ * True (and says so) when the connection is read-only, with the way to change that where the
+ * connection lives: an added one is made writable from the message, a settings one is edited in
+ * settings, a workspace one follows phpRedisSessions.readOnly. (The message is not awaited: the
+ * command ends here either way.)
+ */
+export function refuseReadOnly(ctx: CommandContext, connection: Connection): boolean {
+  if (!connection.readOnly) return false;
+  const name = connection.name;
+  if (connection.source === 'added') {
+    const make = vscode.l10n.t('Make Writable');
+    void vscode.window
+      .showWarningMessage(vscode.l10n.t('"{0}" is read-only: make it writable to change its sessions.', name), make)
+      .then(async (a) => {
+        if (a !== make) return;
+        await ctx.store.update(connection.id, { readOnly: false });
+        void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" is now writable: run the command again.', name));
+      });
+    return true;
+  }
+  const open = vscode.l10n.t('Open Settings');
+  const message =
+    connection.source === 'settings'
+      ? vscode.l10n.t(
+          '"{0}" is read-only: add "readOnly": false to its entry in phpRedisSessions.connections to change its sessions.',
+          name,
+        )
+      : vscode.l10n.t(
+          '"{0}" is read-only: connections read from the workspace\'s files are writable only when phpRedisSessions.readOnly is false.',
+          name,
+        );
+  void vscode.window
+    .showWarningMessage(message, open)
+    .then((a) =>
+      a === open
+        ? vscode.commands.executeCommand(
+            'workbench.action.openSettings',
+            connection.source === 'settings' ? 'phpRedisSessions.connections' : 'phpRedisSessions.readOnly',
+          )
+        : undefined,
+    );
   return true;
 }
 

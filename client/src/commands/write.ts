@@ -8,7 +8,7 @@ import { hostsFor, pickConnection, refuseReadOnly, sessionArg } from './pick.ts'
 export function setTtl(ctx: CommandContext): Cmd {
   return async (n?: unknown) => {
     const s = sessionArg(ctx, n);
-    if (!s || refuseReadOnly(s.host)) return;
+    if (!s || refuseReadOnly(ctx, s.host.connection)) return;
     const value = await vscode.window.showInputBox({
       title: vscode.l10n.t('TTL of {0}', s.session.id),
       prompt: vscode.l10n.t('Seconds; empty removes the expiry'),
@@ -17,14 +17,14 @@ export function setTtl(ctx: CommandContext): Cmd {
     });
     if (value === undefined) return;
     await s.host.scanner.setTtl(s.session.id, value === '' ? null : Number(value));
-    ctx.tree.refresh({ kind: 'host', host: s.host });
+    ctx.tree.refreshHost(s.host);
   };
 }
 
 export function deleteSession(ctx: CommandContext): Cmd {
   return async (n?: unknown) => {
     const s = sessionArg(ctx, n);
-    if (!s || refuseReadOnly(s.host)) return;
+    if (!s || refuseReadOnly(ctx, s.host.connection)) return;
     const yes = vscode.l10n.t('Delete');
     const answer = await vscode.window.showWarningMessage(
       vscode.l10n.t('Delete session {0}? Its user is logged out.', s.session.id),
@@ -34,6 +34,7 @@ export function deleteSession(ctx: CommandContext): Cmd {
     if (answer !== yes) return;
     await s.host.scanner.deleteSession(s.session.id);
     s.host.sessions = s.host.sessions.filter((x) => x.key !== s.session.key);
+    if (s.host.total) s.host.total = { ...s.host.total, count: Math.max(0, s.host.total.count - 1) };
     ctx.tree.forget(s.host, s.session.id);
     ctx.tree.fire(undefined);
   };
@@ -43,9 +44,9 @@ export function deleteSession(ctx: CommandContext): Cmd {
 export function deleteAllSessions(ctx: CommandContext): Cmd {
   return async (n?: Node) => {
     const c = await pickConnection(ctx, n);
-    if (!c) return;
+    if (!c || refuseReadOnly(ctx, c)) return;
     const hosts = await hostsFor(ctx, { kind: 'connection', connection: c });
-    if (hosts.length === 0 || refuseReadOnly(hosts[0])) return;
+    if (hosts.length === 0) return;
     const typed = await vscode.window.showInputBox({
       title: vscode.l10n.t('Delete every session of "{0}"', c.name),
       prompt: vscode.l10n.t('Every user is logged out. Type the connection name ({0}) to confirm.', c.name),
@@ -73,7 +74,7 @@ export function deleteAllSessions(ctx: CommandContext): Cmd {
     void vscode.window.showInformationMessage(
       deleted === 1 ? vscode.l10n.t('1 session deleted.') : vscode.l10n.t('{0} sessions deleted.', deleted),
     );
-    ctx.tree.refresh({ kind: 'connection', connection: c });
+    ctx.tree.refreshConnection(c.id);
   };
 }
 
@@ -81,7 +82,7 @@ export function deleteAllSessions(ctx: CommandContext): Cmd {
 export function releaseLock(ctx: CommandContext): Cmd {
   return async (n?: unknown) => {
     const s = sessionArg(ctx, n);
-    if (!s || refuseReadOnly(s.host)) return;
+    if (!s || refuseReadOnly(ctx, s.host.connection)) return;
     const yes = vscode.l10n.t('Release');
     const answer = await vscode.window.showWarningMessage(
       s.session.lock?.owner
@@ -96,6 +97,6 @@ export function releaseLock(ctx: CommandContext): Cmd {
     );
     if (answer !== yes) return;
     await s.host.scanner.releaseLock(s.session.id, s.session.lock?.owner ?? undefined);
-    ctx.tree.refresh({ kind: 'host', host: s.host });
+    ctx.tree.refreshHost(s.host);
   };
 }

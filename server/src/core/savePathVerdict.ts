@@ -3,12 +3,11 @@
 // phpredis in test/php). Test connection says these instead of connecting where PHP would not.
 import { quoteIniValue } from './ini.ts';
 import { lint } from './lint.ts';
-import { maskCredentials } from './mask.ts';
 import type { RuleId } from './types.ts';
 
 export interface SavePathProblem {
   rule: RuleId;
-  /** The lint's message: what PHP does and what to write instead (passwords masked). */
+  /** The lint's message: what PHP does and what to write instead. */
   message: string;
 }
 
@@ -46,7 +45,8 @@ export function savePathVerdict(handler: 'redis' | 'rediscluster', savePath: str
   const verdict: SavePathVerdict = { blockers: [], noAuth: [] };
   for (const f of findings) {
     if (f.severity !== 'error') continue;
-    const problem = { rule: f.rule, message: maskCredentials(f.message) };
+    // (the lint's messages never repeat a password: test/e2e/suite/7-secrets.test.ts)
+    const problem = { rule: f.rule, message: f.message };
     (SENDS_NO_AUTH.has(f.rule) ? verdict.noAuth : verdict.blockers).push(problem);
   }
   return verdict;

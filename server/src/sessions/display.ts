@@ -41,7 +41,7 @@ export function sortSessions<T extends { id: string; ttl: number; size: number }
 
 /** A session id short enough to leave room for its TTL and size: the first 8 and last 4 characters of a long one. */
 export function compactId(id: string): string {
-  return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
+  return id.length > 20 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
 }
 
 /** `50,000`; an estimate reads `≈ 49,800`. */
