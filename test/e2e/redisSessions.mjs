@@ -1,8 +1,12 @@
-// The Redis side of the end-to-end runs: a redis-server on a free loopback port, filled with
+// The Redis side of the end-to-end runs: redis-servers on free loopback ports, filled with
 // sessions that real PHP writes (session.save_handler = redis, phpredis), and the workspace files
-// that name it. Used by run.mjs (code-server) and runElectron.mjs (@vscode/test-electron) before
-// VS Code starts; the port reaches the extension host as E2E_REDIS_PORT and the workspace copy's
-// files have their `__E2E_REDIS_PORT__` placeholders replaced.
+// that name them. Used by run.mjs (code-server) and runElectron.mjs (@vscode/test-electron) before
+// VS Code starts:
+//   - the main server: a few sessions (one per serializer, a locked one) in database 0, and in
+//     database 1 many sessions among other keys (counts, sort, a search that stops at its cap);
+//   - a server with requirepass AUTH_PASSWORD and the same few sessions (the password prompt).
+// The ports reach the extension host as E2E_REDIS_PORT / E2E_REDIS_AUTH_PORT and replace the
+// `__E2E_REDIS_PORT__` / `__E2E_REDIS_AUTH_PORT__` placeholders of the workspace copy's files.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -12,7 +16,14 @@ import { REPO_ROOT } from './install.mjs';
 import { freePort } from './runCodeServer.mjs';
 
 export const PORT_PLACEHOLDER = '__E2E_REDIS_PORT__';
+export const AUTH_PORT_PLACEHOLDER = '__E2E_REDIS_AUTH_PORT__';
 export const WRITE_SESSIONS_PHP = path.join(REPO_ROOT, 'test', 'fixtures', 'e2e-sessions', 'write-sessions.php');
+export const WRITE_MANY_PHP = path.join(REPO_ROOT, 'test', 'fixtures', 'e2e-sessions', 'write-many.php');
+/** The password of the requirepass server; never in a log (run.mjs scans them). */
+export const AUTH_PASSWORD = 'E2E-Auth-Secret-57';
+/** Database 1 of the main server: MANY_SESSIONS sessions among MANY_OTHERS other keys. */
+export const MANY_SESSIONS = 1200;
+export const MANY_OTHERS = 3000;
 
 const running = new Set();
 process.on('exit', () => {
@@ -47,8 +58,8 @@ function waitForPort(port, child, timeoutMs) {
   });
 }
 
-/** Starts redis-server on 127.0.0.1:<free port>, no persistence. Returns { port, stop() }. */
-export async function startRedis() {
+/** Starts redis-server on 127.0.0.1:<free port>, no persistence, with extra arguments. Returns { port, stop() }. */
+export async function startRedis(extraArgs = []) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prs-e2e-redis-'));
   const child = spawn(
@@ -68,6 +79,7 @@ export async function startRedis() {
       'no',
       '--loglevel',
       'warning',
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -97,20 +109,11 @@ export async function startRedis() {
   return handle;
 }
 
-/**
- * Runs real PHP (session.save_handler = redis) to write the test sessions into the server.
- * Resolves with the session ids PHP wrote.
- */
-export function writeSessionsWithPhp(port) {
+/** Runs a PHP script with session.save_handler = redis and the given save_path; resolves its stdout. */
+function runPhp(savePath, script, args, ok) {
   return new Promise((resolve, reject) => {
-    const args = [
-      '-d',
-      'session.save_handler=redis',
-      '-d',
-      `session.save_path="tcp://127.0.0.1:${port}?timeout=2"`,
-      WRITE_SESSIONS_PHP,
-    ];
-    const child = spawn('php', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = ['-d', 'session.save_handler=redis', '-d', `session.save_path="${savePath}"`, script, ...args];
+    const child = spawn('php', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -122,47 +125,86 @@ export function writeSessionsWithPhp(port) {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const ids = out.split('\n').filter(Boolean);
-      // The script ends by killing itself while it holds a session lock (a crashed worker).
-      const ok = code === 0 || (signal === 'SIGKILL' && ids.at(-1) === 'e2e-locked-frank');
-      if (!ok || !ids.includes('e2e-php-alice')) {
-        reject(new Error(`php ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${err}${out}`));
+      if (!ok(code, signal, out)) {
+        // (the save_path may hold the test password: not in the message)
+        reject(new Error(`php ${path.basename(script)} failed (${signal ?? `exit ${code}`}):\n${err}${out}`));
         return;
       }
-      resolve(ids);
+      resolve(out);
     });
   });
 }
 
-/** Replaces the port placeholder in every text file of a workspace copy. */
-export function fillPortPlaceholders(workspace, port) {
+/**
+ * Runs real PHP (session.save_handler = redis) to write the test sessions into the server.
+ * Resolves with the session ids PHP wrote.
+ */
+export async function writeSessionsWithPhp(port, password) {
+  const auth = password ? `&auth=${encodeURIComponent(password)}` : '';
+  const out = await runPhp(`tcp://127.0.0.1:${port}?timeout=2${auth}`, WRITE_SESSIONS_PHP, [], (code, signal, text) => {
+    const ids = text.split('\n').filter(Boolean);
+    // The script ends by killing itself while it holds a session lock (a crashed worker).
+    return (code === 0 || (signal === 'SIGKILL' && ids.at(-1) === 'e2e-locked-frank')) && ids.includes('e2e-php-alice');
+  });
+  return out.split('\n').filter(Boolean);
+}
+
+/** Many sessions (and other keys) in database 1, written by PHP. */
+export function writeManySessionsWithPhp(port) {
+  return runPhp(
+    `tcp://127.0.0.1:${port}?database=1&timeout=2`,
+    WRITE_MANY_PHP,
+    [String(MANY_SESSIONS), String(MANY_OTHERS)],
+    (code) => code === 0,
+  );
+}
+
+/** Replaces the port placeholders in every text file of a workspace copy. */
+export function fillPortPlaceholders(workspace, redis) {
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) {
         const text = fs.readFileSync(full, 'utf8');
-        if (text.includes(PORT_PLACEHOLDER)) fs.writeFileSync(full, text.replaceAll(PORT_PLACEHOLDER, String(port)));
+        if (text.includes(PORT_PLACEHOLDER) || text.includes(AUTH_PORT_PLACEHOLDER))
+          fs.writeFileSync(
+            full,
+            text
+              .replaceAll(AUTH_PORT_PLACEHOLDER, String(redis.authPort))
+              .replaceAll(PORT_PLACEHOLDER, String(redis.port)),
+          );
       }
     }
   };
   walk(workspace);
 }
 
+/** What the extension host learns of the servers. */
+export function redisEnv(redis) {
+  return { E2E_REDIS_PORT: String(redis.port), E2E_REDIS_AUTH_PORT: String(redis.authPort) };
+}
+
 /**
- * A redis-server with PHP's sessions in it, for the length of fn(redis). Stopped afterwards, also
- * when fn throws.
+ * The redis-servers with PHP's sessions in them, for the length of fn(redis): redis.port (the
+ * main one), redis.authPort (requirepass AUTH_PASSWORD). Stopped afterwards, also when fn throws.
  */
 export async function withRedisSessions(fn, log = () => {}) {
   const t0 = Date.now();
   const redis = await startRedis();
+  let auth;
   try {
+    auth = await startRedis(['--requirepass', AUTH_PASSWORD]);
+    redis.authPort = auth.port;
     redis.sessionIds = await writeSessionsWithPhp(redis.port);
+    await writeManySessionsWithPhp(redis.port);
+    await writeSessionsWithPhp(auth.port, AUTH_PASSWORD);
     log(
-      `redis-server on 127.0.0.1:${redis.port} with ${redis.sessionIds.length} sessions written by PHP (${Date.now() - t0} ms): ${redis.sessionIds.join(', ')}`,
+      `redis-server on 127.0.0.1:${redis.port} with ${redis.sessionIds.length} sessions written by PHP (${redis.sessionIds.join(', ')}) and ${MANY_SESSIONS} among ${MANY_OTHERS} other keys in database 1; one with a password on 127.0.0.1:${auth.port} (${Date.now() - t0} ms)`,
     );
     return await fn(redis);
   } finally {
+    await auth?.stop();
     await redis.stop();
   }
 }

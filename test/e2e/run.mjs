@@ -32,7 +32,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSuite } from './build.mjs';
 import { CACHE_DIR, ensureDebianPackages, installCodeServer, REPO_ROOT, VERSIONS } from './install.mjs';
-import { fillPortPlaceholders, withRedisSessions } from './redisSessions.mjs';
+import { AUTH_PASSWORD, fillPortPlaceholders, redisEnv, withRedisSessions } from './redisSessions.mjs';
 import { runCodeServer } from './runCodeServer.mjs';
 import { uiPass, untrustedUiPass, updateReadmeScreenshots } from './ui.mjs';
 
@@ -115,7 +115,7 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
   return withRedisSessions(
     async (redis) => {
       const untrusted = pass.startsWith('untrusted');
-      const env = { E2E_REDIS_PORT: String(redis.port), E2E_MODE: untrusted ? 'untrusted' : 'trusted' };
+      const env = { ...redisEnv(redis), E2E_MODE: untrusted ? 'untrusted' : 'trusted' };
       if (process.env.E2E_GREP) env.E2E_GREP = process.env.E2E_GREP;
       const common = {
         version,
@@ -127,13 +127,17 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
         settings: untrusted
           ? { 'phpRedisSessions.connections': [{ name: 'e2e user connection', url: `tcp://127.0.0.1:${redis.port}` }] }
           : {},
-        prepareWorkspace: (ws) => fillPortPlaceholders(ws, redis.port),
+        prepareWorkspace: (ws) => fillPortPlaceholders(ws, redis),
+        // The password of test/fixtures/e2e-workspace/pool/www.conf (suite/7-secrets.test.ts) and the
+        // requirepass server's (typed into the password prompt by the ui run): in no log of any run.
+        forbiddenInLogs: ['E2E-Log-Secret-91', AUTH_PASSWORD],
       };
       if (pass === 'ui' || pass === 'untrusted-ui') {
         // no test suite in these runs: VS Code shows modal dialogs only when no extension tests run
         return runCodeServer({
           ...common,
           onPage: async (page, info) => {
+            info.redis = redis;
             const r =
               pass === 'ui'
                 ? await uiPass(page, { ...info, version, outDir: screenshotsDir })
@@ -145,8 +149,6 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
       return runCodeServer({
         ...common,
         testsPath,
-        // The password of test/fixtures/e2e-workspace/pool/www.conf (suite/7-secrets.test.ts).
-        forbiddenInLogs: ['E2E-Log-Secret-91'],
         onLog: (line) => {
           const m =
             /\[e2e:metric\] activation ([\d.]+) ms \(bundle evaluation ([\d.?]+) ms \+ activate\(\) ([\d.]+) ms\)/.exec(

@@ -324,6 +324,8 @@ export async function startCodeServer({
     const config = path.join(dir, 'config.yaml');
     fs.writeFileSync(config, 'auth: none\ncert: false\n');
     env.E2E_EXTENSIONS_DIR = extensionsDir;
+    // Where VS Code writes its logs (output channels included): the suite reads the extension's own.
+    env.E2E_LOGS_DIR = path.join(userDataDir, 'logs');
 
     let ws = path.resolve(workspace);
     if (copyWorkspace) {

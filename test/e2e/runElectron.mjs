@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSuite, SUITE_OUT } from './build.mjs';
 import { REPO_ROOT } from './install.mjs';
-import { fillPortPlaceholders, withRedisSessions } from './redisSessions.mjs';
+import { fillPortPlaceholders, redisEnv, withRedisSessions } from './redisSessions.mjs';
 import { packageVsix, WORKSPACE } from './run.mjs';
 import { TRUST_SETTINGS, USER_SETTINGS } from './runCodeServer.mjs';
 
@@ -74,7 +74,7 @@ async function main() {
           fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
           const workspace = path.join(dir, 'workspace');
           fs.cpSync(WORKSPACE, workspace, { recursive: true });
-          fillPortPlaceholders(workspace, redis.port);
+          fillPortPlaceholders(workspace, redis);
           const profile = [`--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`];
           if (vsix) {
             const [cli, ...cliArgs] = te.resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath, {
@@ -103,7 +103,7 @@ async function main() {
             extensionTestsEnv: {
               E2E_EXTENSIONS_DIR: vsix ? extensionsDir : '',
               E2E_WORKSPACE: workspace,
-              E2E_REDIS_PORT: String(redis.port),
+              ...redisEnv(redis),
               E2E_MODE: mode,
               ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}),
             },

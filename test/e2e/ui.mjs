@@ -12,8 +12,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './install.mjs';
+import {
+  addConnectionStep,
+  convertFixStep,
+  convertPaletteStep,
+  envLensStep,
+  filterStep,
+  manyStep,
+  outputStep,
+  passwordStep,
+  serverInfoStep,
+  testConnectionLensStep,
+  workspaceProblemsStep,
+} from './uiFirstHour.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The screenshots the ui pass saves, in README order: file name -> caption. */
 export const SCREENSHOTS = {
@@ -21,10 +34,16 @@ export const SCREENSHOTS = {
     'A misspelled save handler and a redis:// URL in composer.json: squiggles, the hover and the Problems panel',
   'screenshot-quickfix.png': 'The light bulb (Ctrl+.) offers the fix; Enter applies it',
   'screenshot-sessions.png': 'The PHP Sessions view: sessions PHP wrote, with TTL, size and lock, one decoded',
+  'screenshot-test-connection.png':
+    'Test connection tests the save_path as PHP would use it, and says why PHP cannot use a redis:// URL',
+  'screenshot-convert.png':
+    'A redis:// variable converted: the file reads ${REDIS_SESSION_PATH}, the value and the platform command are offered',
+  'screenshot-browse.png':
+    'Many sessions: the exact count on the connection row, sorted by size, compact ids with TTL and size in sight',
 };
 
 /** Waits for a locator, with the step's name in the error. */
-async function see(locator, what, timeout = 30_000) {
+export async function see(locator, what, timeout = 30_000) {
   try {
     await locator.first().waitFor({ state: 'visible', timeout });
   } catch (err) {
@@ -33,7 +52,7 @@ async function see(locator, what, timeout = 30_000) {
   return locator.first();
 }
 
-async function shot(page, outDir, name, log, clip) {
+export async function shot(page, outDir, name, log, clip) {
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, name);
   await page.screenshot({ path: file, ...(clip ? { clip } : {}) });
@@ -41,19 +60,19 @@ async function shot(page, outDir, name, log, clip) {
   return file;
 }
 
-const ACTIVITY_ENTRY =
+export const ACTIVITY_ENTRY =
   '.activitybar .action-item a[aria-label*="PHP Sessions"], .activitybar .action-item[aria-label*="PHP Sessions"]';
 
-function sessionsView(page) {
+export function sessionsView(page) {
   return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /PHP Sessions/i }) });
 }
 
 /** A tree row by (part of) its label. */
-function row(view, text) {
+export function row(view, text) {
   return view.locator('.monaco-list-row', { hasText: text }).first();
 }
 
-function button(container, label) {
+export function button(container, label) {
   return container
     .locator('.monaco-button')
     .filter({ hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) })
@@ -61,7 +80,7 @@ function button(container, label) {
 }
 
 /** A tree row by its exact label (not its description). */
-function rowLabelled(view, label) {
+export function rowLabelled(view, label) {
   return view
     .locator('.monaco-list-row')
     .filter({ has: view.page().locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) })
@@ -69,14 +88,14 @@ function rowLabelled(view, label) {
 }
 
 /** Expands (open = true) or collapses a tree row, whatever its state was. */
-async function setExpanded(rowLocator, open = true) {
+export async function setExpanded(rowLocator, open = true) {
   if ((await rowLocator.getAttribute('aria-expanded')) === String(open)) return;
   await rowLocator.locator('.monaco-tl-twistie').first().click();
   for (let i = 0; i < 50 && (await rowLocator.getAttribute('aria-expanded')) !== String(open); i++) await sleep(100);
 }
 
 /** Drags the side bar's edge to x (room for the session rows' TTL, size and lock). */
-async function widenSideBar(page, x) {
+export async function widenSideBar(page, x) {
   const bar = await page.locator('.part.sidebar').first().boundingBox();
   if (!bar) return;
   const edge = bar.x + bar.width;
@@ -95,12 +114,12 @@ async function widenSideBar(page, x) {
 }
 
 /** The text of the first match, or '' at once when there is none (no auto-wait). */
-async function textNow(locator) {
+export async function textNow(locator) {
   return (await locator.count()) ? locator.first().innerText() : '';
 }
 
 /** Hides the bottom panel (Problems…). */
-async function hidePanel(page) {
+export async function hidePanel(page) {
   const close = page
     .locator('.part.panel .action-label.codicon-panel-close, .part.panel .action-label.codicon-close')
     .first();
@@ -108,7 +127,7 @@ async function hidePanel(page) {
 }
 
 /** Opens a row's context menu; returns its item labels, and clicks `pick` if given (else closes it). */
-async function contextMenu(page, rowLocator, pick) {
+export async function contextMenu(page, rowLocator, pick) {
   await rowLocator.click({ button: 'right' });
   const menu = await see(page.locator('.context-view .monaco-menu'), 'the context menu');
   const items = (await menu.locator('.action-item .action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
@@ -141,7 +160,7 @@ async function pointAtSquiggle(page, hover, count) {
 }
 
 /** Runs a command from the palette by its title. */
-async function runCommand(page, title) {
+export async function runCommand(page, title) {
   const palette = page.locator('.quick-input-widget input');
   await page.keyboard.press('F1');
   if (!(await palette.first().isVisible())) {
@@ -159,7 +178,7 @@ async function runCommand(page, title) {
 }
 
 /** The text of the visible editor lines (Monaco renders nbsp for spaces). */
-async function editorText(page) {
+export async function editorText(page) {
   return (await page.locator('.editor-instance .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
 }
 
@@ -176,12 +195,15 @@ export async function uiPass(page, info) {
   }
 }
 
-async function uiSteps(page, { log: print, outDir, version }) {
+async function uiSteps(page, { log: print, outDir, version, redis, baseUrl }) {
   const metrics = {};
   const t0 = Date.now();
   const log = (msg) => print(`(+${((Date.now() - t0) / 1000).toFixed(1)} s) ${msg}`);
   await see(page.locator('.monaco-workbench'), 'the workbench', 60_000);
   await see(page.locator(ACTIVITY_ENTRY), 'the PHP Sessions activity bar entry', 60_000);
+
+  // 0. before any file is opened, the Problems panel lists the workspace's broken php.ini
+  await workspaceProblemsStep(page, log);
 
   // 1. Ctrl+P composer.json: the one at the workspace root
   await page
@@ -205,10 +227,7 @@ async function uiSteps(page, { log: print, outDir, version }) {
       description: (el.querySelector('.label-description')?.textContent ?? '').trim(),
     }));
     // the root file's description is the folder itself (no sub-folder)
-    if (
-      label === 'composer.json' &&
-      !/[/\\](app|legacy|broken|cluster)$|^(app|legacy|broken|cluster)$/.test(description)
-    ) {
+    if (label === 'composer.json' && !/(^|[/\\])(app|legacy|broken|cluster|env-app|scalingo)$/.test(description)) {
       await row.click();
       picked = true;
       break;
@@ -235,7 +254,7 @@ async function uiSteps(page, { log: print, outDir, version }) {
     'the unknown-save-handler row in Problems',
   );
   await see(
-    page.locator('.markers-panel .monaco-list-row', { hasText: 'unknown-save-handler' }),
+    page.locator('.markers-panel .monaco-list-row', { hasText: 'reddis' }).filter({ hasText: 'unknown-save-handler' }),
     'the rule id in the Problems row',
   );
   await page.mouse.move(0, 0);
@@ -270,11 +289,20 @@ async function uiSteps(page, { log: print, outDir, version }) {
   }
   if (!fixed) throw new Error(`UI: the quick fix did not change the line:\n${await editorText(page)}`);
   // its Problems row goes away
+  // (the workspace's other files have their own unknown-save-handler rows: this one is reddis's)
   await page
-    .locator('.markers-panel .monaco-list-row', { hasText: 'unknown-save-handler' })
+    .locator('.markers-panel .monaco-list-row', { hasText: 'reddis' })
+    .filter({ hasText: 'unknown-save-handler' })
     .first()
     .waitFor({ state: 'detached', timeout: 20_000 });
   log('quick fix applied from the light bulb: "session.save_handler = redis"; its problem is gone');
+
+  // 4b. the code lens tests the save_path as PHP would use it; Redis URLs converted without a password in the file
+  await hidePanel(page);
+  await testConnectionLensStep(page, { log, outDir });
+  await convertPaletteStep(page, { log, baseUrl });
+  await envLensStep(page, log);
+  await convertFixStep(page, { log, outDir, redis });
 
   // 5. the PHP Sessions view: expand the read-only connection, see the sessions PHP wrote, open one
   await hidePanel(page); // room for the tree and the session
@@ -319,6 +347,15 @@ async function uiSteps(page, { log: print, outDir, version }) {
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
   await row(view, 'e2e-delete-me').waitFor({ state: 'detached', timeout: 20_000 });
   log('Delete Session… on the writable connection: confirmed in the dialog, the row is gone');
+  await setExpanded(row(view, 'e2e redis (writable)'), false);
+
+  // 5b. a password asked for, a filter, many sessions, INFO, an added connection, the output channel
+  await passwordStep(page, view, log);
+  await filterStep(page, view, log);
+  await manyStep(page, view, { log, outDir, redis });
+  await serverInfoStep(page, view, log);
+  await addConnectionStep(page, view, { log, redis });
+  await outputStep(page, view, log);
 
   // 6. activation time as VS Code measures it (Developer: Show Running Extensions)
   try {
@@ -347,7 +384,14 @@ async function uiSteps(page, { log: print, outDir, version }) {
   await page.keyboard.press('Enter');
   const walkthrough = await see(page.locator('.gettingStartedContainer'), 'the walkthrough page');
   for (const step of ['Connect to Redis', 'Open composer.json', 'Apply a fix', 'Browse the sessions']) {
-    await see(walkthrough.locator('.getting-started-step', { hasText: step }), `the walkthrough step "${step}"`);
+    const shown = await see(
+      walkthrough.locator('.getting-started-step', { hasText: step }),
+      `the walkthrough step "${step}"`,
+    );
+    await shown.click(); // (a step shows its description once selected)
+    await sleep(300);
+    const text = await shown.innerText();
+    if (text.includes('`')) throw new Error(`UI: the walkthrough step "${step}" shows backticks: ${text}`);
   }
   log('walkthrough: Connect to Redis → Open composer.json → Apply a fix → Browse the sessions');
 

@@ -9,6 +9,7 @@ import {
   extension,
   itemLabel,
   labels,
+  PHP_WRITTEN,
   poll,
   sessionNamed,
   type TestApi,
@@ -19,14 +20,6 @@ import { redisCommand } from './redis.ts';
 const RO = 'e2e redis (read-only)';
 const RW = 'e2e redis (writable)';
 const WORKSPACE = 'app/composer.json';
-const PHP_WRITTEN = [
-  'e2e-delete-me',
-  'e2e-igbinary-carol',
-  'e2e-locked-frank',
-  'e2e-msgpack-dave',
-  'e2e-php-alice',
-  'e2e-serialize-bob',
-];
 
 const ALICE_JSON = `{
   "user": {

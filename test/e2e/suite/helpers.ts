@@ -3,6 +3,15 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'php-redis-sessions.php-redis-sessions';
+/** The sessions PHP wrote for the runs (test/fixtures/e2e-sessions/write-sessions.php), by id. */
+export const PHP_WRITTEN = [
+  'e2e-delete-me',
+  'e2e-igbinary-carol',
+  'e2e-locked-frank',
+  'e2e-msgpack-dave',
+  'e2e-php-alice',
+  'e2e-serialize-bob',
+];
 export const SOURCE = 'php-redis-sessions';
 
 /** The shape `activate()` returns (client/src/extension.ts, PhpRedisSessionsTestApi). */

@@ -1,0 +1,505 @@
+// The ui pass's steps for what a new user meets in the first hour (issue #10), driven as a person
+// would in the workbench: the Problems panel before any file is open, code lenses and their
+// notifications, the Redis URL conversion and its clipboard (granted, then refused), the password
+// prompt, a filter and its Clear action, many sessions (count, Load more, sort, compact rows), a
+// capped search, the server INFO editor, Add / Edit / Make Writable / Remove on an added
+// connection, the output channel. test/e2e/ui.mjs calls them in order.
+import {
+  button,
+  contextMenu,
+  editorText,
+  hidePanel,
+  row,
+  rowLabelled,
+  runCommand,
+  see,
+  setExpanded,
+  shot,
+  sleep,
+  textNow,
+  widenSideBar,
+} from './ui.mjs';
+import { AUTH_PASSWORD } from './redisSessions.mjs';
+
+/**
+ * A notification whose text matches `re`: its toast, or (VS Code 1.139 in a headless browser shows
+ * no toasts) its row in the notifications center, opened as a person would from the status bar's
+ * bell. Returns the element (its buttons are inside) and its message.
+ */
+async function toast(page, re, what, timeout = 30_000) {
+  const inToast = page.locator('.notifications-toasts .notification-toast', { hasText: re });
+  const inCenter = page.locator('.notifications-center .notification-list-item', { hasText: re });
+  const deadline = Date.now() + timeout;
+  let found;
+  while (!found && Date.now() < deadline) {
+    if (
+      await inToast
+        .first()
+        .isVisible()
+        .catch(() => false)
+    )
+      found = inToast.first();
+    else if (
+      await inCenter
+        .first()
+        .isVisible()
+        .catch(() => false)
+    )
+      found = inCenter.first();
+    else {
+      if (!(await page.locator('.notifications-center.visible').count())) {
+        const bell = page.locator('#status\\.notifications .statusbar-item-label');
+        if (await bell.isVisible().catch(() => false)) {
+          await bell.click();
+          // (away from the bell: its tooltip would cover the notification's buttons)
+          await page.mouse.move(640, 760);
+        }
+      }
+      await sleep(300);
+    }
+  }
+  if (!found) throw new Error(`UI: did not see ${what} within ${timeout / 1000} s`);
+  const message = (await found.locator('.notification-list-item-message').first().innerText())
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { toast: found, message };
+}
+
+async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await sleep(300);
+  if (await page.locator('.notifications-center.visible').count())
+    await runCommand(page, 'Notifications: Hide Notifications');
+}
+
+/** The quick input box (input boxes and quick picks) once it shows. */
+async function quickInput(page, what) {
+  return see(page.locator('.quick-input-widget'), what, 15_000);
+}
+
+async function quickInputTitle(page) {
+  return (await textNow(page.locator('.quick-input-widget .quick-input-title'))).trim();
+}
+
+/** Opens a workspace file with Ctrl+P, picking the row whose folder is `folder`. */
+async function openFile(page, folder, name) {
+  await page.keyboard.press('Control+P');
+  const input = await see(page.locator('.quick-input-widget input'), 'quick open');
+  await input.fill(`${folder}/${name}`);
+  const rowLocator = page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .filter({ has: page.locator('.label-description', { hasText: folder }) });
+  await (await see(rowLocator, `${folder}/${name} in quick open`)).click();
+  await see(page.locator('.tab.active', { hasText: name }), `the ${name} tab`);
+}
+
+/** An action of the view's title (the view is alone in its container: its actions are in the side bar's title). */
+function titleAction(page, label) {
+  return page.locator(
+    `.part.sidebar .title-actions .action-label[aria-label^="${label}"], .part.sidebar .pane-header .action-label[aria-label^="${label}"]`,
+  );
+}
+
+/** Clicks a code lens of the active editor by its title. */
+async function clickLens(page, title) {
+  const lens = await see(
+    page.locator('.editor-instance .codelens-decoration a', { hasText: title }),
+    `the "${title}" code lens`,
+    60_000,
+  );
+  await lens.click();
+}
+
+/** Workspace diagnostics: before any file is opened, the Problems panel lists a broken php.ini. */
+export async function workspaceProblemsStep(page, log) {
+  await page.keyboard.press('Control+Shift+M');
+  const resource = await see(
+    page.locator('.markers-panel .monaco-list-row', { hasText: 'php.ini' }).filter({ hasText: 'closed' }),
+    'closed/php.ini in the Problems panel before any file is open',
+    60_000,
+  );
+  if ((await page.locator('.editor-instance').count()) > 0 && (await page.locator('.tab').count()) > 0)
+    throw new Error('UI: a file is already open: the Problems rows must come from the workspace pass');
+  log(`Problems before opening any file: ${(await resource.innerText()).replace(/\s+/g, ' ')}`);
+  await hidePanel(page);
+}
+
+/**
+ * Test connection on composer.json's redis:// save_path: PHP cannot use it, with the reason; the
+ * server tested anyway, the result first.
+ */
+export async function testConnectionLensStep(page, { log, outDir }) {
+  await clickLens(page, 'Test connection');
+  const blocked = await toast(page, /PHP cannot use this session\.save_path/, 'the "PHP cannot use" notification');
+  if (!/phpredis cannot connect to a redis:\/\/ URL/.test(blocked.message))
+    throw new Error(`UI: the reason is not given: ${blocked.message}`);
+  await sleep(300);
+  await shot(page, outDir, 'screenshot-test-connection.png', log);
+  log(`Test connection: ${blocked.message}`);
+  await button(blocked.toast, 'Test the Server Anyway').click();
+  const result = await toast(page, /— redis:\/\/127\.0\.0\.1:6379\/2/, 'the result of testing the server anyway');
+  if (/^redis:/.test(result.message)) throw new Error(`UI: the result does not come first: ${result.message}`);
+  log(`Test the Server Anyway: ${result.message}`);
+  await clearNotifications(page);
+}
+
+/** ${REDIS_SESSION_PATH} with its value in env-app/.env: the lens tests what PHP would get. */
+export async function envLensStep(page, log) {
+  await openFile(page, 'env-app', 'composer.json');
+  await clickLens(page, 'Test connection');
+  const ok = await toast(page, /PHP can use it/, 'the result of Test connection on ${REDIS_SESSION_PATH}');
+  if (
+    !/^PHP can use it: Redis [\d.]+ \(standalone\), 6 sessions, [\d.]+ ms — tcp:\/\/127\.0\.0\.1:\d+/.test(ok.message)
+  )
+    throw new Error(`UI: Test connection says: ${ok.message}`);
+  log(`env-app (value from .env): ${ok.message}`);
+  await clearNotifications(page);
+}
+
+/**
+ * The palette's Convert a Redis URL…: what was pasted shows as typed; the line is on the clipboard
+ * (checked there), its password masked in the message, which offers to keep the password out.
+ */
+export async function convertPaletteStep(page, { log, baseUrl }) {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  await runCommand(page, 'PHP Redis Sessions: Convert a Redis URL to a session.save_path…');
+  const widget = await quickInput(page, 'the Redis URL input');
+  if (await widget.locator('input[type="password"]').count())
+    throw new Error('UI: the Redis URL input hides what is typed');
+  const url = 'redis://:pw-visible-1@127.0.0.1:6380/3';
+  await widget.locator('input').first().fill(url);
+  if ((await widget.locator('input').first().inputValue()) !== url)
+    throw new Error('UI: the input does not show the URL');
+  await page.keyboard.press('Enter');
+  const done = await toast(page, /Copied the session\.save_path line/, 'the conversion message');
+  const line = "session.save_path = 'tcp://127.0.0.1:6380?auth=pw-visible-1&database=3&timeout=2.5'";
+  if (!done.message.includes(line.replace('pw-visible-1', '***')) || done.message.includes('pw-visible-1'))
+    throw new Error(`UI: the message is not the masked line: ${done.message}`);
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  if (clip !== line) throw new Error(`UI: the clipboard holds ${JSON.stringify(clip)}`);
+  log(`Convert a Redis URL…: ${done.message} (the clipboard holds the line)`);
+  await button(done.toast, 'Keep the Password Out…').click();
+  const offer = await toast(page, /REDIS_SESSION_PATH where PHP runs/, 'the offer to keep the password out');
+  log(`Keep the Password Out…: ${offer.message}`);
+  await clearNotifications(page);
+  await page.context().clearPermissions();
+}
+
+/**
+ * ${SCALINGO_REDIS_URL}: the fix writes "${REDIS_SESSION_PATH}" (no password in the file), offers
+ * the value and the platform's command; the refused clipboard hands the text over in a box; the
+ * lens then tests the value kept in the secret storage.
+ */
+export async function convertFixStep(page, { log, outDir, redis }) {
+  await openFile(page, 'scalingo', 'composer.json');
+  await see(page.locator('.editor-instance .squiggly-error'), 'the redis-url-env squiggle', 60_000);
+  // the cursor on the variable, then the light bulb
+  const word = await see(
+    page.locator('.editor-instance .view-line span', { hasText: 'SCALINGO_REDIS_URL' }).last(),
+    'the ${SCALINGO_REDIS_URL} text',
+  );
+  await word.click();
+  await sleep(500);
+  await page.keyboard.press('Control+.');
+  const action = await see(
+    page.locator('.action-widget .monaco-list-row', { hasText: 'Convert a Redis URL to a save_path' }),
+    'the Convert action',
+  );
+  await action.click();
+  const widget = await quickInput(page, 'the Redis URL input of the fix');
+  const url = `redis://default:${AUTH_PASSWORD}@127.0.0.1:${redis.authPort}`;
+  await widget.locator('input').first().fill(url);
+  await page.keyboard.press('Enter');
+  const offer = await toast(page, /now reads \$\{REDIS_SESSION_PATH\}/, 'the offer of the value and the commands');
+  const masked = `tcp://127.0.0.1:${redis.authPort}?auth=***&timeout=2.5`;
+  if (!offer.message.includes(masked) || offer.message.includes(AUTH_PASSWORD))
+    throw new Error(`UI: the message: ${offer.message}`);
+  let text = await editorText(page);
+  for (let i = 0; i < 20 && !text.includes('${REDIS_SESSION_PATH}'); i++) {
+    await sleep(200);
+    text = await editorText(page);
+  }
+  if (!text.includes('"session.save_path = \\"${REDIS_SESSION_PATH}\\""') || text.includes(AUTH_PASSWORD))
+    throw new Error(`UI: the file reads:\n${text}`);
+  await hidePanel(page);
+  await sleep(300);
+  await shot(page, outDir, 'screenshot-convert.png', log);
+  log(`fix: the file reads "\${REDIS_SESSION_PATH}"; ${offer.message}`);
+  // the command line: copied and said so; in a browser that refused the clipboard, shown to copy by hand
+  await button(offer.toast, 'Copy scalingo env-set').click();
+  const copied = await toast(page, /Copied the scalingo command/, 'the copy of the scalingo command');
+  if (copied.message.includes(AUTH_PASSWORD)) throw new Error(`UI: the message shows the password: ${copied.message}`);
+  await button(copied.toast, 'Not There? Show It').click();
+  const box = await quickInput(page, 'the text to copy by hand');
+  const title = await quickInputTitle(page);
+  const value = await box.locator('input').first().inputValue();
+  const expected = `scalingo env-set 'REDIS_SESSION_PATH=tcp://127.0.0.1:${redis.authPort}?auth=${AUTH_PASSWORD}&timeout=2.5'`;
+  if (value !== expected)
+    throw new Error(`UI: the text to copy: "${title}", ${JSON.stringify(value.replace(AUTH_PASSWORD, '***'))}`);
+  log(`${copied.message}; "Not There? Show It": "${title}", the command line selected to copy by hand`);
+  await page.keyboard.press('Escape');
+  await clearNotifications(page);
+  // no password in the file: no hardcoded-credentials (an information squiggle)
+  if (await page.locator('.editor-instance .squiggly-info').count())
+    throw new Error('UI: an information squiggle (hardcoded-credentials?) after the fix');
+  // the lens finds the value in the secret storage (the server wants that password)
+  await clickLens(page, 'Test connection');
+  const ok = await toast(page, /PHP can use it/, 'Test connection with the value kept from the fix');
+  log(`scalingo after the fix: ${ok.message}`);
+  await clearNotifications(page);
+}
+
+/** NOAUTH on expansion: the view asks for the password, and lists the sessions once it has it. */
+export async function passwordStep(page, view, log) {
+  const connection = await see(row(view, 'e2e redis (password)'), 'the password connection');
+  await setExpanded(connection);
+  const widget = await quickInput(page, 'the password prompt');
+  const title = await quickInputTitle(page);
+  const message = (await textNow(widget.locator('.quick-input-message'))).trim();
+  if (!/Password for e2e redis \(password\)/.test(title) || !/NOAUTH Authentication required/.test(message))
+    throw new Error(`UI: the prompt: "${title}" / "${message}"`);
+  if (!(await widget.locator('input[type="password"]').count())) throw new Error('UI: the password is shown as typed');
+  await widget.locator('input[type="password"]').fill(AUTH_PASSWORD);
+  await page.keyboard.press('Enter');
+  await see(
+    view.locator('.monaco-list-row[aria-level="2"]', { hasText: 'e2e-php-alice' }),
+    'the sessions after the password',
+    30_000,
+  );
+  if (await view.locator('.monaco-list-row', { hasText: 'NOAUTH' }).count())
+    throw new Error('UI: the NOAUTH row stays after the password');
+  log(`password prompt: "${title}" — ${message}; the sessions are listed without Retry`);
+  await setExpanded(row(view, 'e2e redis (password)'), false);
+}
+
+/** Filter by id prefix: shown on the connection's row, cleared by its inline action. */
+export async function filterStep(page, view, log) {
+  const ro = row(view, 'e2e redis (read-only)');
+  await ro.hover();
+  await (
+    await see(ro.locator('.action-label[aria-label="Filter by Session Id Prefix…"]'), 'the filter action')
+  ).click();
+  const widget = await quickInput(page, 'the filter input');
+  await widget.locator('input').first().fill('e2e-php');
+  await page.keyboard.press('Enter');
+  await setExpanded(ro);
+  await see(ro.locator('.label-description', { hasText: 'filter: e2e-php*' }), 'the filter on the connection row');
+  await see(row(view, 'e2e-php-alice'), 'the filtered session');
+  await sleep(500);
+  if (await row(view, 'e2e-serialize-bob').count()) throw new Error('UI: the filter lets bob through');
+  const description = (await textNow(ro.locator('.label-description'))).trim();
+  await ro.hover();
+  await (await see(ro.locator('.action-label[aria-label="Clear Filter"]'), 'the Clear Filter action')).click();
+  await see(row(view, 'e2e-serialize-bob'), 'every session after Clear Filter');
+  if (/filter/.test(await textNow(ro.locator('.label-description'))))
+    throw new Error('UI: the row still shows the filter');
+  log(`filter: row "${description}", cleared by its inline action`);
+  await setExpanded(ro, false);
+}
+
+/**
+ * Many sessions: the count on the connection row (exact once counted), Load more saying how many,
+ * compact ids leaving TTL and size in sight at the default width, Sort by size, a search that stops
+ * at its cap and goes on.
+ */
+export async function manyStep(page, view, { log, outDir, redis }) {
+  const name = `127.0.0.1:${redis.port}/1`;
+  const many = await see(row(view, name), 'the connection named by its host and database');
+  await setExpanded(many);
+  // an estimate first (≈), the exact count once the background count is done
+  await see(many.locator('.label-description', { hasText: /read-only · 1,200 sessions/ }), 'the exact count', 60_000);
+  // the last row, after the 200 sessions: the keyboard's End in the tree
+  await view.locator('.monaco-list').first().focus();
+  await page.keyboard.press('End');
+  const more = await see(row(view, 'Load 200 more…'), 'the Load more row');
+  let moreText = '';
+  for (let i = 0; i < 30 && !/200 of 1,200 loaded/.test(moreText); i++) {
+    if (i) await sleep(200);
+    moreText = (await more.innerText()).replace(/\s+/g, ' ');
+  }
+  if (!/200 of 1,200 loaded/.test(moreText)) throw new Error(`UI: Load more says "${moreText}"`);
+  // sort by size, largest first (the view's title action)
+  await (await see(titleAction(page, 'Sort Sessions…'), 'Sort Sessions…')).click();
+  await (
+    await see(
+      page.locator('.quick-input-list .monaco-list-row', { hasText: 'by size, largest first' }),
+      'the sort pick',
+    )
+  ).click();
+  await sleep(800);
+  await view.locator('.monaco-list').first().focus();
+  await page.keyboard.press('Home');
+  await sleep(300);
+  // the default side bar width (its edge at x = 350, as the workbench opened): each row's TTL and
+  // size in sight next to its compact id
+  await widenSideBar(page, 350);
+  await sleep(500);
+  const rows = view.locator('.monaco-list-row[aria-level="2"]');
+  const sizes = [];
+  for (let i = 0; i < 5; i++) {
+    const r = rows.nth(i);
+    const label = (await r.locator('.label-name').innerText()).trim();
+    const desc = r.locator('.label-description');
+    const text = (await desc.innerText()).trim();
+    if (!/^[0-9a-f]{8}…[0-9a-f]{4}$/.test(label)) throw new Error(`UI: session row label "${label}"`);
+    const rowBox = await r.boundingBox();
+    const descBox = await desc.boundingBox();
+    const visible = await desc.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+    if (!rowBox || !descBox || descBox.x + descBox.width > rowBox.x + rowBox.width + 1 || !visible)
+      throw new Error(`UI: "${text}" of ${label} is cut at the default width`);
+    const m = /([\d.]+) (B|KB)/.exec(text);
+    sizes.push(m ? Number(m[1]) * (m[2] === 'KB' ? 1024 : 1) : NaN);
+  }
+  if (sizes.some((x, i) => i > 0 && !(x <= sizes[i - 1])))
+    throw new Error(`UI: not sorted by size: ${sizes.join(', ')}`);
+  await shot(page, outDir, 'screenshot-browse.png', log);
+  log(
+    `many: "${(await many.locator('.label-description').innerText()).trim()}", "${moreText}", sizes ${sizes.join(' ≥ ')}`,
+  );
+  await widenSideBar(page, 470);
+  // a search that stops at 500, then goes on (from the connection's context menu)
+  await contextMenu(page, row(view, name), 'Find Sessions Containing Text…');
+  await (await quickInput(page, 'the search input')).locator('input').first().fill('ROLE_USER');
+  await page.keyboard.press('Enter');
+  const titles = [];
+  for (const want of [
+    /^500\+ sessions contain "ROLE_USER" \(stopped at 500\)$/,
+    /^1,000\+ sessions contain "ROLE_USER" \(stopped at 1,000\)$/,
+    /^1,100 sessions contain "ROLE_USER"$/,
+  ]) {
+    let title = '';
+    for (let i = 0; i < 100 && !want.test(title); i++) {
+      await sleep(200);
+      title = await quickInputTitle(page);
+    }
+    if (!want.test(title)) throw new Error(`UI: the search says "${title}", not ${want}`);
+    titles.push(title);
+    if (titles.length < 3) {
+      await (
+        await see(page.locator('.quick-input-list .monaco-list-row', { hasText: 'Find more' }), 'Find more')
+      ).click();
+    }
+  }
+  await page.keyboard.press('Escape');
+  log(`search: ${titles.join(' → ')}`);
+  await runCommand(page, 'PHP Redis Sessions: Sort Sessions…');
+  await (
+    await see(page.locator('.quick-input-list .monaco-list-row', { hasText: 'as listed by Redis' }), 'SCAN order')
+  ).click();
+  await setExpanded(row(view, name), false);
+}
+
+/** Show Server Info: a read-only editor, formatted; closing it asks nothing. */
+export async function serverInfoStep(page, view, log) {
+  await contextMenu(page, row(view, 'e2e redis (read-only)'), 'Show Server Info');
+  const tab = await see(page.locator('.tab.active', { hasText: 'Server Info.ini' }), 'the Server Info tab');
+  const text = await editorText(page);
+  if (!/\[Server\]/.test(text) || !/redis_version\s+=/.test(text)) throw new Error(`UI: server info:\n${text}`);
+  if (await tab.evaluate((el) => el.classList.contains('dirty'))) throw new Error('UI: the Server Info tab is dirty');
+  await page.keyboard.press('Control+W');
+  await sleep(1000);
+  if (
+    await page
+      .locator('.monaco-dialog-box')
+      .isVisible()
+      .catch(() => false)
+  )
+    throw new Error('UI: closing Server Info asks something');
+  if (await page.locator('.tab', { hasText: 'Server Info.ini' }).count())
+    throw new Error('UI: Server Info is still open');
+  log('Show Server Info: [Server] … redis_version = …, not dirty, closed without a question');
+}
+
+/**
+ * Add Connection: named by its host, confirmed and shown; its tooltip says where it points; Delete
+ * All on it (read-only) offers Make Writable; Edit renames it and switches it back; Remove.
+ */
+export async function addConnectionStep(page, view, { log, redis }) {
+  await (await see(titleAction(page, 'Add Connection…'), 'Add Connection…')).click();
+  let widget = await quickInput(page, 'the address input');
+  await widget.locator('input').first().fill(`redis://127.0.0.1:${redis.port}/0`);
+  await page.keyboard.press('Enter');
+  await sleep(500);
+  widget = await quickInput(page, 'the name input');
+  const name = await widget.locator('input').first().inputValue();
+  if (name !== `127.0.0.1:${redis.port}`) throw new Error(`UI: the default name is "${name}"`);
+  await page.keyboard.press('Enter');
+  const added = await toast(page, /Added "127\.0\.0\.1:\d+", read-only\./, 'the confirmation of Add Connection');
+  const added1 = rowLabelled(view, name);
+  await see(added1.and(view.locator('.monaco-list-row.selected')), 'the added connection, selected');
+  await clearNotifications(page);
+  await page.mouse.move(0, 0);
+  await added1.locator('.label-name').hover();
+  await sleep(300);
+  await added1.locator('.label-name').hover({ position: { x: 10, y: 5 } });
+  const tip = await see(
+    page.locator('.monaco-hover, .workbench-hover', { hasText: 'Added with Add Connection' }),
+    'its tooltip',
+  );
+  const tipText = (await tip.innerText()).replace(/\s+/g, ' ');
+  if (!tipText.includes(`127.0.0.1:${redis.port}`) || !/database 0/.test(tipText))
+    throw new Error(`UI: the tooltip: ${tipText}`);
+  await page.mouse.move(0, 0);
+  await clearNotifications(page);
+  log(`Add Connection: "${name}" (${added.message}); tooltip: ${tipText}`);
+  // Delete All on the read-only added connection: Make Writable from the message
+  await runCommand(page, 'PHP Redis Sessions: Delete All Sessions of a Connection…');
+  await (
+    await see(
+      page.locator('.quick-input-list .monaco-list-row').filter({
+        has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}\\s*$`) }),
+      }),
+      'the connection pick',
+    )
+  ).click();
+  const refused = await toast(page, /is read-only: make it writable to change its sessions/, 'the read-only message');
+  await button(refused.toast, 'Make Writable').click();
+  await toast(page, /is now writable: run the command again/, 'Make Writable done');
+  await sleep(500);
+  if (/read-only/.test(await textNow(rowLabelled(view, name).locator('.label-description'))))
+    throw new Error('UI: still read-only after Make Writable');
+  await clearNotifications(page);
+  // Edit: the name, then the read-only switch
+  await contextMenu(page, rowLabelled(view, name), 'Edit Connection…');
+  await (await see(page.locator('.quick-input-list .monaco-list-row', { hasText: 'Name' }), 'the Name field')).click();
+  widget = await quickInput(page, 'the name box');
+  await widget.locator('input').first().fill('e2e added');
+  await page.keyboard.press('Enter');
+  const renamed = await see(row(view, 'e2e added'), 'the renamed connection');
+  await contextMenu(page, renamed, 'Edit Connection…');
+  await (
+    await see(page.locator('.quick-input-list .monaco-list-row', { hasText: 'Writable' }), 'the read-only switch')
+  ).click();
+  await toast(page, /"e2e added" is now read-only/, 'the switch back to read-only');
+  await see(row(view, 'e2e added').locator('.label-description', { hasText: 'read-only' }), 'read-only on the row');
+  await clearNotifications(page);
+  await contextMenu(page, row(view, 'e2e added'), 'Remove Connection…');
+  const dialog = await see(page.locator('.monaco-dialog-box'), 'the Remove confirmation');
+  await button(dialog, 'Remove').click();
+  await row(view, 'e2e added').waitFor({ state: 'detached', timeout: 10_000 });
+  log('Delete All on it: Make Writable; Edit: renamed "e2e added", switched back to read-only; removed');
+}
+
+/** The output channel: the NOAUTH and ECONNREFUSED failures, masked, never the password. */
+export async function outputStep(page, view, log) {
+  const down = await see(row(view, 'e2e redis (down)'), 'the connection to a server that is down');
+  await setExpanded(down);
+  await see(row(view, 'ECONNREFUSED'), 'the ECONNREFUSED row');
+  await setExpanded(down, false);
+  await runCommand(page, 'PHP Redis Sessions: Show Output');
+  const output = await see(page.locator('.part.panel .view-lines'), 'the output channel');
+  let text = '';
+  for (let i = 0; i < 30 && !(/NOAUTH/.test(text) && /ECONNREFUSED/.test(text)); i++) {
+    await sleep(300);
+    // (the view wraps long lines: joined back)
+    text = (await output.innerText()).replace(/\u00a0/g, ' ').replace(/\n/g, '');
+  }
+  if (
+    !/e2e redis \(password\).*NOAUTH Authentication required/.test(text) ||
+    !/e2e redis \(down\).*ECONNREFUSED/.test(text)
+  )
+    throw new Error(`UI: the output channel shows:\n${text}`);
+  if (text.includes(AUTH_PASSWORD)) throw new Error('UI: the password is in the output channel');
+  log('output channel: the NOAUTH and ECONNREFUSED lines, no password');
+  await hidePanel(page);
+}
