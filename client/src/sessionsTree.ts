@@ -1,152 +1,32 @@
 // The PHP Sessions view: connections → (hosts) → sessions (paged, with TTL, size, lock) →
-// decoded variables. Nothing connects until a node is expanded or a command runs.
+// decoded variables. Nothing connects until a node is expanded or a command runs. Hosts' state is
+// in hostState.ts, how nodes look in treeItems.ts.
 import * as vscode from 'vscode';
 import {
-  compactId,
   decodeSession,
-  formatCount,
-  formatSize,
-  formatTtl,
   phpChildren,
-  phpHasChildren,
-  phpSummary,
   sortSessions,
-  type ConnectionTarget,
   type DecodedSession,
-  type PhpValue,
   type SessionOrder,
 } from '../../server/src/sessions/index.ts';
-import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/redis/index.ts';
+import type { SessionInfo } from '../../server/src/sessions/redis/index.ts';
 import { config } from './config.ts';
 import type { Connection, ConnectionStore } from './connections.ts';
-import { connectionTooltip, hostLabel } from './connectionText.ts';
 import { MissingVariablesError } from './envValues.ts';
 import { errorText } from './errorText.ts';
+import { HostState, type Node } from './hostState.ts';
 import { logError } from './output.ts';
+import { ORDERS, treeItem, type TreeState } from './treeItems.ts';
+
+export { HostState, type Node, type SessionTotal } from './hostState.ts';
+export { ORDERS, orderText } from './treeItems.ts';
 
 /** ioredis and the scanner, evaluated at the first connection rather than at activation. */
 export const loadRedis = (): Promise<typeof import('./redisRuntime.ts')> => import('./redisRuntime.ts');
 
-/** A count of sessions: an estimate from the first page's SCAN, then the exact figure. */
-export interface SessionTotal {
-  count: number;
-  exact: boolean;
-}
-
-/** One Redis server (or cluster) of a connection, with its listing state. */
-export class HostState {
-  sessions: SessionInfo[] = [];
-  state: ScanState | undefined;
-  done = false;
-  error: string | undefined;
-  /** The failure's code (NOAUTH, WRONGPASS… from RedisSessionError). */
-  errorCode: string | undefined;
-  filter = '';
-  loading: Promise<void> | undefined;
-  /** How many sessions match the filter in all; undefined until the first page says. */
-  total: SessionTotal | undefined;
-  /** DBSIZE: every key of the database, sessions or not. */
-  keys: number | undefined;
-  private counting: AbortController | undefined;
-  constructor(
-    readonly connection: Connection,
-    readonly target: ConnectionTarget,
-    readonly scanner: SessionScanner,
-  ) {}
-  get label(): string {
-    return hostLabel(this.target);
-  }
-  reset(): void {
-    this.sessions = [];
-    this.state = undefined;
-    this.done = false;
-    this.error = undefined;
-    this.errorCode = undefined;
-    this.total = undefined;
-    this.keys = undefined;
-    this.stopCounting();
-  }
-  /** Counts every session matching the filter in the background (bounded), then calls `onDone`. */
-  startCounting(onDone: () => void): void {
-    if (this.counting) return;
-    const ctl = new AbortController();
-    this.counting = ctl;
-    const filter = this.filter;
-    void Promise.all([
-      this.scanner.countSessions({ pattern: filter, budgetMs: 120_000, signal: ctl.signal }),
-      this.scanner.keyCount().catch(() => undefined),
-    ]).then(
-      ([r, keys]) => {
-        if (ctl.signal.aborted || filter !== this.filter) return;
-        // A count cut short by its budget is a lower bound: keep the estimate if it says more.
-        if (r.complete || !this.total || r.count > this.total.count) this.total = { count: r.count, exact: r.complete };
-        this.keys = keys;
-        onDone();
-      },
-      () => undefined, // the listing itself reports failures
-    );
-  }
-  stopCounting(): void {
-    this.counting?.abort();
-    this.counting = undefined;
-  }
-  /** The listed sessions that are sessions (a lock left alone is listed, not counted). */
-  get loadedCount(): number {
-    return this.sessions.filter((s) => !s.lockOnly).length;
-  }
-}
-
-export type Node =
-  | { kind: 'connection'; connection: Connection }
-  | { kind: 'host'; host: HostState }
-  | { kind: 'session'; host: HostState; session: SessionInfo }
-  | {
-      kind: 'variable';
-      host: HostState;
-      session: SessionInfo;
-      label: string;
-      detail?: string;
-      value: PhpValue;
-      path: string;
-    }
-  | { kind: 'more'; host: HostState }
-  | {
-      kind: 'message';
-      text: string;
-      error?: boolean;
-      host?: HostState;
-      connection?: Connection;
-      /** The failure is a missing or wrong password: the row offers Set Password…. */
-      auth?: boolean;
-      /** `${VAR}` the connection's save_path needs a value for: the row offers to set them. */
-      variables?: string[];
-    };
-
-/** A TTL as the tree shows it. */
-function ttlText(seconds: number): string {
-  return formatTtl(seconds, vscode.l10n.t('no TTL'));
-}
-
 const ORDER_KEY = 'phpRedisSessions.sessionOrder';
-const ORDERS: readonly SessionOrder[] = ['scan', 'id', 'ttl', 'ttl-desc', 'size'];
 
-/** How each order reads in the view (descriptions, tooltips, the Sort picker). */
-export function orderText(order: SessionOrder): string {
-  switch (order) {
-    case 'scan':
-      return vscode.l10n.t('as listed by Redis');
-    case 'id':
-      return vscode.l10n.t('by id');
-    case 'ttl':
-      return vscode.l10n.t('by TTL, shortest first');
-    case 'ttl-desc':
-      return vscode.l10n.t('by TTL, longest first');
-    case 'size':
-      return vscode.l10n.t('by size, largest first');
-  }
-}
-
-export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** Hosts per connection id, created on first expansion. */
@@ -187,6 +67,11 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   async setOrder(order: SessionOrder): Promise<void> {
     await this.store.workspaceState.update(ORDER_KEY, order);
     this.changed.fire(undefined);
+  }
+
+  /** The hosts of a connection listed so far (none before its first expansion). */
+  knownHosts(connectionId: string): HostState[] {
+    return this.hosts.get(connectionId) ?? [];
   }
 
   filterOf(connectionId: string): string {
@@ -493,130 +378,8 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     return undefined;
   }
 
-  /** The count a row shows: `50,000 sessions`, `≈ 49,800 sessions`, `200+ sessions` while unknown. */
-  private countText(host: HostState): string {
-    const total = host.total;
-    if (!total) return host.sessions.length ? vscode.l10n.t('{0}+ sessions', formatCount(host.loadedCount)) : '';
-    return total.count === 1 && total.exact
-      ? vscode.l10n.t('1 session')
-      : vscode.l10n.t('{0} sessions', formatCount(total.count, total.exact));
-  }
-
+  /** How the view shows a node (client/src/treeItems.ts). */
   getTreeItem(node: Node): vscode.TreeItem {
-    switch (node.kind) {
-      case 'connection': {
-        const c = node.connection;
-        const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `c:${c.id}`;
-        const hosts = this.hosts.get(c.id) ?? [];
-        const single = hosts.length === 1 ? hosts[0] : undefined;
-        const filter = this.filterOf(c.id);
-        const parts = [
-          c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '',
-          filter ? vscode.l10n.t('filter: {0}*', filter) : '',
-          single && !single.error ? this.countText(single) : '',
-        ].filter(Boolean);
-        item.description = parts.join(' · ');
-        item.tooltip = connectionTooltip(c, {
-          filter,
-          order: this.order === 'scan' ? undefined : orderText(this.order),
-          count: single && !single.error ? this.countText(single) : undefined,
-          keys: single?.keys,
-        });
-        item.iconPath = new vscode.ThemeIcon(c.source === 'workspace' ? 'file-code' : 'database');
-        item.contextValue = `phpRedisSessions.connection.${c.readOnly ? 'ro' : 'rw'}.${c.source}${filter ? '.filtered' : ''}`;
-        return item;
-      }
-      case 'host': {
-        const h = node.host;
-        const item = new vscode.TreeItem(h.label, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `h:${h.connection.id}:${h.label}`;
-        item.iconPath = new vscode.ThemeIcon('server');
-        item.description = [h.filter ? vscode.l10n.t('filter: {0}*', h.filter) : '', h.error ? '' : this.countText(h)]
-          .filter(Boolean)
-          .join(' · ');
-        item.contextValue = `phpRedisSessions.host.${h.connection.readOnly ? 'ro' : 'rw'}`;
-        return item;
-      }
-      case 'session': {
-        const s = node.session;
-        const item = new vscode.TreeItem(
-          compactId(s.id),
-          s.lockOnly ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
-        );
-        item.id = `s:${node.host.connection.id}:${node.host.label}:${s.key}`;
-        item.description = `${ttlText(s.ttl)} · ${formatSize(s.size)}${s.locked ? ` · ${vscode.l10n.t('locked')}` : ''}`;
-        const lock = s.lock
-          ? `\n\n${vscode.l10n.t('Locked by {0}', `\`${s.lock.owner ?? '?'}\``)}, ${s.lock.noExpiry ? vscode.l10n.t('**lock without TTL** (stuck until released)') : vscode.l10n.t('lock expires in {0} s', Math.ceil(s.lock.ttlMs / 1000))}`
-          : '';
-        item.tooltip = new vscode.MarkdownString(
-          `\`${s.key}\`\n\n${vscode.l10n.t('TTL {0} · {1} bytes', ttlText(s.ttl), s.size)}${s.node ? ` · ${vscode.l10n.t('node {0}', s.node)}` : ''}${lock}`,
-        );
-        item.iconPath = new vscode.ThemeIcon(s.lock?.noExpiry ? 'warning' : s.locked ? 'lock' : 'account');
-        item.contextValue = `phpRedisSessions.session.${node.host.connection.readOnly ? 'ro' : 'rw'}${s.locked ? '.locked' : ''}`;
-        item.command = {
-          command: 'phpRedisSessions.openSession',
-          title: vscode.l10n.t('Open Session'),
-          arguments: [node],
-        };
-        return item;
-      }
-      case 'variable': {
-        const item = new vscode.TreeItem(
-          node.label,
-          phpHasChildren(node.value) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-        );
-        item.description = `${node.detail ? `${node.detail} · ` : ''}${phpSummary(node.value)}`;
-        item.tooltip = phpSummary(node.value, 2000);
-        item.contextValue = 'phpRedisSessions.variable';
-        return item;
-      }
-      case 'more': {
-        const h = node.host;
-        const item = new vscode.TreeItem(
-          vscode.l10n.t('Load {0} more…', config.pageSize),
-          vscode.TreeItemCollapsibleState.None,
-        );
-        const loaded = formatCount(h.loadedCount);
-        item.description = h.total
-          ? vscode.l10n.t('{0} of {1} loaded', loaded, formatCount(h.total.count, h.total.exact))
-          : vscode.l10n.t('{0} loaded', loaded);
-        item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = {
-          command: 'phpRedisSessions.loadMore',
-          title: vscode.l10n.t('Load More Sessions'),
-          arguments: [node],
-        };
-        item.contextValue = 'phpRedisSessions.more';
-        return item;
-      }
-      case 'message': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : node.variables ? 'symbol-variable' : 'info');
-        item.tooltip = node.text;
-        item.contextValue = node.auth
-          ? 'phpRedisSessions.error.auth'
-          : node.variables
-            ? 'phpRedisSessions.variables'
-            : node.error
-              ? 'phpRedisSessions.error'
-              : 'phpRedisSessions.message';
-        const connection = node.connection ?? node.host?.connection;
-        const target = connection && (this.roots.get(connection.id) ?? { kind: 'connection', connection });
-        if (node.auth && target)
-          item.command = {
-            command: 'phpRedisSessions.setPassword',
-            title: vscode.l10n.t('Set Password…'),
-            arguments: [target],
-          };
-        else if (node.variables && target)
-          item.command = {
-            command: 'phpRedisSessions.setVariable',
-            title: vscode.l10n.t('Set Value…'),
-            arguments: [target, node.variables],
-          };
-        return item;
-      }
-    }
+    return treeItem(node, this);
   }
 }

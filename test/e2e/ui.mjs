@@ -13,18 +13,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './install.mjs';
 import {
-  addConnectionStep,
   convertFixStep,
   convertPaletteStep,
   envLensStep,
-  filterStep,
-  manyStep,
-  outputStep,
-  passwordStep,
-  serverInfoStep,
   testConnectionLensStep,
   workspaceProblemsStep,
-} from './uiFirstHour.mjs';
+} from './uiEditorSteps.mjs';
+import { addConnectionStep, filterStep, manyStep, outputStep, passwordStep, serverInfoStep } from './uiViewSteps.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -417,7 +412,12 @@ async function untrustedUiSteps(page, { log }) {
   await see(page.locator(ACTIVITY_ENTRY), 'the PHP Sessions activity bar entry', 60_000);
   await page.locator(ACTIVITY_ENTRY).first().click();
   const view = sessionsView(page);
-  const connection = await see(row(view, 'app/composer.json'), 'the connection app/composer.json names', 30_000);
+  // (by its whole label: env-app/composer.json contains the text too)
+  const connection = await see(
+    rowLabelled(view, 'app/composer.json'),
+    'the connection app/composer.json names',
+    30_000,
+  );
   await setExpanded(connection);
   let dialog = await see(page.locator('.monaco-dialog-box'), 'the confirmation before connecting');
   const message = (await dialog.innerText()).replace(/\s+/g, ' ');

@@ -1,7 +1,7 @@
 // Browsing: refresh, page, filter and search the tree; open and copy sessions; server info.
 import * as vscode from 'vscode';
-import { formatCount, toCanonicalJson, type SessionOrder } from '../../../server/src/sessions/index.ts';
-import { orderText, type HostState, type Node } from '../sessionsTree.ts';
+import { formatCount, toCanonicalJson } from '../../../server/src/sessions/index.ts';
+import { ORDERS, orderText, type HostState, type Node } from '../sessionsTree.ts';
 import type { Cmd, CommandContext } from './context.ts';
 import { documentConnection, hostsFor, pickConnection, sessionArg } from './pick.ts';
 
@@ -57,9 +57,8 @@ export function clearFilter(ctx: CommandContext): Cmd {
 export function sortSessions(ctx: CommandContext): Cmd {
   return async () => {
     const current = ctx.tree.order;
-    const orders: SessionOrder[] = ['scan', 'id', 'ttl', 'ttl-desc', 'size'];
     const pick = await vscode.window.showQuickPick(
-      orders.map((order) => ({
+      ORDERS.map((order) => ({
         label: orderText(order),
         description: order === current ? vscode.l10n.t('current') : '',
         order,

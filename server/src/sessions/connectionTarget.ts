@@ -404,7 +404,8 @@ export function shortTargetName(targets: readonly ConnectionTarget[]): string {
 }
 
 function hostPort(a: HostPort): string {
-  return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+  // (an IPv6 host read from a save_path keeps its brackets)
+  return `${a.host.includes(':') && !a.host.startsWith('[') ? `[${a.host}]` : a.host}:${a.port}`;
 }
 
 /** The secrets a target carries, for scrubbing messages. */

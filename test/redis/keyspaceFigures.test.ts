@@ -1,18 +1,18 @@
-// How many sessions a connection holds, against a real redis-server: the estimate from the first
-// page's SCAN coverage (what the tree shows first), the exact count, DBSIZE, and the coverage's
-// reading of real SCAN cursors.
+// What the view shows of a keyspace, against a real redis-server: how many sessions (the estimate
+// from the first page's SCAN coverage, the exact count, DBSIZE, the coverage's reading of real SCAN
+// cursors) and the server's INFO as the Server Info editor formats it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { scanCoverage, SessionScanner } from '../../server/src/sessions/redis/index.ts';
+import { formatServerInfo, scanCoverage, SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { admin, seedSessions } from './fixtures.ts';
 
 const SESSIONS = 12_000;
 const OTHERS = 48_000;
 
-describe('session counts', () => {
+describe('keyspace figures', () => {
   let server: RedisServer;
   let client: Redis;
   let scanner: SessionScanner;
@@ -83,5 +83,30 @@ describe('session counts', () => {
       previous = c;
     } while (cursor !== '0');
     assert.equal(previous, 1);
+  });
+
+  test('INFO formatted: a summary, one [Section] per INFO section with fields, aligned, no CR', async () => {
+    const info = await scanner.serverInfo();
+    assert.match(info[0]!.text, /\r\n/, 'Redis sends CRLF');
+    const text = formatServerInfo(info, new Date(Date.UTC(2024, 0, 2, 3, 4, 5)));
+    assert.doesNotMatch(text, /\r/);
+    const version = info[0]!.fields.redis_version!;
+    assert.match(text, new RegExp(`^; INFO of 127\\.0\\.0\\.1:${server.port}, read 2024-01-02 03:04:05 UTC$`, 'm'));
+    assert.match(text, new RegExp(`^; Redis ${version.replace(/\./g, '\\.')} · standalone · up `, 'm'));
+    // (a section without fields, such as an empty # Modules, is left out)
+    const sections = [...info[0]!.text.matchAll(/^# (\w+)\r\n(?=\w)/gm)].map((m) => m[1]);
+    assert.ok(sections.length >= 5, sections.join(', '));
+    for (const s of sections) assert.match(text, new RegExp(`^\\[${s}\\]$`, 'm'));
+    // every field of a section at the same column
+    const serverSection = text.slice(text.indexOf('[Server]'), text.indexOf('\n\n', text.indexOf('[Server]')));
+    const columns = new Set(
+      serverSection
+        .split('\n')
+        .slice(1)
+        .map((l) => l.indexOf(' = ')),
+    );
+    assert.equal(columns.size, 1);
+    assert.match(text, new RegExp(`^redis_version +\\= ${version.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(text, /^db0 += keys=/m);
   });
 });
