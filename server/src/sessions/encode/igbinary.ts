@@ -8,7 +8,9 @@ import { ByteWriter } from './byteWriter.ts';
 import {
   arrayMembers,
   derefAll,
+  Identities,
   isObjectLike,
+  MAGIC_SERIALIZE_CLASSES,
   objectMembers,
   SessionEncodeError,
   walkValue,
@@ -39,6 +41,7 @@ const T = {
 } as const;
 
 const TWO32 = 1n << 32n;
+const EMPTY_ARRAY: PhpValue = Object.freeze({ kind: 'array', entries: [] });
 
 /** The 8/16/32-bit variant of a type: base, base+1, base+2 by the size the number needs. */
 function sized(out: ByteWriter, base: number, n: number): void {
@@ -58,6 +61,9 @@ export class IgbinaryWriter implements ValueSink {
   private readonly ids = new Map<PhpValue, number>();
   private nextId = 0;
   private readonly onPath = new Set<PhpValue>();
+  private readonly identities = new Identities();
+  /** The member being written belongs to an internal class's __serialize() data. */
+  private inMagicObject = false;
 
   constructor(
     readonly out: ByteWriter,
@@ -84,7 +90,7 @@ export class IgbinaryWriter implements ValueSink {
       const f = stack[stack.length - 1]!;
       if (f.i < f.members.length) {
         const m = f.members[f.i++]!;
-        this.key(m.key);
+        this.key(m.key, f);
         const child = this.value(m.value);
         if (child) stack.push(child);
       } else {
@@ -142,6 +148,11 @@ export class IgbinaryWriter implements ValueSink {
       isRef = v.phpReference;
     }
     if (isRef) out.u8(T.ref);
+    target = this.identities.of(target);
+    // PHP shares one immutable empty array (zend_empty_array), and igbinary keys arrays by address:
+    // every empty array after the first is written as a ref to it.
+    // (The arrays an internal class's __serialize() returns are its own tables, never that one.)
+    if (!isRef && !this.inMagicObject && target.kind === 'array' && target.entries.length === 0) target = EMPTY_ARRAY;
     const id = this.ids.get(target);
     if (id !== undefined) {
       // An array shared without & is also a ref (igbinary_serialize_array_ref keys on the array).
@@ -195,7 +206,9 @@ export class IgbinaryWriter implements ValueSink {
     }
   }
 
-  key(key: MemberKey): void {
+  key(key: MemberKey, frame?: Frame): void {
+    const node = frame?.node;
+    this.inMagicObject = node?.kind === 'object' && MAGIC_SERIALIZE_CLASSES.has(node.className.toLowerCase());
     if (typeof key === 'bigint') this.long(key);
     else this.string(key);
   }

@@ -11,6 +11,7 @@ import { ByteWriter } from './byteWriter.ts';
 import {
   arrayMembers,
   derefAll,
+  MAGIC_SERIALIZE_CLASSES,
   membersAreList,
   isObjectLike,
   objectMembers,
@@ -28,27 +29,6 @@ const TYPE_RECURSIVE = 2;
 const TYPE_CUSTOM_OBJECT = 3;
 const TYPE_OBJECT = 4;
 const TYPE_OBJECT_REFERENCE = 5;
-
-/**
- * Built-in classes whose __serialize() data msgpack-php stores as nil→"Class", nil→[data] instead
- * of properties (PHP 8.2). The value tree keeps that data as properties named 0, 1, …
- */
-export const MAGIC_SERIALIZE_CLASSES: ReadonlySet<string> = new Set(
-  [
-    'ArrayObject',
-    'ArrayIterator',
-    'RecursiveArrayIterator',
-    'SplDoublyLinkedList',
-    'SplQueue',
-    'SplStack',
-    'SplObjectStorage',
-    'DateTime',
-    'DateTimeImmutable',
-    'DateTimeZone',
-    'DateInterval',
-    'DatePeriod',
-  ].map((c) => c.toLowerCase()),
-);
 
 const INT8_MIN = -(1n << 7n);
 const INT16_MIN = -(1n << 15n);

@@ -10,6 +10,7 @@ import {
   arrayMembers,
   isObjectLike,
   derefAll,
+  Identities,
   objectMembers,
   SessionEncodeError,
   walkValue,
@@ -39,6 +40,7 @@ export class SerializeWriter implements ValueSink {
   private readonly slots = new Map<PhpValue, number>();
   /** Containers being written: a copy that would contain itself is cut short, like PHP's recursion guard. */
   private readonly onPath = new Set<PhpValue>();
+  private readonly identities = new Identities();
 
   constructor(
     readonly out: ByteWriter,
@@ -60,6 +62,7 @@ export class SerializeWriter implements ValueSink {
     }
     this.n++;
     if (isRef || isObjectLike(target)) {
+      target = this.identities.of(target);
       const seen = this.slots.get(target);
       if (seen !== undefined) {
         if (isRef) {

@@ -27,6 +27,28 @@ export interface Member {
   readonly value: PhpValue;
 }
 
+/**
+ * Built-in classes with __serialize() in PHP 8.2. The value tree keeps the data it returned as
+ * properties (named 0, 1, … for ArrayObject and friends); msgpack-php stores it apart
+ * (nil→"Class", nil→[data]), and its arrays are never PHP's shared empty array.
+ */
+export const MAGIC_SERIALIZE_CLASSES: ReadonlySet<string> = new Set(
+  [
+    'ArrayObject',
+    'ArrayIterator',
+    'RecursiveArrayIterator',
+    'SplDoublyLinkedList',
+    'SplQueue',
+    'SplStack',
+    'SplObjectStorage',
+    'DateTime',
+    'DateTimeImmutable',
+    'DateTimeZone',
+    'DateInterval',
+    'DatePeriod',
+  ].map((c) => c.toLowerCase()),
+);
+
 /** An array key's written form: integers stay integers, strings are their original bytes. */
 export function arrayKey(key: PhpKey, keyBytes: Uint8Array | undefined): MemberKey {
   return typeof key === 'bigint' ? key : (keyBytes ?? encodeUtf8(key));
@@ -83,6 +105,22 @@ export function derefAll(v: PhpValue): PhpValue {
   let t = v;
   for (let hops = 0; t.kind === 'reference' && hops < 64; hops++) t = t.target;
   return t;
+}
+
+/**
+ * The identity PHP sees: an enum case is one object however many times it occurs, so its later
+ * occurrences are back-references too. Everything else is its own JS object.
+ */
+export class Identities {
+  private readonly cases = new Map<string, PhpValue>();
+  of(v: PhpValue): PhpValue {
+    if (v.kind !== 'enum') return v;
+    const k = `${v.className.toLowerCase()}::${v.caseName}`;
+    const seen = this.cases.get(k);
+    if (seen) return seen;
+    this.cases.set(k, v);
+    return v;
+  }
 }
 
 /** Objects in PHP's sense: they have a handle, so a second occurrence is a back-reference. */
