@@ -152,7 +152,9 @@ function addReferences(variables: Array<[string, PhpValue]>, r: () => number, op
     if (candidates.length > 0 && r() < options.refRate) {
       const target = candidates[Math.floor(r() * candidates.length)]!;
       const objectLike = target.kind === 'object' || target.kind === 'enum' || target.kind === 'custom';
-      set({ kind: 'reference', slot: 0, phpReference: !objectLike || r() < 0.5, target });
+      // A & to an object marks its first occurrence as the reference, which is only what PHP
+      // wrote when that occurrence was the referenced variable: handles are the common case.
+      set({ kind: 'reference', slot: 0, phpReference: !objectLike, target });
       return;
     }
     const v = get();

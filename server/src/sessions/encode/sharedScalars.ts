@@ -47,8 +47,13 @@ function* places(session: Variables): Generator<Place> {
   }
 }
 
-/** Gives every scalar a PHP reference points at its own object (in place). */
-export function detachSharedScalars(session: Variables): void {
+/**
+ * Gives every scalar a PHP reference points at its own object (in place). Returns false when an
+ * igbinary session leaves it ambiguous which of two equal neighbouring scalars is the referenced
+ * one (igbinary numbers only referenced scalars, and the tree does not mark them): encoding is
+ * then only right up to which of the two is the reference, and an edit must not rely on it.
+ */
+export function detachSharedScalars(session: Variables): boolean {
   const wanted = new Map<number, PhpValue>();
   const refPlaces: Place[] = [];
   for (const place of places(session)) {
@@ -58,15 +63,16 @@ export function detachSharedScalars(session: Variables): void {
       refPlaces.push(place);
     }
   }
-  if (wanted.size === 0) return;
+  if (wanted.size === 0) return true;
   const igbinary = session.serializer === 'igbinary' && session.framework !== 'laravel';
   const serializeFamily = session.serializer !== 'igbinary' && session.serializer !== 'msgpack';
-  if (!igbinary && !serializeFamily) return; // msgpack-php never references scalars
+  if (!igbinary && !serializeFamily) return true; // msgpack-php never references scalars
   // The session array is slot 1 when it is serialized as one value.
   let n = session.serializer === 'php' || session.serializer === 'php_binary' ? 0 : 1;
   if (session.framework === 'laravel') n = 1;
   const targets = igbinary ? referenceTargets(session.variables.map(([, v]) => v)) : new Set<PhpValue>();
   const copies = new Map<number, PhpValue>();
+  let unambiguous = true;
   for (const place of places(session)) {
     const v = place.value;
     if (v.kind === 'reference') {
@@ -77,7 +83,10 @@ export function detachSharedScalars(session: Variables): void {
     if (serializeFamily) counts = true;
     else counts = v.kind === 'array' || isObjectLike(v) || (targets.has(v) && !Object.isFrozen(v));
     if (!counts && Object.isFrozen(v) && wanted.get(n + 1) === v && !copies.has(n + 1)) counts = true;
-    if (!counts) continue;
+    if (!counts) {
+      if (Object.isFrozen(v) && copies.has(n) && wanted.get(n) === v) unambiguous = false;
+      continue;
+    }
     n++;
     if (Object.isFrozen(v) && wanted.get(n) === v && !copies.has(n)) {
       const copy = { ...v } as PhpValue;
@@ -90,4 +99,5 @@ export function detachSharedScalars(session: Variables): void {
     const copy = copies.get(ref.slot);
     if (copy) place.value = { ...ref, target: copy };
   }
+  return unambiguous;
 }
