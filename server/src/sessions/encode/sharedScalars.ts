@@ -7,14 +7,14 @@ import type { SessionFramework, SessionSerializer } from '../sessionFormats.ts';
 import type { PhpCell, PhpReference, PhpValue } from '../phpValue.ts';
 import { isObjectLike, referenceTargets } from './valueTree.ts';
 
-interface Variables {
+export interface Variables {
   readonly serializer: SessionSerializer;
   readonly framework?: SessionFramework;
   readonly variables: Array<[string, PhpValue]>;
 }
 
 /** A place holding a value: an array entry, a property, or a session variable. */
-type Place = PhpCell;
+export type Place = PhpCell;
 
 function variableCell(vars: Array<[string, PhpValue]>, i: number): Place {
   return {
@@ -28,7 +28,7 @@ function variableCell(vars: Array<[string, PhpValue]>, i: number): Place {
 }
 
 /** Every place in document order (containers before their members), references not followed. */
-function* places(session: Variables): Generator<Place> {
+export function* sessionPlaces(session: Variables): Generator<Place> {
   const stack: Place[] = [];
   for (let i = session.variables.length - 1; i >= 0; i--) stack.push(variableCell(session.variables, i));
   const seen = new Set<PhpValue>();
@@ -56,7 +56,7 @@ function* places(session: Variables): Generator<Place> {
 export function detachSharedScalars(session: Variables): boolean {
   const wanted = new Map<number, PhpValue>();
   const refPlaces: Place[] = [];
-  for (const place of places(session)) {
+  for (const place of sessionPlaces(session)) {
     const v = place.value;
     if (v.kind === 'reference' && v.phpReference && Object.isFrozen(v.target)) {
       wanted.set(v.slot, v.target);
@@ -73,7 +73,7 @@ export function detachSharedScalars(session: Variables): boolean {
   const targets = igbinary ? referenceTargets(session.variables.map(([, v]) => v)) : new Set<PhpValue>();
   const copies = new Map<number, PhpValue>();
   let unambiguous = true;
-  for (const place of places(session)) {
+  for (const place of sessionPlaces(session)) {
     const v = place.value;
     if (v.kind === 'reference') {
       if (!v.phpReference && serializeFamily) n++; // r: takes a slot, R: does not

@@ -1,0 +1,137 @@
+// One variable of a decoded session replaced, the way PHP's assignment would do it: a path of
+// keys into arrays and properties, created at the last step when missing; assigning to a PHP
+// reference (&) changes every alias of it, while objects are shared by handle as usual.
+import { sessionPlaces, type Place, type Variables } from '../encode/sharedScalars.ts';
+import { derefAll } from '../encode/valueTree.ts';
+import { numericStringKey } from '../phpSerialize.ts';
+import { encodeUtf8, type PhpProperty, type PhpValue } from '../phpValue.ts';
+
+export class SessionEditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionEditError';
+  }
+}
+
+/** `user.name` → ['user', 'name']; a backslash escapes a dot or a backslash (`a\.b` is one key). */
+export function parseDottedPath(path: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c === '\\' && (path[i + 1] === '.' || path[i + 1] === '\\')) cur += path[++i];
+    else if (c === '.') {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  if (parts[0] === '') throw new SessionEditError(`The path "${path}" does not start with a variable name`);
+  return parts;
+}
+
+function arrayKeyOf(k: string): bigint | string {
+  const b = encodeUtf8(k);
+  return numericStringKey(b, 0, b.length) ?? k;
+}
+
+/** A property by name; `Class::name` picks the private one Class declares when names collide. */
+function findProperty(props: PhpProperty[], key: string, where: string): PhpProperty | undefined {
+  const scoped = /^(.+)::([^:]+)$/.exec(key);
+  if (scoped) {
+    const hit = props.find((p) => p.name === scoped[2] && p.visibility === 'private' && p.declaringClass === scoped[1]);
+    if (hit) return hit;
+  }
+  const named = props.filter((p) => p.name === key);
+  if (named.length > 1) {
+    const options = named.map((p) => (p.visibility === 'private' ? `${p.declaringClass}::${p.name}` : p.name));
+    throw new SessionEditError(
+      `${where} has ${named.length} properties named "${key}": say which (${options.join(', ')})`,
+    );
+  }
+  return named[0];
+}
+
+/** Every place holding each value PHP references point at (its own place and its aliases). */
+function aliases(session: Variables): Map<PhpValue, Place[]> {
+  const map = new Map<PhpValue, Place[]>();
+  const all: Place[] = [];
+  for (const place of sessionPlaces(session)) {
+    all.push(place);
+    const v = place.value;
+    if (v.kind === 'reference' && v.phpReference) {
+      const list = map.get(v.target) ?? [];
+      list.push(place);
+      map.set(v.target, list);
+    }
+  }
+  for (const place of all) map.get(place.value)?.unshift(place);
+  return map;
+}
+
+/** Sets `path` (variable name, then keys) to `value`. Throws SessionEditError. */
+export function setVariable(session: Variables, path: readonly string[], value: PhpValue): void {
+  const [name, ...keys] = path;
+  if (name === undefined || name === '') throw new SessionEditError('No variable name given');
+  const index = session.variables.findIndex(([n]) => n === name);
+  if (index < 0) {
+    if (keys.length > 0) throw new SessionEditError(`The session has no variable "${name}"`);
+    session.variables.push([name, value]);
+    return;
+  }
+  let place: Place = {
+    get value() {
+      return session.variables[index]![1];
+    },
+    set value(v: PhpValue) {
+      session.variables[index]![1] = v;
+    },
+  };
+  let where = name;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const last = i === keys.length - 1;
+    const container = derefAll(place.value);
+    if (container.kind === 'array') {
+      const k = arrayKeyOf(key);
+      const entry = container.entries.find((e) => e.key === k);
+      if (!entry) {
+        if (!last) throw new SessionEditError(`${where} has no key "${key}"`);
+        container.entries.push({ key: k, value });
+        return;
+      }
+      place = entry;
+    } else if (container.kind === 'object') {
+      const prop = findProperty(container.properties, key, where);
+      if (!prop) {
+        if (!last) throw new SessionEditError(`${where} has no property "${key}"`);
+        container.properties.push({ name: key, visibility: 'public', value });
+        return;
+      }
+      place = prop;
+    } else {
+      throw new SessionEditError(
+        `${where} is ${container.kind === 'null' ? 'null' : `a ${container.kind}`}, not an array or object`,
+      );
+    }
+    where = `${where}.${key}`;
+  }
+  assign(session, place, value);
+}
+
+function assign(session: Variables, place: Place, value: PhpValue): void {
+  const old = place.value;
+  const target = old.kind === 'reference' ? (old.phpReference ? old.target : null) : old;
+  const group = target ? aliases(session).get(target) : undefined;
+  if (!group) {
+    place.value = value;
+    return;
+  }
+  // Assigning to a reference assigns to all of its aliases: the first keeps the value, the
+  // others point at it.
+  let first = true;
+  for (const p of group) {
+    p.value = first ? value : { kind: 'reference', slot: 0, phpReference: true, target: value };
+    first = false;
+  }
+}
