@@ -7,10 +7,6 @@
 //    give back the same bytes, and PHP's reading must print the same canonical JSON.
 // 3. The compression envelopes: phpredis's Redis::_uncompress() reads every one.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { jsonString, toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
@@ -25,33 +21,11 @@ import {
   type SessionSerializer,
 } from '../../server/src/sessions/sessionFormats.ts';
 import { generateSession } from '../helpers/phpValueGen.ts';
+import { PhpHarness, phpReady } from './phpHarness.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
-
-function phpReady(): boolean {
-  const r = spawnSync(
-    'php',
-    [
-      '-r',
-      'echo extension_loaded("redis") && extension_loaded("igbinary") && extension_loaded("msgpack") ? "ok" : "no";',
-    ],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return r.stdout === 'ok' && spawnSync('redis-server', ['--version']).status === 0;
-}
-
-/** The decoder fixtures' PHP (classes, canonical JSON, the rich $_SESSION), harvested from their test. */
-function fixturePhp(name: string): string {
-  const src = readFileSync(join(process.cwd(), 'test/php/sessionFixtures.test.ts'), 'utf8');
-  const m = new RegExp(`const ${name} = String\\.raw\`([\\s\\S]*?)\`;`).exec(src);
-  assert.ok(m, `${name} found in sessionFixtures.test.ts`);
-  return m[1]!;
-}
 
 // No `${` below: these are JS template literals.
 const EXTRA_PHP = String.raw`<?php
-#[AllowDynamicProperties] class Bag {}
 // Cases the fixtures do not have, none of which the value tree loses.
 function fill_extra(string $serializer): void {
     $t = true; $one = 1; $nul = null;
@@ -127,34 +101,10 @@ echo json_encode($out);
 
 let redis: RedisServer;
 let client: Redis;
-let dir: string;
+let harness: PhpHarness;
 
 function php(script: string, args: string[], serializer: SessionSerializer, input?: string): string {
-  const scan = join(dir, `scan-${serializer}`);
-  mkdirSync(scan, { recursive: true });
-  writeFileSync(
-    join(scan, 'zz-encoders.ini'),
-    [
-      'session.save_handler = redis',
-      `session.save_path = "tcp://127.0.0.1:${redis.port}"`,
-      `session.serialize_handler = ${serializer}`,
-      'session.use_cookies = 0',
-      'session.use_strict_mode = 0',
-      'session.cache_limiter =',
-      'error_reporting = E_ALL & ~E_DEPRECATED',
-      'display_errors = stderr',
-      '',
-    ].join('\n'),
-  );
-  // The default scan dir stays first so the extensions load.
-  const r = spawnSync('php', [join(dir, script), ...args], {
-    env: { ...process.env, PHP_INI_SCAN_DIR: `:${scan}` },
-    input,
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  assert.equal(r.status, 0, `php ${script} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
-  return r.stdout;
+  return harness.run(script, args, serializer, input);
 }
 
 type RoundTrip = [encodedB64: string, canonicalParts: string] | null;
@@ -213,27 +163,17 @@ describe(
       redis = await startRedis();
       client = new Redis({ port: redis.port, host: '127.0.0.1', lazyConnect: true });
       await client.connect();
-      dir = mkdtempSync(join(tmpdir(), 'prs-enc-'));
-      const files: Record<string, string> = {
-        'classes.php': `${fixturePhp('CLASSES_PHP')}\n#[AllowDynamicProperties] class Bag {}\n`,
-        'canonical.php': fixturePhp('CANONICAL_PHP'),
-        'data.php': fixturePhp('DATA_PHP'),
-        'extra.php': EXTRA_PHP.replace('#[AllowDynamicProperties] class Bag {}', ''),
+      harness = new PhpHarness(redis.port, {
+        'extra.php': EXTRA_PHP,
         'write.php': WRITE_PHP,
         'roundtrip.php': ROUND_TRIP_PHP,
         'compress.php': COMPRESS_PHP,
-      };
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-      for (const s of SESSION_SERIALIZERS) {
-        const scan = join(dir, `scan-${s}`);
-        spawnSync('mkdir', ['-p', scan]);
-        writeFileSync(join(scan, 'zz.ini'), ''); // filled by php()
-      }
+      });
     });
     after(async () => {
       client?.disconnect();
       await redis?.stop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      harness?.dispose();
     });
 
     /** What PHP stored for one of the fixture sessions. */

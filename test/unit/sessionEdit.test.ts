@@ -65,9 +65,15 @@ test('setting a value: existing keys, new keys at the end, typed errors elsewher
     toCanonicalJson(s),
     '{"user":{"id":1,"name":"Bob","roles":["a","b"],"email":"b@x"},"n":null,"added":true}',
   );
-  assert.throws(() => setVariable(s, ['user', 'none', 'x'], phpValueFromJson('1')), /user has no key "none"/);
-  assert.throws(() => setVariable(s, ['n', 'x'], phpValueFromJson('1')), /n is null, not an array or object/);
-  assert.throws(() => setVariable(s, ['missing', 'x'], phpValueFromJson('1')), /no variable "missing"/);
+  // Like PHP's `$_SESSION['a']['b'] = …`: missing arrays on the way and null become arrays.
+  setVariable(s, ['user', 'none', 'x'], phpValueFromJson('1'));
+  setVariable(s, ['n', 'x'], phpValueFromJson('2'));
+  setVariable(s, ['missing', 'x'], phpValueFromJson('3'));
+  assert.ok(toCanonicalJson(s).endsWith('"email":"b@x","none":{"x":1}},"n":{"x":2},"added":true,"missing":{"x":3}}'));
+  assert.throws(
+    () => setVariable(s, ['user', 'name', 'x'], phpValueFromJson('1')),
+    /user.name is a string, not an array/,
+  );
 });
 
 test('assigning through a PHP reference changes every alias; a shared object stays shared', () => {

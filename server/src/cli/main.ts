@@ -1,6 +1,7 @@
 // The CLI's command dispatch, separate from the entry point so tests can call it in-process.
 import { parseArgs } from 'node:util';
 import { lintCommand } from './lintCommand.ts';
+import { setCommand } from './setCommand.ts';
 import {
   compressionOption,
   decodeCommand,
@@ -30,13 +31,19 @@ Commands:
       --compression NAME            none, lzf, zstd, lz4 (default: zstd and lz4 detected)
   decode                        Decode a raw session value from stdin to canonical JSON
       --serializer NAME, --compression NAME
+  set <url|save_path> <id> <path> <json>
+                                Set one variable (dotted path, e.g. user.name) to a JSON value,
+                                re-encoded with the session's serializer and compression, TTL
+                                kept; written only if the session did not change meanwhile and
+                                no request holds its lock (exit 1 when refused)
+      --serializer NAME, --compression NAME, --prefix PREFIX
   help                          Show this help
 
 The address is a redis:// or rediss:// URL or a phpredis session.save_path (tcp://, tls://,
 unix://, several hosts, or the rediscluster seed[]= form). A password comes from the address or
 from REDIS_PASSWORD; it is never printed.
 
-Exit codes: 0 no error, 1 lint errors found, 2 bad usage, unreadable input, connection or decode failure.
+Exit codes: 0 no error, 1 lint errors found or edit refused, 2 bad usage, unreadable input, connection or decode failure.
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -107,6 +114,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
         });
         return await decodeCommand(
           { serializer: serializerOption(values.serializer), compression: compressionOption(values.compression) },
+          io,
+        );
+      }
+      case 'set': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { serializer: { type: 'string' }, compression: { type: 'string' }, prefix: { type: 'string' } },
+        });
+        const [target = '', id = '', path = '', json = ''] = positionals;
+        return await setCommand(
+          {
+            target,
+            id,
+            path,
+            json,
+            serializer: serializerOption(values.serializer),
+            compression: compressionOption(values.compression),
+            ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+          },
           io,
         );
       }

@@ -73,11 +73,11 @@ function aliases(session: Variables): Map<PhpValue, Place[]> {
 export function setVariable(session: Variables, path: readonly string[], value: PhpValue): void {
   const [name, ...keys] = path;
   if (name === undefined || name === '') throw new SessionEditError('No variable name given');
-  const index = session.variables.findIndex(([n]) => n === name);
+  let index = session.variables.findIndex(([n]) => n === name);
   if (index < 0) {
-    if (keys.length > 0) throw new SessionEditError(`The session has no variable "${name}"`);
-    session.variables.push([name, value]);
-    return;
+    session.variables.push([name, keys.length > 0 ? { kind: 'array', entries: [] } : value]);
+    if (keys.length === 0) return;
+    index = session.variables.length - 1;
   }
   let place: Place = {
     get value() {
@@ -91,14 +91,17 @@ export function setVariable(session: Variables, path: readonly string[], value: 
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const last = i === keys.length - 1;
+    // Like PHP, writing into null makes it an array.
+    if (derefAll(place.value).kind === 'null') assign(session, place, { kind: 'array', entries: [] });
     const container = derefAll(place.value);
     if (container.kind === 'array') {
       const k = arrayKeyOf(key);
-      const entry = container.entries.find((e) => e.key === k);
+      let entry = container.entries.find((e) => e.key === k);
       if (!entry) {
-        if (!last) throw new SessionEditError(`${where} has no key "${key}"`);
-        container.entries.push({ key: k, value });
-        return;
+        // Missing keys on the way are created as arrays, as `$_SESSION['a']['b'] = …` does.
+        entry = { key: k, value: last ? value : { kind: 'array', entries: [] } };
+        container.entries.push(entry);
+        if (last) return;
       }
       place = entry;
     } else if (container.kind === 'object') {
@@ -110,9 +113,7 @@ export function setVariable(session: Variables, path: readonly string[], value: 
       }
       place = prop;
     } else {
-      throw new SessionEditError(
-        `${where} is ${container.kind === 'null' ? 'null' : `a ${container.kind}`}, not an array or object`,
-      );
+      throw new SessionEditError(`${where} is a ${container.kind}, not an array or object`);
     }
     where = `${where}.${key}`;
   }
