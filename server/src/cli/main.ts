@@ -1,6 +1,7 @@
 // The CLI's command dispatch, separate from the entry point so tests can call it in-process.
 import { parseArgs } from 'node:util';
 import { lintCommand } from './lintCommand.ts';
+import { reportCommand } from './reportCommand.ts';
 import { setCommand } from './setCommand.ts';
 import {
   compressionOption,
@@ -31,6 +32,17 @@ Commands:
       --compression NAME            none, lzf, zstd, lz4 (default: zstd and lz4 detected)
   decode                        Decode a raw session value from stdin to canonical JSON
       --serializer NAME, --compression NAME
+  report <url|save_path>        The sessions' health: counts per serializer and compression, size and
+                                TTL distributions, leaks (no expiry), stuck locks, the largest
+                                sessions, undecodable ones and ones PHP cannot read back (read-only)
+      --json                        The report as JSON (sessions, withoutExpiry, locksWithoutExpiry,
+                                    undecodable, unreadableByPhp, bySerializer, … and their lists)
+      --sample N                    Look at N sessions only (the report says it is a sample)
+      --gc-maxlifetime S            session.gc_maxlifetime to compare TTLs with (default 1440)
+      --lock-expire S               redis.session.lock_expire to compare locks with
+      --serializer NAME             The configured serializer: sessions stored otherwise are
+                                    reported as unreadable by PHP
+      --compression NAME, --prefix PREFIX
   set <url|save_path> <id> <path> <json>
                                 Set one variable (dotted path, e.g. user.name) to a JSON value,
                                 re-encoded with the session's serializer and compression, TTL
@@ -114,6 +126,35 @@ export async function main(argv: string[], io: Io): Promise<number> {
         });
         return await decodeCommand(
           { serializer: serializerOption(values.serializer), compression: compressionOption(values.compression) },
+          io,
+        );
+      }
+      case 'report': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            json: { type: 'boolean', default: false },
+            sample: { type: 'string' },
+            'gc-maxlifetime': { type: 'string' },
+            'lock-expire': { type: 'string' },
+            serializer: { type: 'string' },
+            compression: { type: 'string' },
+            prefix: { type: 'string' },
+          },
+        });
+        const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+        return await reportCommand(
+          {
+            target: positionals[0] ?? '',
+            json: !!values.json,
+            sample: num(values.sample),
+            gcMaxlifetime: num(values['gc-maxlifetime']),
+            lockExpire: num(values['lock-expire']),
+            serializer: serializerOption(values.serializer),
+            compression: compressionOption(values.compression),
+            ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+          },
           io,
         );
       }
