@@ -53,6 +53,8 @@ export interface HistogramBucket {
 }
 
 export interface SessionRef {
+  /** Which host of the connection holds it (several hosts of one save_path); 0 for a single one. */
+  host?: number;
   id: string;
   key: string;
   size: number;
@@ -135,6 +137,8 @@ export class HealthReportBuilder {
   private readonly report: HealthReport;
   private readonly limit: number;
   private readonly largestCount: number;
+  /** The host the next observations come from (see SessionRef.host). */
+  host = 0;
 
   constructor(private readonly config: ReportConfig) {
     this.limit = config.listLimit ?? 100;
@@ -174,6 +178,7 @@ export class HealthReportBuilder {
     const l = this.report.lists[name];
     if (l.length >= this.limit) return;
     const ref: SessionRef = { id: s.id, key: s.key, size: s.size, ttl: seconds(s.ttlMs) };
+    if (this.host) ref.host = this.host;
     if (detail) ref.detail = detail;
     l.push(ref);
   }
@@ -248,6 +253,7 @@ export class HealthReportBuilder {
         .slice(0, 5),
     };
     if (s.serializer) entry.serializer = s.serializer;
+    if (this.host) entry.host = this.host;
     l.push(entry);
     l.sort((a, b) => b.size - a.size);
     if (l.length > this.largestCount) l.length = this.largestCount;

@@ -1,0 +1,186 @@
+// The "Session Health Report" command: scans a connection's sessions with a cancellable progress
+// notification, shows the report in a webview, opens the session a finding names, and on
+// writable connections releases a stuck lock or gives a leak a TTL, each after a confirmation.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { documentKind, parseDocument, sessionSettingsOf } from '../../../server/src/core/index.ts';
+import {
+  HealthReportBuilder,
+  type HealthReport,
+  type ReportConfig,
+} from '../../../server/src/sessions/report/healthReport.ts';
+import { scanInto } from '../../../server/src/sessions/report/scanReport.ts';
+import type { SessionSerializer } from '../../../server/src/sessions/sessionFormats.ts';
+import type { Connection, ConnectionStore } from '../connections.ts';
+import { errorText, type HostState, type Node, type SessionsTree } from '../sessionsTree.ts';
+import { reportHtml, type ReportMessage } from './reportHtml.ts';
+
+export interface ReportDeps {
+  store: ConnectionStore;
+  tree: SessionsTree;
+}
+
+/** What the e2e tests read back: the figures the page shows. */
+export let lastReport: HealthReport | undefined;
+
+async function settingsFor(c: Connection): Promise<ReportConfig> {
+  const config: ReportConfig = { gcMaxlifetime: 1440 };
+  const setting = vscode.workspace.getConfiguration('phpRedisSessions').get<string>('serializer', 'auto');
+  if (setting && setting !== 'auto') config.serializer = setting as SessionSerializer;
+  if (c.file) {
+    try {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(c.file));
+      const kind = documentKind(c.file.path);
+      if (kind) {
+        const s = sessionSettingsOf(parseDocument(text, kind));
+        if (s.gcMaxlifetime) config.gcMaxlifetime = s.gcMaxlifetime;
+        if (s.lockExpire) config.lockExpire = s.lockExpire;
+        if (s.serializer) config.serializer = s.serializer as SessionSerializer;
+      }
+    } catch {
+      // The file went away: PHP's defaults.
+    }
+  }
+  return config;
+}
+
+async function pickConnection(store: ConnectionStore, n: unknown): Promise<Connection | undefined> {
+  const node = n as Node | undefined;
+  if (node?.kind === 'connection') return node.connection;
+  if (node?.kind === 'host') return node.host.connection;
+  const all = await store.all();
+  if (all.length <= 1) return all[0];
+  const pick = await vscode.window.showQuickPick(
+    all.map((c) => ({ label: c.name, description: c.source, c })),
+    { title: vscode.l10n.t('Health report of which connection?') },
+  );
+  return pick?.c;
+}
+
+export class ReportPanel {
+  private panel: vscode.WebviewPanel | undefined;
+  private hosts: HostState[] = [];
+  private connection: Connection | undefined;
+
+  constructor(private readonly deps: ReportDeps) {}
+
+  /** The command: pick the connection, scan it, show the page. */
+  async show(n?: unknown): Promise<void> {
+    const c = await pickConnection(this.deps.store, n);
+    if (!c) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No Redis connection yet: add one first.'));
+      return;
+    }
+    const hosts =
+      (n as Node | undefined)?.kind === 'host'
+        ? [(n as Extract<Node, { kind: 'host' }>).host]
+        : await this.deps.tree.hostsOf(c);
+    if (!(await this.deps.store.mayConnect(c, hosts.map((h) => h.label).join(', ')))) return;
+    this.connection = c;
+    this.hosts = hosts;
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
+    const c = this.connection!;
+    const config = await settingsFor(c);
+    const builder = new HealthReportBuilder(config);
+    let keyspaceKeys = 0;
+    let stopped = false;
+    const ctl = new AbortController();
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Session health of {0}', c.name),
+        cancellable: true,
+      },
+      async (progress, token) => {
+        token.onCancellationRequested(() => ctl.abort());
+        for (let i = 0; i < this.hosts.length && !ctl.signal.aborted; i++) {
+          const host = this.hosts[i]!;
+          builder.host = i; // findings remember their host: a click goes to the right server
+          const r = await scanInto(host.scanner, builder, {
+            signal: ctl.signal,
+            decode: config.serializer ? { serializer: config.serializer } : {},
+            onProgress: (seen) => progress.report({ message: vscode.l10n.t('{0} keys scanned', seen) }),
+          });
+          keyspaceKeys += r.keyspaceKeys;
+          stopped ||= r.stopped;
+        }
+      },
+    );
+    const report = builder.finish(stopped);
+    lastReport = report;
+    this.render(report, keyspaceKeys, ctl.signal.aborted);
+  }
+
+  private render(report: HealthReport, keyspaceKeys: number, cancelled: boolean): void {
+    const c = this.connection!;
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel(
+        'phpRedisSessions.report',
+        vscode.l10n.t('Session Health: {0}', c.name),
+        vscode.ViewColumn.Active,
+        { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: false },
+      );
+      this.panel.onDidDispose(() => (this.panel = undefined));
+      this.panel.webview.onDidReceiveMessage((m: ReportMessage) => {
+        this.handle(m).catch((err: unknown) =>
+          vscode.window.showErrorMessage(vscode.l10n.t('PHP Redis Sessions: {0}', errorText(err))),
+        );
+      });
+    }
+    this.panel.title = vscode.l10n.t('Session Health: {0}', c.name);
+    this.panel.webview.html = reportHtml(report, {
+      nonce: randomBytes(16).toString('base64'),
+      cspSource: this.panel.webview.cspSource,
+      connectionName: c.name,
+      writable: !c.readOnly,
+      keyspaceKeys,
+      cancelled,
+    });
+    this.panel.reveal();
+  }
+
+  private async handle(m: ReportMessage): Promise<void> {
+    if (m.command === 'refresh') return this.run();
+    const host = this.hosts[m.host];
+    if (!host) return;
+    if (m.command === 'open') {
+      const info = await host.scanner.getSessionInfo(m.id);
+      if (!info) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Session {0} is gone.', m.id));
+        return;
+      }
+      await vscode.commands.executeCommand('phpRedisSessions.openSession', { kind: 'session', host, session: info });
+      return;
+    }
+    if (host.connection.readOnly) return; // the page offers no action then; never act on a crafted message
+    if (m.command === 'releaseLock') {
+      const info = await host.scanner.getSessionInfo(m.id);
+      const owner = info?.lock?.owner ?? undefined;
+      const ok = await vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'Release the lock of session {0}{1}? A request still running would lose it.',
+          m.id,
+          owner ? ` (${owner})` : '',
+        ),
+        { modal: true },
+        vscode.l10n.t('Release Lock'),
+      );
+      if (!ok) return;
+      await host.scanner.releaseLock(m.id, owner);
+    } else if (m.command === 'expire') {
+      const seconds = lastReport?.gcMaxlifetime ?? 1440;
+      const ok = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Give session {0} a TTL of {1} s (session.gc_maxlifetime)? It will expire then.', m.id, seconds),
+        { modal: true },
+        vscode.l10n.t('Set TTL'),
+      );
+      if (!ok) return;
+      await host.scanner.setTtl(m.id, seconds);
+    }
+    this.deps.tree.forget(host, m.id);
+    await this.run();
+  }
+}
