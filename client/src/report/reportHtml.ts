@@ -1,7 +1,7 @@
 // The health report webview's page: figures, SVG charts and the findings, each finding linking to
 // its session; on a writable connection, stuck locks can be released and leaks given a TTL. Strict
 // Content-Security-Policy: nothing loads from anywhere, one nonce'd script posts clicks back.
-import type { HealthReport, SessionRef } from '../../../server/src/sessions/report/healthReport.ts';
+import type { HealthReport, SessionRef } from '../../../server/src/sessions/index.ts';
 import { barChart, donutChart, escapeXml } from './svgCharts.ts';
 
 export interface ReportPageOptions {

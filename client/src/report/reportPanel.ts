@@ -6,19 +6,17 @@ import * as vscode from 'vscode';
 import { documentKind, parseDocument, sessionSettingsOf } from '../../../server/src/core/index.ts';
 import {
   HealthReportBuilder,
+  scanInto,
   type HealthReport,
   type ReportConfig,
-} from '../../../server/src/sessions/report/healthReport.ts';
-import { scanInto } from '../../../server/src/sessions/report/scanReport.ts';
-import type { SessionSerializer } from '../../../server/src/sessions/sessionFormats.ts';
-import type { Connection, ConnectionStore } from '../connections.ts';
-import { errorText, type HostState, type Node, type SessionsTree } from '../sessionsTree.ts';
+  type SessionSerializer,
+} from '../../../server/src/sessions/index.ts';
+import type { CommandContext } from '../commands/context.ts';
+import { hostsFor } from '../commands/pick.ts';
+import type { Connection } from '../connections.ts';
+import { errorText } from '../errorText.ts';
+import type { HostState } from '../sessionsTree.ts';
 import { reportHtml, type ReportMessage } from './reportHtml.ts';
-
-export interface ReportDeps {
-  store: ConnectionStore;
-  tree: SessionsTree;
-}
 
 /** What the e2e tests read back: the figures the page shows. */
 export let lastReport: HealthReport | undefined;
@@ -44,39 +42,18 @@ async function settingsFor(c: Connection): Promise<ReportConfig> {
   return config;
 }
 
-async function pickConnection(store: ConnectionStore, n: unknown): Promise<Connection | undefined> {
-  const node = n as Node | undefined;
-  if (node?.kind === 'connection') return node.connection;
-  if (node?.kind === 'host') return node.host.connection;
-  const all = await store.all();
-  if (all.length <= 1) return all[0];
-  const pick = await vscode.window.showQuickPick(
-    all.map((c) => ({ label: c.name, description: c.source, c })),
-    { title: vscode.l10n.t('Health report of which connection?') },
-  );
-  return pick?.c;
-}
-
 export class ReportPanel {
   private panel: vscode.WebviewPanel | undefined;
   private hosts: HostState[] = [];
   private connection: Connection | undefined;
 
-  constructor(private readonly deps: ReportDeps) {}
+  constructor(private readonly ctx: CommandContext) {}
 
-  /** The command: pick the connection, scan it, show the page. */
+  /** The command: the node's connection or host (else a pick), scanned, then the page. */
   async show(n?: unknown): Promise<void> {
-    const c = await pickConnection(this.deps.store, n);
-    if (!c) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No Redis connection yet: add one first.'));
-      return;
-    }
-    const hosts =
-      (n as Node | undefined)?.kind === 'host'
-        ? [(n as Extract<Node, { kind: 'host' }>).host]
-        : await this.deps.tree.hostsOf(c);
-    if (!(await this.deps.store.mayConnect(c, hosts.map((h) => h.label).join(', ')))) return;
-    this.connection = c;
+    const hosts = await hostsFor(this.ctx, n);
+    if (hosts.length === 0) return;
+    this.connection = hosts[0]!.connection;
     this.hosts = hosts;
     await this.run();
   }
@@ -180,7 +157,7 @@ export class ReportPanel {
       if (!ok) return;
       await host.scanner.setTtl(m.id, seconds);
     }
-    this.deps.tree.forget(host, m.id);
+    this.ctx.tree.forget(host, m.id);
     await this.run();
   }
 }

@@ -1,5 +1,6 @@
 // The CLI's command dispatch, separate from the entry point so tests can call it in-process.
 import { parseArgs } from 'node:util';
+import { maskCredentials } from '../core/mask.ts';
 import { lintCommand } from './lintCommand.ts';
 import { reportCommand } from './reportCommand.ts';
 import { setCommand } from './setCommand.ts';
@@ -191,11 +192,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
     }
   } catch (err) {
+    // Messages are built without secrets; the masker is the last guard before the terminal.
+    const message = maskCredentials((err as Error).message);
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`php-redis-sessions: ${(err as Error).message}\n\n${USAGE}`);
+      io.stderr(`php-redis-sessions: ${message}\n\n${USAGE}`);
       return 2;
     }
-    io.stderr(`php-redis-sessions: ${(err as Error).message}\n`);
+    io.stderr(`php-redis-sessions: ${message}\n`);
     return 2;
   }
 }

@@ -3,9 +3,9 @@ import type { SessionCompression } from '../sessions/compression.ts';
 import { parseConnectionTargets } from '../sessions/connectionTarget.ts';
 import { HealthReportBuilder } from '../sessions/report/healthReport.ts';
 import { formatHealthReport } from '../sessions/report/reportText.ts';
-import { scanInto } from '../sessions/report/scanReport.ts';
+import { scanInto } from '../sessions/report/healthScan.ts';
 import type { SessionSerializer } from '../sessions/sessionFormats.ts';
-import { SessionScanner } from '../sessions/sessionScanner.ts';
+import { SessionScanner } from '../sessions/redis/sessionScanner.ts';
 import { UsageError, type Io } from './io.ts';
 
 export interface ReportArgs {

@@ -4,8 +4,9 @@ import { parseConnectionTargets, type ConnectionTarget } from '../sessions/conne
 import { toCanonicalJson } from '../sessions/canonicalJson.ts';
 import { SESSION_SERIALIZERS, decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
-import { SessionScanner, type SessionInfo } from '../sessions/sessionScanner.ts';
-import { sniffSessions, type SessionShape } from '../sessions/sessionSniff.ts';
+import { formatTtl } from '../sessions/display.ts';
+import { SessionScanner, readSessionHeads, type SessionInfo } from '../sessions/redis/index.ts';
+import { SHAPE_BYTES, shapeOf, type SessionShape } from '../sessions/sessionShape.ts';
 import { UsageError, type Io } from './io.ts';
 
 const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
@@ -35,13 +36,6 @@ export function compressionOption(value: string | undefined): SessionCompression
   if (!(COMPRESSIONS as readonly string[]).includes(value))
     throw new UsageError(`unknown --compression "${value}" (${COMPRESSIONS.join(', ')})`);
   return value as SessionCompression;
-}
-
-function formatTtl(ttl: number): string {
-  if (ttl < 0) return 'no TTL';
-  if (ttl < 120) return `${ttl}s`;
-  if (ttl < 7200) return `${Math.round(ttl / 60)}m`;
-  return `${Math.round(ttl / 3600)}h`;
 }
 
 interface Row {
@@ -81,12 +75,14 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
         head();
         const take = limit === undefined ? batch : batch.slice(0, limit - printed);
         if (take.length === 0) break;
-        const shapes = await sniffSessions(
+        const heads = await readSessionHeads(
           await scanner.connection(),
           take.filter((s) => !s.lockOnly).map((s) => s.key),
+          SHAPE_BYTES,
         );
         for (const s of take) {
-          const r = row(s, shapes.get(s.key));
+          const head = heads.get(s.key);
+          const r = row(s, head && shapeOf(head));
           if (args.json) {
             io.stdout(`${first ? '\n  ' : ',\n  '}${JSON.stringify(r)}`);
             first = false;

@@ -1,10 +1,10 @@
 // `php-redis-sessions set URL ID PATH JSON`: the safe edit of one session variable.
 import { phpValueFromJson, JsonValueError } from '../sessions/edit/jsonValue.ts';
-import { editSession, SessionEditRefused } from '../sessions/edit/editSession.ts';
+import { editSession, SessionEditRefused } from '../sessions/edit/safeEdit.ts';
 import { parseDottedPath, SessionEditError } from '../sessions/edit/setVariable.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
 import { parseConnectionTargets } from '../sessions/connectionTarget.ts';
-import { openConnection } from '../sessions/redisConnection.ts';
+import { openConnection } from '../sessions/redis/openConnection.ts';
 import type { SessionSerializer } from '../sessions/sessionFormats.ts';
 import { UsageError, type Io } from './io.ts';
 

@@ -4,7 +4,7 @@ export { parseDocument, type ParsedDocument } from './document.ts';
 export { documentKind, EXCLUDED_GLOB, LINTED_FILES, LINTED_GLOB, type LintedFile } from './fileKinds.ts';
 export { quoteIniValue } from './ini.ts';
 export { encodeJsonStringBody } from './jsonString.ts';
-export { maskCredentials } from './mask.ts';
+export { hasCredentials, maskCredentials, splitPassword } from './mask.ts';
 export { redisUrlToSavePath } from './redisUrl.ts';
 export { sessionSettingsOf, type SessionSettings } from './sessionSettings.ts';
 export { sessionStoreOf, type SessionStore } from './sessionStore.ts';
