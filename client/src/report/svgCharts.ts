@@ -35,7 +35,7 @@ export function barChart(
 ): string {
   const width = options.width ?? 520;
   const height = options.height ?? 220;
-  const top = 28;
+  const top = 40;
   const bottom = 40;
   const left = 8;
   const plotH = height - top - bottom;
