@@ -239,6 +239,12 @@ export class HealthReportBuilder {
     this.considerLargest(s);
   }
 
+  /** True when a session of `size` bytes would enter the largest list (its variables are then wanted). */
+  wantsVariables(size: number): boolean {
+    const l = this.report.lists.largest;
+    return l.length < this.largestCount || size > l[l.length - 1]!.size;
+  }
+
   private considerLargest(s: SessionObservation): void {
     const l = this.report.lists.largest;
     if (l.length >= this.largestCount && s.size <= l[l.length - 1]!.size) return;

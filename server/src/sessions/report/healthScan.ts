@@ -30,6 +30,7 @@ export function observe(
   base: Omit<SessionObservation, 'serializer' | 'compression' | 'variables'>,
   value: Uint8Array | null,
   decode: ScanReportOptions['decode'] = {},
+  withVariables = true,
 ): SessionObservation {
   const o: SessionObservation = { ...base };
   if (value === null || base.lockOnly) return o;
@@ -37,7 +38,8 @@ export function observe(
     const d = decodeSession(value, { ...decode, key: base.key });
     o.serializer = d.serializer;
     o.compression = d.compression;
-    o.variables = variableSizes(d.variables);
+    // Measuring variables re-encodes them: only for sessions that may be among the largest.
+    if (withVariables) o.variables = variableSizes(d.variables);
   } catch (err) {
     if (!(err instanceof SessionDecodeError)) throw err;
     o.undecodable = err.message;
@@ -67,7 +69,7 @@ export async function scanInto(
       if (s.lock) base.lock = { ttlMs: s.lock.noExpiry ? -1 : s.lock.ttlMs, owner: s.lock.owner };
       if (s.lockOnly) base.lockOnly = true;
       const value = byId.get(s.id) ?? null;
-      builder.add(observe(base, value ? new Uint8Array(value) : null, options.decode));
+      builder.add(observe(base, value ? new Uint8Array(value) : null, options.decode, builder.wantsVariables(s.size)));
       if (!s.lockOnly) sessions++;
     }
     seen += take.length;
