@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { barChart, donutChart, escapeXml } from '../../client/src/report/svgCharts.ts';
+import { parseDocument, sessionSettingsOf } from '../../server/src/core/index.ts';
 import { HealthReportBuilder, type SessionObservation } from '../../server/src/sessions/report/healthReport.ts';
 import { formatHealthReport } from '../../server/src/sessions/report/reportText.ts';
 import { rng } from '../helpers/random.ts';
@@ -108,4 +109,26 @@ test('bar and donut charts: one shape per datum, sized by count, text escaped, n
   assert.equal((donut.match(/class="slice"/g) ?? []).length, 2);
   assert.match(donut, /php: 3 \(75\.0%\)/);
   assert.match(donutChart('one', 'One', [{ label: 'php', count: 5 }]), /<circle class="slice"/);
+});
+
+test('the settings a report compares with come from the document, as PHP reads them', () => {
+  const json = JSON.stringify({
+    extra: {
+      paas: {
+        'php-config': [
+          'session.gc_maxlifetime = 7200',
+          'redis.session.lock_expire = "30"',
+          'session.serialize_handler = igbinary',
+          'session.gc_maxlifetime = 3600',
+        ],
+      },
+    },
+  });
+  assert.deepEqual(sessionSettingsOf(parseDocument(json, 'composer')), {
+    gcMaxlifetime: 3600,
+    lockExpire: 30,
+    serializer: 'igbinary',
+  });
+  const env = parseDocument('session.gc_maxlifetime = ${LIFETIME}\nredis.session.lock_expire = 0\n', 'ini');
+  assert.deepEqual(sessionSettingsOf(env), {}, 'a ${VAR} is unknown here, 0 means unset');
 });
