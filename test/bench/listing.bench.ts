@@ -18,7 +18,7 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 /** A realistic php-format session of 150..900 bytes. */
-export function sessionValue(i: number): string {
+function sessionValue(i: number): string {
   const items = Array.from(
     { length: i % 6 },
     (_, k) =>
