@@ -23,7 +23,8 @@ test('arrays: a JSON array only for keys exactly 0..n-1 in order', () => {
 test('objects: "__class" first, visibility markers stripped, declaration order kept', () => {
   assert.equal(
     cj('O:5:"Child":3:{s:12:"\x00Base\x00secret";i:1;s:6:"\x00*\x00pro";i:2;s:13:"\x00Child\x00secret";i:3;}'),
-    '{"__class":"Child","secret":1,"pro":2,"secret":3}',
+    // The parent's private $secret is shadowed by the child's: it is named after its class.
+    '{"__class":"Child","Base::secret":1,"pro":2,"secret":3}',
   );
   assert.equal(cj('O:8:"stdClass":0:{}'), '{"__class":"stdClass"}');
 });
