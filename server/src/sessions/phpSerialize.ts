@@ -90,6 +90,8 @@ export class PhpUnserializer implements NestedReader {
   readonly slots: PhpCell[] = [];
   /** PHP's reason for refusing the first value it would refuse (the value itself is marked too). */
   phpUnreadable: string | null = null;
+  /** An R:1 was read: a PHP reference to the first value (the php_serialize session array). */
+  referencesFirst = false;
   private readonly maxDepth: number;
   private depth = 0;
   /** readInto() calls under way: a `C:` payload of PHP's own classes is read by a nested one. */
@@ -570,6 +572,7 @@ export class PhpUnserializer implements NestedReader {
     if (!hard && target.kind !== 'object' && target.kind !== 'enum' && target.kind !== 'custom') {
       this.fail(`r:${slot} must refer to an object, not ${target.kind}`, p);
     }
+    if (hard && slot === 1) this.referencesFirst = true;
     cell.value = { kind: 'reference', slot, phpReference: hard, target };
   }
 

@@ -66,8 +66,11 @@ export interface DecodedSession {
   framework?: SessionFramework;
   /** The session variables in order ($_SESSION's keys; integer keys as decimal strings). */
   variables: [name: string, value: PhpValue][];
-  /** The array (or object) the variables are the members of, where the format has one. */
-  root?: PhpArray | PhpObject;
+  /**
+   * The array $_SESSION is, for php_serialize: a PHP reference back to it is a cycle right there.
+   * (igbinary's and msgpack-php's session decoders copy the variables out of their array.)
+   */
+  root?: PhpArray;
   /**
    * Set when real PHP (8.2 with phpredis, igbinary and msgpack-php, configured with this
    * serializer) cannot read the session back although it decodes here: session_start() then fails
@@ -193,7 +196,6 @@ function decodeLaravel(b: Uint8Array, maxDepth: number | undefined): Decoded {
   return {
     serializer: 'php_serialize',
     framework: 'laravel',
-    root: inner,
     variables: inner.entries.map((e) => [String(e.key), e.value]),
     ...unreadable(findPhpUnreadable(inner)),
   };
@@ -213,6 +215,13 @@ function decodePhpSerialize(b: Uint8Array, maxDepth: number | undefined, strict:
     root,
     variables: root.entries.map((e) => [String(e.key), e.value]),
     ...unreadable(reader.phpUnreadable),
+    ...(reader.referencesFirst
+      ? {
+          notes: [
+            'R:1 makes $_SESSION a reference to itself: PHP reads it, but writing to $_SESSION then fails ("Cannot use a scalar value as an array")',
+          ],
+        }
+      : {}),
   };
 }
 
@@ -237,7 +246,7 @@ function decodeIgbinarySession(b: Uint8Array, maxDepth: number | undefined, stri
   const root = deref(value);
   if (root.kind !== 'array' && root.kind !== 'object')
     throw new SessionDecodeError(`An igbinary session must hold an array, found ${root.kind}`, 4);
-  return { serializer: 'igbinary', root, variables: stringKeyed(root), ...unreadable(phpUnreadable) };
+  return { serializer: 'igbinary', variables: stringKeyed(root), ...unreadable(phpUnreadable) };
 }
 
 /**
@@ -267,7 +276,12 @@ function decodeMsgpackSession(b: Uint8Array, maxDepth: number | undefined, stric
       notes: [`msgpack-php reads a session holding ${root.kind} as an empty session`],
     };
   }
-  return { serializer: 'msgpack', root, variables: stringKeyed(root), ...unreadable(read.phpUnreadable) };
+  const variables = stringKeyed(root);
+  // msgpack-php moves each variable out of the decoded array: a reference to it sees it without them.
+  if (root.kind === 'array')
+    root.entries.splice(0, root.entries.length, ...root.entries.filter((e) => typeof e.key !== 'string'));
+  else root.properties.length = 0;
+  return { serializer: 'msgpack', variables, ...unreadable(read.phpUnreadable) };
 }
 
 /** The session decoder of `serializer` on the unwrapped bytes; `strict` when detecting. */
