@@ -82,6 +82,24 @@ function as_variable(string $bytes): ?string {
     return $json;
 }
 
+/** The members of a php_serialize session whose root PHP references (R:1), as PHP sees them. */
+function root_as_variable(string $bytes): string {
+    $handler = ini_get('session.serialize_handler');
+    session_abort();
+    ini_set('session.serialize_handler', 'php');
+    session_start();
+    $_SESSION = [];
+    session_decode("v|$bytes");
+    $root = &$_SESSION['v'];
+    $path = ['r' => [ReflectionReference::fromArrayElement($_SESSION, 'v')->getId() => true], 'o' => []];
+    $parts = [];
+    foreach (array_keys($root) as $k) $parts[] = [(string)$k, cj_member($root, $k, $path, 0)];
+    session_abort();
+    ini_set('session.serialize_handler', $handler);
+    session_start();
+    return json_encode($parts, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
+}
+
 /** Reads `$bytes` as `$reader` does: [ok, canonical JSON or null, PHP's words when it refused]. */
 function oracle_read(string $reader, string $bytes): array {
     $errors = [];
@@ -110,7 +128,9 @@ function oracle_read(string $reader, string $bytes): array {
                 $_SESSION = [];
                 try {
                     $ok = session_decode($bytes);
-                    if ($ok) $json = cj_session($_SESSION);
+                    // R:1 in php_serialize makes $_SESSION a reference to itself, a state only
+                    // var_dump() walks (array functions and writes fail): read it as a variable.
+                    if ($ok) $json = gettype($_SESSION) === 'array' ? cj_session($_SESSION) : root_as_variable($bytes);
                 } finally {
                     // A failed decode destroys the session: start it again for the next reading.
                     if (session_status() !== PHP_SESSION_ACTIVE) session_start();
@@ -119,6 +139,8 @@ function oracle_read(string $reader, string $bytes): array {
         if ($ok && $reader === 'php' && str_contains($bytes, 'R:1;')) $json = as_variable($bytes);
         if ($ok && $json === null) $json = cj($v);
     } catch (Throwable $e) {
+        // An array holding itself by value (hostile bytes only) defeats cj()'s cycle detection.
+        if (str_starts_with($e->getMessage(), 'too deep')) return [false, null, 'SKIP: an array holding itself, not a reference'];
         $ok = false;
         $errors[] = $e->getMessage();
     } finally {
