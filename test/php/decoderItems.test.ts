@@ -200,6 +200,9 @@ suite(
       assert.notEqual(trailing!.ours.refused, null);
       const [session] = of(igbinaryTrailing + 1, 'session:igbinary');
       assert.equal(session!.phpReads, true, "igbinary's session decoder ignores them");
+      const detected = decodeSession(session!.bytes);
+      assert.equal(detected.serializer, 'igbinary');
+      assert.match(detected.notes?.[0] ?? '', /1 bytes after the value, which igbinary's session decoder ignores/);
       // The session says so, and so does the tree's one-line summary of the value.
       const tree = decodeSession(
         new Uint8Array(

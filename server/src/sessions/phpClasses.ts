@@ -53,9 +53,17 @@ function classes(): Map<string, PhpClassInfo> {
   return table;
 }
 
+/** Lookups by the name as stored (every object asks): a bounded cache in front of the table. */
+const byStoredName = new Map<string, PhpClassInfo | null>();
+
 /** One of PHP's own classes (in this PHP build: core and the common extensions), or undefined. */
 export function phpClass(name: string): PhpClassInfo | undefined {
-  return classes().get(name.toLowerCase());
+  let info = byStoredName.get(name);
+  if (info === undefined) {
+    info = classes().get(name.toLowerCase()) ?? null;
+    if (byStoredName.size < 4096) byStoredName.set(name, info);
+  }
+  return info ?? undefined;
 }
 
 /** Class names are case-insensitive: PHP prints its own classes with their declared spelling. */

@@ -238,15 +238,28 @@ function stringKeyed(root: PhpArray | PhpObject): [string, PhpValue][] {
   ]);
 }
 
-/** igbinary's session decoder: header and one array or object; bytes after it are ignored. */
-function decodeIgbinarySession(b: Uint8Array, maxDepth: number | undefined, strict: boolean): Decoded {
+/**
+ * igbinary's session decoder: header and one array or object; bytes after it are ignored (the
+ * header is signature enough to detect the format with them).
+ */
+function decodeIgbinarySession(b: Uint8Array, maxDepth: number | undefined): Decoded {
   const { value, end, phpUnreadable } = readIgbinary(b, { maxDepth });
-  if (strict && end !== b.length)
-    throw new SessionDecodeError(`igbinary: ${b.length - end} unexpected bytes after the value`, end);
   const root = deref(value);
   if (root.kind !== 'array' && root.kind !== 'object')
     throw new SessionDecodeError(`An igbinary session must hold an array, found ${root.kind}`, 4);
-  return { serializer: 'igbinary', variables: stringKeyed(root), ...unreadable(phpUnreadable) };
+  const trailing = b.length - end;
+  return {
+    serializer: 'igbinary',
+    variables: stringKeyed(root),
+    ...unreadable(phpUnreadable),
+    ...(trailing > 0
+      ? {
+          notes: [
+            `${trailing} bytes after the value, which igbinary's session decoder ignores (igbinary_unserialize() would refuse them)`,
+          ],
+        }
+      : {}),
+  };
 }
 
 /**
@@ -300,7 +313,7 @@ function decodeWith(
     case 'php_serialize':
       return decodePhpSerialize(b, maxDepth, strict);
     case 'igbinary':
-      return decodeIgbinarySession(b, maxDepth, strict);
+      return decodeIgbinarySession(b, maxDepth);
     case 'msgpack':
       return decodeMsgpackSession(b, maxDepth, strict);
   }
