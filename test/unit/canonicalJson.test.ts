@@ -1,4 +1,4 @@
-// SPEC §4 "Canonical JSON", rule by rule. Scalars print as PHP's json_encode does with
+// The canonical JSON (README: PHP Sessions view), rule by rule. Scalars print as PHP's json_encode does with
 // JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION and
 // serialize_precision=-1 (the floats below are PHP 8.2's own output).
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// decodeSession(): serializer detection (reference §4.2), the php/php_binary variable framing,
+// decodeSession(): serializer detection (most distinctive signature first), the php/php_binary variable framing,
 // compression envelopes, Symfony/Laravel recognition, and refusal of hostile bytes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -119,7 +119,7 @@ function looksLikeIgbinary(b: Uint8Array): boolean {
   return hasIgbinaryHeader(b) && b[4]! >= 0x14 && b[4]! <= 0x16;
 }
 
-/** Which serializer the bytes look like (signatures only, nothing parsed), in §4.2's order. */
+/** Which serializer the bytes look like (signatures only, nothing parsed), most distinctive first. */
 export function detectSessionSerializer(b: Uint8Array): SessionSerializer | null {
   if (looksLikeIgbinary(b)) return 'igbinary';
   if (looksLikeMsgpackSession(b)) return 'msgpack';
