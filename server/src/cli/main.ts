@@ -14,34 +14,65 @@ import { UsageError, type Io } from './io.ts';
 declare const __VERSION__: string | undefined;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-export const USAGE = `Usage: php-redis-sessions <command> [options]
-
-Commands:
-  lint [paths…]                 Lint composer.json / php.ini files (default: ./composer.json)
+/** Each command's usage lines: the first names it and its arguments, the rest its options. */
+const COMMANDS: Record<string, string> = {
+  lint: `  lint [paths…]                 Lint composer.json / php.ini files (default: ./composer.json)
       --format stylish|json|sarif   Output format (default: stylish)
-      --fix                         Apply the safe fixes and write the files
-  sessions <url|save_path>      List the PHP sessions stored in Redis (all of them unless --limit)
+      --fix                         Apply the safe fixes and write the files`,
+  sessions: `  sessions <url|save_path>      List the PHP sessions stored in Redis (all of them unless --limit)
       --match PATTERN               Only ids matching this glob (a * is appended)
       --limit N                     At most N sessions
       --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)
-      --json                        One JSON array of { id, key, ttl, size, serializer, locked }
-  show <url|save_path> <id>     Print one session as canonical JSON
+      --json                        One JSON array of { id, key, ttl, size, serializer, locked }`,
+  show: `  show <url|save_path> <id>     Print one session as canonical JSON
       --raw                         The stored bytes instead
-      --serializer NAME             php, php_binary, php_serialize, igbinary, msgpack (default: detected)
+      --serializer NAME             php, php_binary, php_serialize, igbinary, msgpack: decode with it
+                                    alone, as PHP configured with it (default: detected)
       --compression NAME            none, lzf, zstd, lz4 (default: zstd and lz4 detected)
-  decode                        Decode a raw session value from stdin to canonical JSON
-      --serializer NAME, --compression NAME
-  help                          Show this help
+      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)`,
+  decode: `  decode                        Decode a raw session value from stdin to canonical JSON
+      --serializer NAME             php, php_binary, php_serialize, igbinary, msgpack: decode with it
+                                    alone, as PHP configured with it (default: detected)
+      --compression NAME            none, lzf, zstd, lz4 (default: zstd and lz4 detected)`,
+};
 
-The address is a redis:// or rediss:// URL or a phpredis session.save_path (tcp://, tls://,
+const ADDRESS = `The address is a redis:// or rediss:// URL or a phpredis session.save_path (tcp://, tls://,
 unix://, several hosts, or the rediscluster seed[]= form). A password comes from the address or
-from REDIS_PASSWORD; it is never printed.
+from REDIS_PASSWORD; it is never printed.`;
 
-Exit codes: 0 no error, 1 lint errors found, 2 bad usage, unreadable input, connection or decode failure.
+const DECODING = `A session PHP itself cannot read back is still printed, and "PHP cannot read this back: <PHP's
+reason>" goes to stderr; so does what PHP does with the bytes when the JSON alone does not say.`;
+
+const EXIT =
+  'Exit codes: 0 no error, 1 lint errors found, 2 bad usage, unreadable input, connection or decode failure.';
+
+export const USAGE = `Usage: php-redis-sessions <command> [options]
+
+Commands:
+${Object.values(COMMANDS).join('\n')}
+  help [command]                Show this help (or one command's); every command also takes --help
+
+${ADDRESS}
+
+${EXIT}
 `;
+
+/** One command's help: its usage lines, and what applies to it. */
+export function commandUsage(command: string): string {
+  const notes = [
+    ...(command === 'sessions' || command === 'show' ? [ADDRESS] : []),
+    ...(command === 'show' || command === 'decode' ? [DECODING] : []),
+  ];
+  return `Usage: php-redis-sessions ${COMMANDS[command]!.trimStart()}\n\n${notes.map((n) => `${n}\n\n`).join('')}${EXIT}\n`;
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
+  // Every command answers --help (anywhere among its arguments) before reading any other.
+  if (command !== undefined && command in COMMANDS && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(commandUsage(command));
+    return 0;
+  }
   try {
     switch (command) {
       case 'lint': {
@@ -114,7 +145,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        io.stdout(USAGE);
+        io.stdout(rest[0] !== undefined && rest[0] in COMMANDS ? commandUsage(rest[0]) : USAGE);
         return 0;
       case '--version':
       case '-v':
