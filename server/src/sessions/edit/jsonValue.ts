@@ -3,7 +3,7 @@
 // strings (they are strings in JSON). Integers keep every digit (64-bit), JSON objects become
 // PHP arrays with PHP's key rules ("5" is the integer key 5).
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { numericStringKey } from '../phpSerialize.ts';
+import { numericStringKey } from '../decodeCommon.ts';
 import { encodeUtf8, type PhpArrayEntry, type PhpProperty, type PhpValue } from '../phpValue.ts';
 
 export class JsonValueError extends Error {

@@ -3,7 +3,7 @@
 // reference (&) changes every alias of it, while objects are shared by handle as usual.
 import { sessionPlaces, type Place, type Variables } from '../encode/sharedScalars.ts';
 import { derefAll } from '../encode/valueTree.ts';
-import { numericStringKey } from '../phpSerialize.ts';
+import { numericStringKey } from '../decodeCommon.ts';
 import { encodeUtf8, type PhpProperty, type PhpValue } from '../phpValue.ts';
 
 export class SessionEditError extends Error {

@@ -9,7 +9,7 @@ import {
   type PhpProperty,
   type PhpValue,
 } from '../phpValue.ts';
-import { numericStringKey } from '../phpSerialize.ts';
+import { numericStringKey } from '../decodeCommon.ts';
 
 /** A value tree that the chosen serializer cannot store so that PHP reads it back. */
 export class SessionEncodeError extends Error {

@@ -38,6 +38,9 @@ export function observe(
     const d = decodeSession(value, { ...decode, key: base.key });
     o.serializer = d.serializer;
     o.compression = d.compression;
+    // The decoder's mark: what PHP itself refuses (an enum under msgpack, a class PHP will not
+    // unserialize, bytes after igbinary data…), or a configured serializer that does not fit.
+    if (d.phpUnreadable) o.unreadableByPhp = d.phpUnreadable.reason;
     // Measuring variables re-encodes them: only for sessions that may be among the largest.
     if (withVariables) o.variables = variableSizes(d.variables);
   } catch (err) {
