@@ -64,6 +64,7 @@ describe('health report against a keyspace PHP wrote', { skip: !phpReady() && 'p
   const stuck = ['stuckone000000000000000000', 'stucktwo000000000000000000'];
   const lockOnly = 'lockonly00000000000000000000';
   const garbage = ['garbage-1', 'garbage-2', 'garbage-3'];
+  const enumSession = 'msgpackenum00000000000000000';
 
   before(async () => {
     redis = await startRedis();
@@ -74,6 +75,7 @@ describe('health report against a keyspace PHP wrote', { skip: !phpReady() && 'p
     const locking = ['redis.session.locking_enabled = 1', 'redis.session.lock_expire = 0', 'max_execution_time = 0'];
     for (const sid of stuck) await harness.start('die.php', [sid], 'php', locking).catch(() => undefined);
     await harness.start('die.php', [lockOnly, 'lock-only'], 'php', locking).catch(() => undefined);
+    harness.run('writeEnum.php', [enumSession], 'msgpack');
     for (const id of leaks) await admin.persist(P + id);
     for (const id of longTtl) await admin.expire(P + id, 100_000);
     for (const g of garbage) await admin.set(P + g, Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x7c]), 'EX', 600);
@@ -104,7 +106,7 @@ describe('health report against a keyspace PHP wrote', { skip: !phpReady() && 'p
     const ttls = await Promise.all(sessionKeys.map((k) => admin.ttl(k)));
     const lockTtls = await Promise.all(lockKeys.map((k) => admin.ttl(k)));
 
-    const totalWritten = Object.values(written).reduce((a, b) => a + b, 0) + stuck.length;
+    const totalWritten = Object.values(written).reduce((a, b) => a + b, 0) + stuck.length + 1;
     assert.equal(sessionKeys.length, totalWritten + garbage.length, 'planted as intended');
     assert.equal(r.sessions, sessionKeys.length);
     assert.equal(r.withoutExpiry, ttls.filter((t) => t === -1).length);
@@ -122,7 +124,7 @@ describe('health report against a keyspace PHP wrote', { skip: !phpReady() && 'p
     assert.deepEqual(r.bySerializer, {
       php: written.php! + stuck.length,
       igbinary: written.igbinary,
-      msgpack: written.msgpack,
+      msgpack: written.msgpack! + 1,
       php_serialize: written.php_serialize,
       undecodable: garbage.length,
     });
@@ -139,15 +141,21 @@ describe('health report against a keyspace PHP wrote', { skip: !phpReady() && 'p
     assert.equal(r.lists.largest[0]!.variables[0]!.name, 'blob', 'the largest variable of the largest session');
     assert.equal(r.keyspaceKeys, keys.length + 1);
     assert.equal(r.sampled, false);
-    assert.equal(r.unreadableByPhp, 0, 'no serializer configured, nothing PHP refuses');
+    // PHP's own refusal, found by the decoder: msgpack-php wrote an enum it cannot read back.
+    assert.equal(r.unreadableByPhp, 1);
+    assert.equal(r.lists.unreadableByPhp[0]!.id, enumSession);
+    assert.match(r.lists.unreadableByPhp[0]!.detail!, /Cannot instantiate enum Suit/);
   });
 
   test('a configured serializer marks the others unreadable by PHP; --sample states its size', async () => {
     const { io, out } = capture();
     await main(['report', `redis://127.0.0.1:${redis.port}`, '--json', '--serializer', 'php'], io);
     const r = JSON.parse(out()) as HealthReport;
-    assert.equal(r.unreadableByPhp, written.igbinary! + written.msgpack! + written.php_serialize!);
-    assert.match(r.lists.unreadableByPhp[0]!.detail!, /stored with \w+, PHP is configured for php/);
+    assert.equal(r.unreadableByPhp, written.igbinary! + written.msgpack! + 1 + written.php_serialize!);
+    assert.match(
+      r.lists.unreadableByPhp[0]!.detail!,
+      /stored with \w+, PHP is configured for php|written as \w+; session.serialize_handler=php cannot read it/,
+    );
     const sample = capture();
     await main(['report', `redis://127.0.0.1:${redis.port}`, '--json', '--sample', '20'], sample.io);
     const s = JSON.parse(sample.out()) as HealthReport;
@@ -155,7 +163,7 @@ describe('health report against a keyspace PHP wrote', { skip: !phpReady() && 'p
     assert.ok(s.sessions >= 20 && s.sessions < 40, `${s.sessions} sessions in the sample`);
     const text = capture();
     await main(['report', `redis://127.0.0.1:${redis.port}`], text.io);
-    assert.match(text.out(), /^Sessions: 115, /m);
+    assert.match(text.out(), /^Sessions: 116, /m);
     assert.match(text.out(), /Without expiry \(leaks\): 6/);
   });
 });

@@ -23,11 +23,23 @@ export function phpReady(): boolean {
 
 /** One of the decoder fixtures' PHP sources, harvested from their test. */
 export function fixturePhp(name: 'CLASSES_PHP' | 'CANONICAL_PHP' | 'DATA_PHP'): string {
+  if (name === 'CANONICAL_PHP') return readFileSync(join(process.cwd(), 'test/helpers/phpCanonical.php'), 'utf8');
   const src = readFileSync(join(process.cwd(), 'test/php/sessionFixtures.test.ts'), 'utf8');
   const m = new RegExp(`const ${name} = String\\.raw\`([\\s\\S]*?)\`;`).exec(src);
   assert.ok(m, `${name} found in sessionFixtures.test.ts`);
   return m[1]!;
 }
+
+// A msgpack session holding an enum: msgpack-php writes it, and then cannot read it back.
+/** writeEnum.php SID, run with the msgpack serializer: */
+const WRITE_ENUM_PHP = String.raw`<?php
+require __DIR__ . '/classes.php';
+session_id($argv[1]);
+if (!session_start()) exit(2);
+$_SESSION['user'] = ['id' => 7];
+$_SESSION['suit'] = Suit::Hearts;
+if (!session_write_close()) exit(3);
+`;
 
 export class PhpHarness {
   readonly dir = mkdtempSync(join(tmpdir(), 'prs-php-'));
@@ -41,6 +53,7 @@ export class PhpHarness {
       'classes.php': `${fixturePhp('CLASSES_PHP')}\n#[AllowDynamicProperties] class Bag {}\n`,
       'canonical.php': fixturePhp('CANONICAL_PHP'),
       'data.php': fixturePhp('DATA_PHP'),
+      'writeEnum.php': WRITE_ENUM_PHP,
     };
     for (const [name, text] of Object.entries({ ...defaults, ...files })) writeFileSync(join(this.dir, name), text);
   }
@@ -70,15 +83,31 @@ export class PhpHarness {
     return { ...process.env, PHP_INI_SCAN_DIR: `:${scan}` };
   }
 
-  /** Runs a script of the harness directory; fails the test on a non-zero exit. */
-  run(script: string, args: string[], serializer: SessionSerializer, input?: string, ini: string[] = []): string {
+  /** Runs a script of the harness directory: its exit status (null when a signal killed PHP) and output. */
+  spawn(
+    script: string,
+    args: string[],
+    serializer: SessionSerializer,
+    input?: string,
+    ini: string[] = [],
+  ): { status: number | null; signal: string | null; stdout: string; stderr: string } {
     const r = spawnSync('php', [join(this.dir, script), ...args], {
       env: this.env(serializer, ini),
       input,
       encoding: 'utf8',
       maxBuffer: 512 * 1024 * 1024,
     });
-    assert.equal(r.status, 0, `php ${script} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
+    return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Runs a script of the harness directory; fails the test on a non-zero exit. */
+  run(script: string, args: string[], serializer: SessionSerializer, input?: string, ini: string[] = []): string {
+    const r = this.spawn(script, args, serializer, input, ini);
+    assert.equal(
+      r.status,
+      0,
+      `php ${script} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.slice(0, 2000)}`,
+    );
     return r.stdout;
   }
 

@@ -262,6 +262,20 @@ describe(
       assert.ok(!(await admin.getBuffer(P + sid))!.equals(before!), 'written once the lock is gone');
     });
 
+    test('refused for a session PHP does not read as stored (an enum under msgpack); untouched', async () => {
+      const sid = 'msgpackenum-0123456789abcdef';
+      harness.run('writeEnum.php', [sid], 'msgpack');
+      const before = await admin.getBuffer(P + sid);
+      await assert.rejects(
+        edit(sid, EDITS[0]!),
+        (err: unknown) =>
+          err instanceof SessionEditRefused &&
+          err.reason === 'unreadable' &&
+          /Cannot instantiate enum/.test(err.message),
+      );
+      assert.ok((await admin.getBuffer(P + sid))!.equals(before!));
+    });
+
     test('four PHP writers hammering the session lose no write, and no edit reported written is lost', async (t) => {
       const sid = 'hammer-0123456789abcdef0123';
       harness.run('writeSmall.php', [sid], 'php');

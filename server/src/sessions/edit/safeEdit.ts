@@ -15,7 +15,7 @@ import { decodeSession, SessionDecodeError, type SessionSerializer } from '../se
 import { SessionEditError, setVariable } from './setVariable.ts';
 
 export type EditRefusal =
-  'missing' | 'locked' | 'changed' | 'undecodable' | 'unencodable' | 'ambiguous' | 'path' | 'verify';
+  'missing' | 'locked' | 'changed' | 'undecodable' | 'unreadable' | 'unencodable' | 'ambiguous' | 'path' | 'verify';
 
 /** Why nothing was written. The session is untouched whenever this is thrown. */
 export class SessionEditRefused extends Error {
@@ -92,6 +92,14 @@ export async function editSession(handle: RedisHandle, prefix: string, req: Edit
       throw new SessionEditRefused('undecodable', `Not written: the session cannot be decoded (${err.message}).`);
     throw err;
   }
+  // Re-encoding writes what PHP reads; where that differs from what is stored, an edit would lose
+  // the difference (or store again what PHP cannot read).
+  const caveat = decoded.phpUnreadable?.reason ?? decoded.notes?.[0];
+  if (caveat)
+    throw new SessionEditRefused(
+      'unreadable',
+      `Not written: PHP does not read this session as it is stored (${caveat}); fix it with PHP or delete it.`,
+    );
   if (!detachSharedScalars(decoded))
     throw new SessionEditRefused(
       'ambiguous',

@@ -4,7 +4,7 @@
 import { sessionPlaces, type Place, type Variables } from '../encode/sharedScalars.ts';
 import { derefAll } from '../encode/valueTree.ts';
 import { numericStringKey } from '../decodeCommon.ts';
-import { encodeUtf8, type PhpProperty, type PhpValue } from '../phpValue.ts';
+import { encodeUtf8, propertyLabels, type PhpObject, type PhpProperty, type PhpValue } from '../phpValue.ts';
 
 export class SessionEditError extends Error {
   constructor(message: string) {
@@ -35,21 +35,14 @@ function arrayKeyOf(k: string): bigint | string {
   return numericStringKey(b, 0, b.length) ?? k;
 }
 
-/** A property by name; `Class::name` picks the private one Class declares when names collide. */
-function findProperty(props: PhpProperty[], key: string, where: string): PhpProperty | undefined {
-  const scoped = /^(.+)::([^:]+)$/.exec(key);
-  if (scoped) {
-    const hit = props.find((p) => p.name === scoped[2] && p.visibility === 'private' && p.declaringClass === scoped[1]);
-    if (hit) return hit;
-  }
-  const named = props.filter((p) => p.name === key);
-  if (named.length > 1) {
-    const options = named.map((p) => (p.visibility === 'private' ? `${p.declaringClass}::${p.name}` : p.name));
-    throw new SessionEditError(
-      `${where} has ${named.length} properties named "${key}": say which (${options.join(', ')})`,
-    );
-  }
-  return named[0];
+/**
+ * A property by the name canonical JSON shows it under: its name, or `Base::id` / `*::id` for one
+ * that another property of the same name shadows (propertyLabels).
+ */
+function findProperty(object: PhpObject, key: string): PhpProperty | undefined {
+  const labels = propertyLabels(object);
+  const i = labels.indexOf(key);
+  return i < 0 ? undefined : object.properties[i];
 }
 
 /** Every place holding each value PHP references point at (its own place and its aliases). */
@@ -105,7 +98,7 @@ export function setVariable(session: Variables, path: readonly string[], value: 
       }
       place = entry;
     } else if (container.kind === 'object') {
-      const prop = findProperty(container.properties, key, where);
+      const prop = findProperty(container, key);
       if (!prop) {
         if (!last) throw new SessionEditError(`${where} has no property "${key}"`);
         container.properties.push({ name: key, visibility: 'public', value });
