@@ -1,7 +1,6 @@
 // The "Session Health Report" command: scans a connection's sessions with a cancellable progress
 // notification, shows the report in a webview, opens the session a finding names, and on
 // writable connections releases a stuck lock or gives a leak a TTL, each after a confirmation.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { documentKind, parseDocument, sessionSettingsOf } from '../../../server/src/core/index.ts';
 import {
@@ -109,7 +108,7 @@ export class ReportPanel {
     }
     this.panel.title = vscode.l10n.t('Session Health: {0}', c.name);
     this.panel.webview.html = reportHtml(report, {
-      nonce: randomBytes(16).toString('base64'),
+      nonce: Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('base64'),
       cspSource: this.panel.webview.cspSource,
       connectionName: c.name,
       writable: !c.readOnly,
