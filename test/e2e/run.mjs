@@ -140,7 +140,7 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
             info.redis = redis;
             const r =
               pass === 'ui'
-                ? await uiPass(page, { ...info, version, outDir: screenshotsDir })
+                ? await uiPass(page, { ...info, version, outDir: screenshotsDir, redisPort: redis.port })
                 : await untrustedUiPass(page, { ...info, version, outDir: screenshotsDir });
             metrics.push({ version, pass, ...r.metrics });
           },
