@@ -435,19 +435,22 @@ async function uiSteps(page, { log: print, outDir, version, redis, baseUrl, redi
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
   await row(view, 'e2e-delete-me').waitFor({ state: 'detached', timeout: 20_000 });
   log('Delete Session… on the writable connection: confirmed in the dialog, the row is gone');
-  await setExpanded(row(view, 'e2e redis (writable)'), false);
 
-  // 5b. a password asked for, a filter, many sessions, INFO, an added connection, the output channel
+  // 6. the session health report: the view's title action, the writable connection, the webview;
+  //    its figures are the CLI's for the same server
+  await reportStep(page, { log, outDir, redisPort });
+
+  // 6b. (the side bar back) a password asked for, a filter, many sessions, INFO, an added
+  //     connection, the output channel
+  if (!(await page.locator('.part.sidebar').isVisible())) await page.keyboard.press('Control+B');
+  await see(view.locator('.monaco-list-row').first(), 'the PHP Sessions view again');
+  await setExpanded(row(view, 'e2e redis (writable)'), false);
   await passwordStep(page, view, log);
   await filterStep(page, view, log);
   await manyStep(page, view, { log, outDir, redis });
   await serverInfoStep(page, view, log);
   await addConnectionStep(page, view, { log, redis });
   await outputStep(page, view, log);
-
-  // 6. the session health report: the view's title action, the writable connection, the webview;
-  //    its figures are the CLI's for the same server
-  await reportStep(page, { log, outDir, redisPort });
 
   // 7. activation time as VS Code measures it (Developer: Show Running Extensions)
   try {
