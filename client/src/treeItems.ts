@@ -66,10 +66,11 @@ export function treeItem(node: Node, tree: TreeState): vscode.TreeItem {
       const hosts = tree.knownHosts(c.id);
       const single = hosts.length === 1 ? hosts[0] : undefined;
       const filter = tree.filterOf(c.id);
+      // The count first: a narrow side bar cuts the end of the description.
       const parts = [
-        c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '',
-        filter ? vscode.l10n.t('filter: {0}*', filter) : '',
         single && !single.error ? countText(single) : '',
+        filter ? vscode.l10n.t('filter: {0}*', filter) : '',
+        c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '',
       ].filter(Boolean);
       item.description = parts.join(' · ');
       item.tooltip = connectionTooltip(c, {

@@ -27,7 +27,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The screenshots the ui pass saves, in README order: file name -> caption. */
 export const SCREENSHOTS = {
   'screenshot-diagnostics.png':
-    'A misspelled save handler and a redis:// URL in composer.json: squiggles, the hover and the Problems panel',
+    "A misspelled save handler and a redis:// URL in composer.json: squiggles, the hover, and the Problems panel with the workspace's other configuration files, linted without being opened",
   'screenshot-quickfix.png': 'The light bulb (Ctrl+.) offers the fix; Enter applies it',
   'screenshot-sessions.png': 'The PHP Sessions view: sessions PHP wrote, with TTL, size and lock, one decoded',
   'screenshot-test-connection.png':

@@ -78,7 +78,11 @@ export async function manyStep(page, view, { log, outDir, redis }) {
   const many = await see(row(view, name), 'the connection named by its host and database');
   await setExpanded(many);
   // an estimate first (≈), the exact count once the background count is done
-  await see(many.locator('.label-description', { hasText: /read-only · 1,200 sessions/ }), 'the exact count', 60_000);
+  await see(
+    many.locator('.label-description', { hasText: /^\s*1,200 sessions · read-only/ }),
+    'the exact count',
+    60_000,
+  );
   // the last row, after the 200 sessions: the keyboard's End in the tree
   await view.locator('.monaco-list').first().focus();
   await page.keyboard.press('End');
