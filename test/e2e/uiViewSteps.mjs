@@ -93,14 +93,25 @@ export async function manyStep(page, view, { log, outDir, redis }) {
     moreText = (await more.innerText()).replace(/\s+/g, ' ');
   }
   if (!/200 of 1,200 loaded/.test(moreText)) throw new Error(`UI: Load more says "${moreText}"`);
-  // sort by size, largest first (the view's title action)
-  await (await see(titleAction(page, 'Sort Sessions…'), 'Sort Sessions…')).click();
-  await (
-    await see(
-      page.locator('.quick-input-list .monaco-list-row', { hasText: 'by size, largest first' }),
-      'the sort pick',
-    )
-  ).click();
+  // sort by size, largest first (the view's title action; the pick typed into, as a person would,
+  // and opened again if something took the focus from it before the choice)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await (await see(titleAction(page, 'Sort Sessions…'), 'Sort Sessions…')).click();
+      const input = (await quickInput(page, 'the sort pick')).locator('input').first();
+      await input.fill('largest', { timeout: 5000 });
+      await see(
+        page.locator('.quick-input-list .monaco-list-row', { hasText: 'by size, largest first' }),
+        'the order',
+        5000,
+      );
+      await input.press('Enter', { timeout: 5000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      log(`(the sort pick closed before the choice: again, ${err.message.split('\n')[0]})`);
+    }
+  }
   await sleep(800);
   await view.locator('.monaco-list').first().focus();
   await page.keyboard.press('Home');
