@@ -94,6 +94,11 @@ export async function packageVsix(outFile) {
   ]) {
     if (!files.some((f) => f.toLowerCase() === needed.toLowerCase())) throw new Error(`${outFile} lacks ${needed}`);
   }
+  // the extension page opens with what the extension does, not with the developer commands
+  const readme = spawnSync('unzip', ['-p', outFile, 'extension/readme.md'], { encoding: 'utf8' }).stdout;
+  if (/npm ci|dev:start/.test(readme.slice(0, 600)))
+    throw new Error('the packaged readme.md opens with developer commands (scripts/marketplaceReadme.mjs strips them)');
+  if (!readme.includes('**PHP Redis Sessions**')) throw new Error('the packaged readme.md lost its introduction');
   // the bundles in it are the minified production build
   const ext = spawnSync('unzip', ['-p', outFile, 'extension/dist/extension.js'], {
     encoding: 'utf8',
@@ -106,7 +111,7 @@ export async function packageVsix(outFile) {
     `${path.relative(REPO_ROOT, outFile)}: ${files.length} files, ${(size / 1024).toFixed(0)} KB (budget ${VSIX_BUDGET / 1024} KB)`,
   );
   for (const f of files) log(`  ${f}`);
-  if (size > VSIX_BUDGET) throw new Error(`${outFile} is ${size} bytes, over the 1.5 MB budget of SPEC §6`);
+  if (size > VSIX_BUDGET) throw new Error(`${outFile} is ${size} bytes, over the 1.5 MB budget`);
   return { vsix: outFile, size, files };
 }
 
