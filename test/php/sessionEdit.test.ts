@@ -262,6 +262,28 @@ describe(
       assert.ok(!(await admin.getBuffer(P + sid))!.equals(before!), 'written once the lock is gone');
     });
 
+    test('refused when the session is no longer what the user was shown (written since)', async () => {
+      const sid = 'shown-0123456789abcdef01234';
+      harness.run('write.php', ['php', sid], 'php');
+      const shown = new Uint8Array((await admin.getBuffer(P + sid))!);
+      const req = (path: string, json: string) => ({
+        id: sid,
+        path: parseDottedPath(path),
+        value: phpValueFromJson(json),
+      });
+      await editSession(handle, P, req('meanwhile', '1')); // someone writes it after it was shown
+      const now = (await admin.getBuffer(P + sid))!;
+      assert.ok(!now.equals(shown));
+      await assert.rejects(
+        editSession(handle, P, { ...req('flag', 'true'), expected: shown }),
+        (err: unknown) => err instanceof SessionEditRefused && err.reason === 'changed',
+      );
+      assert.ok((await admin.getBuffer(P + sid))!.equals(now), 'untouched');
+      // Shown again (a refresh): the edit goes through.
+      await editSession(handle, P, { ...req('flag', 'true'), expected: new Uint8Array(now) });
+      assert.ok(!(await admin.getBuffer(P + sid))!.equals(now), 'written');
+    });
+
     test('refused for a session PHP does not read as stored (an enum under msgpack); untouched', async () => {
       const sid = 'msgpackenum-0123456789abcdef';
       harness.run('writeEnum.php', [sid], 'msgpack');

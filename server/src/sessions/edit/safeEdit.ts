@@ -36,6 +36,8 @@ export interface EditRequest {
   /** The configured session.serialize_handler / redis.session.compression (detected when absent). */
   serializer?: SessionSerializer;
   compression?: SessionCompression;
+  /** The stored bytes the user was shown: the edit is refused when the session no longer holds them. */
+  expected?: Uint8Array;
 }
 
 export interface EditResult {
@@ -84,6 +86,11 @@ export async function editSession(handle: RedisHandle, prefix: string, req: Edit
     if (lock) throw new SessionEditRefused('locked', `Not written: ${lock}.`);
   }
   const original = new Uint8Array(stored);
+  if (req.expected && !Buffer.from(req.expected).equals(stored))
+    throw new SessionEditRefused(
+      'changed',
+      'Not written: the session changed since it was shown (a request wrote it); refresh and try again.',
+    );
   let decoded;
   try {
     decoded = decodeSession(original, { serializer: req.serializer, compression: req.compression, key });
