@@ -47,5 +47,4 @@ export {
   type EditResult,
 } from './edit/safeEdit.ts';
 export { JsonValueError, phpValueFromJson } from './edit/jsonValue.ts';
-export { editSession, SessionEditRefused, type EditRequest, type EditResult } from './edit/safeEdit.ts';
 export { SessionEditError, parseDottedPath, setVariable } from './edit/setVariable.ts';
