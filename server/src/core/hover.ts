@@ -1,7 +1,6 @@
 // Hover on a directive, a handler / serializer name, or a save_path parameter: what it does,
 // its default and valid values.
 import { CLUSTER_PARAMS, directiveDoc, REDIS_PARAMS, SAVE_HANDLERS, SERIALIZE_HANDLERS } from './directives.ts';
-import { phpIniValue } from './ini.ts';
 import type { ParsedDocument } from './document.ts';
 import { lineAt, paramKeyAt } from './position.ts';
 
@@ -39,7 +38,7 @@ export function hover(model: ParsedDocument, offset: number): HoverResult | unde
   if (!v || local < v.span.start || local > v.span.end) return undefined;
   const valueSpan = span(v.span.start, v.span.end);
   if (ini.name === 'session.save_handler') {
-    const name = phpIniValue(v).toLowerCase();
+    const name = v.text.toLowerCase();
     const note = HANDLER_NOTES[name];
     return {
       markdown: note

@@ -1,8 +1,8 @@
 // Where a document's configuration keeps sessions: the Redis store its effective
 // session.save_handler / session.save_path name (what the Sessions view connects to).
 import { effective, handlerName } from './config.ts';
+import { isRuntimeValue } from './ini.ts';
 import type { ParsedDocument } from './document.ts';
-import { phpIniValue } from './ini.ts';
 
 export interface SessionStore {
   handler: 'redis' | 'rediscluster';
@@ -14,7 +14,7 @@ export interface SessionStore {
 export function sessionStoreOf(doc: ParsedDocument): SessionStore | undefined {
   const handler = handlerName(effective(doc.config, 'session.save_handler'));
   const path = effective(doc.config, 'session.save_path');
-  if ((handler !== 'redis' && handler !== 'rediscluster') || !path?.value || path.value.env.length) return undefined;
-  const savePath = phpIniValue(path.value).trim();
+  if ((handler !== 'redis' && handler !== 'rediscluster') || !path?.value || isRuntimeValue(path.value)) return undefined;
+  const savePath = path.value.text.trim();
   return savePath ? { handler, savePath } : undefined;
 }

@@ -2,7 +2,7 @@
 import { lineEdit, type ConfigLine } from '../configLine.ts';
 import { effective, handlerName, type Occurrence } from '../config.ts';
 import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';
-import { maskEnv, phpIniValue } from '../ini.ts';
+import { isRuntimeValue, maskEnv } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
 import { splitSavePath } from '../savePath.ts';
 import { nearest } from '../suggest.ts';
@@ -75,7 +75,7 @@ function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {
     finding(
       'unknown-save-handler',
       where,
-      `PHP has no session save handler "${phpIniValue(v)}" ("Cannot find session save handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SAVE_HANDLERS.join(', ')}.`,
+      `PHP has no session save handler "${v.text}" ("Cannot find session save handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SAVE_HANDLERS.join(', ')}.`,
       guess ? [valueFix(occ.line, occ, guess, `Replace with "${guess}"`)] : [],
     ),
   );
@@ -83,15 +83,15 @@ function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {
 
 function checkSerializer(ctx: RuleContext, occ: Occurrence): void {
   const v = occ.value;
-  if (!v || v.env.length) return;
-  const name = phpIniValue(v).toLowerCase();
+  if (!v || isRuntimeValue(v)) return;
+  const name = v.text.toLowerCase();
   if ((SERIALIZE_HANDLERS as readonly string[]).includes(name)) return;
   const guess = name === 'json' || name === 'serialize' ? 'php_serialize' : nearest(name, SERIALIZE_HANDLERS, 3);
   ctx.report(
     finding(
       'unknown-serialize-handler',
       lineSpan(occ.line, v.span),
-      `"${phpIniValue(v)}" is not a session serializer ("Cannot find session serialization handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SERIALIZE_HANDLERS.join(', ')}.`,
+      `"${v.text}" is not a session serializer ("Cannot find session serialization handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SERIALIZE_HANDLERS.join(', ')}.`,
       guess ? [valueFix(occ.line, occ, guess, `Replace with "${guess}"`)] : [],
     ),
   );

@@ -16,6 +16,7 @@ export const savePathRules: Rule = (ctx) => {
   const value = pathOcc?.value;
   // A line PHP cannot even read is already an ini-syntax error.
   if (!pathOcc || !value || pathOcc.line.ini.problems.length || !value.text.replace(/[\s,]/g, '')) return;
+  if (value.dynamic || value.expr) return;
   // ${VAR} is only known at run time: check what surrounds it twice, with two stand-ins for the
   // variable, and keep what both runs find and is not about the variable itself.
   if (!maskEnv(value)) return;
@@ -42,7 +43,7 @@ export const savePathRules: Rule = (ctx) => {
     );
     return found;
   });
-  const envSpans = envRanges(value.text).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
+  const envSpans = envRanges(value).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
   const key = (f: Finding): string => `${f.rule}:${f.start}:${f.end}`;
   const second = new Set(runs[1].map(key));
   for (const f of runs[0]) {
