@@ -110,9 +110,6 @@ function specialScope(section: string): string | undefined {
   return key ? `${kind}=${key}` : undefined;
 }
 
-/** `name<blanks>value` where `name` is a directive the linter owns: the `=` was forgotten. */
-const GLUED = /^([A-Za-z_][\w.]*)([ \t]+)(?=\S)/;
-
 /**
  * Reads ini `text` split into `lines` (their texts exclude the line breaks) as php.ini loading
  * does, or line by line as php-fpm reads a pool (`fpm`).

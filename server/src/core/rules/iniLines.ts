@@ -6,11 +6,9 @@ import { effective } from '../config.ts';
 import { directiveStatus, isLaneDirective, KNOWN_DIRECTIVE_NAMES } from '../directives.ts';
 import { parseIniLine, quoteIniValue, type IniProblem } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
+import { REDIS_URL_ENV } from '../redisUrl.ts';
 import { nearest } from '../suggest.ts';
 import type { Fix } from '../types.ts';
-
-/** Env vars that hold a redis:// URL on Scalingo / Heroku: phpredis cannot use them as a save_path. */
-export const REDIS_URL_ENV = /^(?:SCALINGO_)?REDIS(?:_TLS)?_URL$|^[A-Z0-9_]*REDIS[A-Z0-9_]*_URL$/;
 
 /** The value as its author wrote it: from after `=` to the line's end, a ` ;comment` left out. */
 function writtenValue(text: string): { start: number; end: number } | undefined {
