@@ -158,7 +158,8 @@ function apply(
     const base = lines[li]!.start;
     if (st.kind === 'section') {
       if (!fpm) scope = specialScope(st.name) ?? scope;
-      if (line.kind !== 'directive') Object.assign(line, { kind: 'section', name: st.name, nameSpan: local(st.span, base) });
+      if (line.kind !== 'directive')
+        Object.assign(line, { kind: 'section', name: st.name, nameSpan: local(st.span, base) });
       continue;
     }
     const target = directiveOf(st, fpm);
@@ -271,6 +272,8 @@ function syntaxError(parsed: IniParse, lines: readonly LineText[], out: IniLine[
   const text = lines[li]!.text;
   const base = lines[li]!.start;
   const line = out[li]!;
+  // php-fpm stops at the entry without a value first ("value is NULL"): one finding is enough.
+  if (fpm && line.problems.some((p) => p.kind === 'fpm-refused')) return;
   const outcome = fpm
     ? 'php-fpm refuses the pool ("FPM initialization failed")'
     : 'PHP prints a startup warning and reads nothing after it';
