@@ -27,6 +27,8 @@ export type IniProblemKind =
   | 'misread'
   /** `value;rest`: the `;` starts a comment and cuts the value. */
   | 'cut-by-semicolon'
+  /** `value # note`: ini comments start with `;`, PHP keeps the `#` and what follows in the value. */
+  | 'hash-comment'
   /** php-fpm refuses the pool: a line without `=`, a php_flag that is not a boolean. */
   | 'fpm-refused';
 
@@ -347,6 +349,15 @@ function laneProblems(line: IniLine, text: string): void {
       span: { start: v.span.start, end: text.trimEnd().length },
     });
   }
+  const hash = hashComment(text, v);
+  if (hash !== undefined) {
+    const rest = text.slice(hash, v.span.end);
+    line.problems.push({
+      kind: 'hash-comment',
+      message: `"#" does not start a comment in an ini file: PHP keeps "${rest}" in the value ("${v.text}"). Comments start with ";".`,
+      span: { start: hash, end: v.span.end },
+    });
+  }
   if (v.keyword && line.name === 'session.cookie_samesite') {
     line.problems.push({
       kind: 'misread',
@@ -354,6 +365,14 @@ function laneProblems(line: IniLine, text: string): void {
       span: { start: v.span.start, end: v.span.end },
     });
   }
+}
+
+/** Where ` # note` starts in a value (line offset of the `#`), outside quotes; undefined when none. */
+export function hashComment(text: string, v: IniValue): number | undefined {
+  const written = text.slice(v.span.start, v.span.end);
+  const afterQuotes = Math.max(written.lastIndexOf('"'), written.lastIndexOf("'")) + 1;
+  const m = /[ \t]#/.exec(written.slice(afterQuotes));
+  return m ? v.span.start + afterQuotes + m.index + 1 : undefined;
 }
 
 /** End of what the author wrote as the value: up to a ` ;comment`, else the line's end. */

@@ -26,7 +26,11 @@ function quoteFix(line: ConfigLine, start: number, end: number): Fix[] {
   const raw = line.text.slice(start, end);
   const quoted = quoteIniValue(raw);
   const again = parseIniLine(`${line.ini.name} = ${quoted}`);
-  if (again.problems.length || again.value?.text !== raw || again.value.env.length !== (raw.match(/\$\{/g) ?? []).length)
+  if (
+    again.problems.length ||
+    again.value?.text !== raw ||
+    again.value.env.length !== (raw.match(/\$\{/g) ?? []).length
+  )
     return [];
   return [fix('Quote the value', [lineEdit(line, start, end, quoted)])];
 }
@@ -44,6 +48,9 @@ function syntaxFixes(line: ConfigLine, problem: IniProblem): Fix[] {
       return ini.value
         ? [fix(`Write "${ini.name} = …"`, [lineEdit(line, problem.span.end, ini.value.span.start, ' = ')])]
         : [];
+    case 'hash-comment':
+      // The `#` becomes `;`: the note stays, as a comment.
+      return [fix('Write the comment with ";"', [lineEdit(line, problem.span.start, problem.span.start + 1, ';')])];
     case 'fpm-refused':
       // A `#` comment: php-fpm's comments start with `;`.
       return /^[ \t]*#/.test(line.text) && !ini.fpmPrefix
@@ -85,8 +92,13 @@ function lostSettings(ctx: RuleContext, line: ConfigLine): string[] {
 
 const STOPS: readonly IniProblem['kind'][] = ['syntax-error', 'indented-section', 'unclosed-quote'];
 
+/** A value PHP reads differently: moot on a line PHP ignores anyway (unknown-directive says so, its fix mends both). */
+const VALUE_PROBLEMS: readonly IniProblem['kind'][] = ['misread', 'cut-by-semicolon', 'hash-comment'];
+
 function syntax(ctx: RuleContext, line: ConfigLine): void {
+  const ignored = line.ini.kind === 'directive' && !directiveStatus(line.ini.name, ctx.phpredis).known;
   for (const problem of line.ini.problems) {
+    if (ignored && VALUE_PROBLEMS.includes(problem.kind)) continue;
     let message = problem.message;
     if (STOPS.includes(problem.kind) && ctx.kind !== 'fpm') {
       const lost = lostSettings(ctx, line);
@@ -123,7 +135,11 @@ function unknownDirective(ctx: RuleContext, line: ConfigLine): void {
   }
   const candidates = KNOWN_DIRECTIVE_NAMES.filter((n) => directiveStatus(n, ctx.phpredis).known);
   const guess = nearest(name, candidates, 4);
-  const fixes = guess ? [fix(`Rename to ${guess}`, [lineEdit(line, nameSpan.start, nameSpan.end, guess)])] : [];
+  // A ` # note` after the value would become part of the renamed directive's value: made a comment too.
+  const hash = line.ini.problems.find((p) => p.kind === 'hash-comment');
+  const edits = [lineEdit(line, nameSpan.start, nameSpan.end, guess ?? '')];
+  if (hash) edits.push(lineEdit(line, hash.span.start, hash.span.start + 1, ';'));
+  const fixes = guess ? [fix(`Rename to ${guess}`, edits)] : [];
   // PHP ignores the line: when it was the only save_handler / save_path, sessions go elsewhere.
   const value = line.ini.value ? line.ini.value.text.trim().toLowerCase() : '';
   const lost = guess !== undefined && guess in CRITICAL && !effective(ctx.config, guess) && value !== CRITICAL[guess];
