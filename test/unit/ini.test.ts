@@ -103,15 +103,21 @@ test('an indented section header is a syntax error; bare words are ignored, not 
 });
 
 test('php-fpm pool names and sections, comments, blanks', () => {
-  const [l] = analyzeIni('php_admin_value[session.save_path] = "tcp://h:1"\n', [
-    { start: 0, text: 'php_admin_value[session.save_path] = "tcp://h:1"' },
-  ], true);
+  const [l] = analyzeIni(
+    'php_admin_value[session.save_path] = "tcp://h:1"\n',
+    [{ start: 0, text: 'php_admin_value[session.save_path] = "tcp://h:1"' }],
+    true,
+  );
   assert.equal(l!.fpmPrefix, 'php_admin_value');
   assert.equal(l!.name, 'session.save_path');
   assert.deepEqual(l!.nameSpan, { start: 16, end: 33 });
   const [hash] = analyzeIni('# comment\n', [{ start: 0, text: '# comment' }], true);
   assert.equal(hash!.problems[0]?.kind, 'fpm-refused');
-  const [flag] = analyzeIni('php_flag[display_errors] = "On"\n', [{ start: 0, text: 'php_flag[display_errors] = "On"' }], true);
+  const [flag] = analyzeIni(
+    'php_flag[display_errors] = "On"\n',
+    [{ start: 0, text: 'php_flag[display_errors] = "On"' }],
+    true,
+  );
   assert.equal(flag!.problems[0]?.kind, 'fpm-refused');
   assert.equal(parseIniLine('[Session]').kind, 'section');
   assert.equal(parseIniLine('  ; hi').kind, 'comment');
@@ -126,7 +132,8 @@ test('keywords and quoting helpers', () => {
   assert.equal(quoteIniValue('${X}?a=b'), '"${X}?a=b"');
   assert.equal(parseIniLine(`a = ${quoteIniValue(`it's "q"`)}`).value?.text, `it's "q"`);
   assert.equal(needsQuotes('tcp://h:1'), false);
-  for (const v of ['a=b', 'a&b', 'on', 'x no', 'E_ALL', "it's", 'a;b', ' a', '${X}']) assert.equal(needsQuotes(v), true, v);
+  for (const v of ['a=b', 'a&b', 'on', 'x no', 'E_ALL', "it's", 'a;b', ' a', '${X}'])
+    assert.equal(needsQuotes(v), true, v);
 });
 
 test('segments concatenate as parse_ini_string does', () => {
@@ -155,7 +162,10 @@ test('${VAR:-default} (PHP 8.3) is one variable with a fallback; PATH/HOST secti
   assert.deepEqual([v.env[0]?.name, v.env[0]?.fallback], ['REDIS_HOST', 'localhost']);
   const text = 'session.name = A\n[PATH=/var/www]\nsession.name = B\n[Other]\nsession.name = C\n';
   const starts = [0, 17, 33, 50, 58];
-  const lines = text.split('\n').slice(0, 5).map((t, i) => ({ start: starts[i]!, text: t }));
+  const lines = text
+    .split('\n')
+    .slice(0, 5)
+    .map((t, i) => ({ start: starts[i]!, text: t }));
   const out = analyzeIni(text, lines);
   // php_ini.c keeps the per-directory hash active after a plain [section] (seen with PHP 8.2).
   assert.deepEqual(

@@ -31,7 +31,11 @@ export function buildConfig(lines: ConfigLine[], fpm = false): SessionConfig {
   }
   if (fpm) {
     const rank = (o: Occurrence): number => (o.line.ini.fpmPrefix?.startsWith('php_admin_') ? 1 : 0);
-    for (const [name, list] of all) all.set(name, [...list].reverse().sort((a, b) => rank(a) - rank(b)));
+    for (const [name, list] of all)
+      all.set(
+        name,
+        [...list].reverse().sort((a, b) => rank(a) - rank(b)),
+      );
   }
   return { lines, all };
 }

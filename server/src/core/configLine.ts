@@ -28,7 +28,12 @@ export interface ConfigLine extends LineMapping {
  * where line i begins in it (a php.ini file as it is; composer.json's php-config lines as the
  * buildpack appends them to php.ini, one per line). php-fpm reads a pool line by line (`fpm`).
  */
-export function configLines(mappings: LineMapping[], text: string, starts: readonly number[], fpm = false): ConfigLine[] {
+export function configLines(
+  mappings: LineMapping[],
+  text: string,
+  starts: readonly number[],
+  fpm = false,
+): ConfigLine[] {
   const lines: LineText[] = mappings.map((m, i) => ({ start: starts[i]!, text: m.text }));
   const ini = analyzeIni(text, lines, fpm);
   return mappings.map((m, i) => ({ ...m, ini: ini[i]! }));

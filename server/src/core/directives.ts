@@ -114,12 +114,9 @@ export const DIRECTIVES: readonly DirectiveDoc[] = [
     'phpredis: refresh the TTL on read with GETEX (Redis ≥ 6.2). The rediscluster handler reads it since phpredis 6.0, the redis handler since 6.1.',
     ['0', '1'],
   ),
-  d(
-    'redis.session.compression',
-    'none',
-    'phpredis: compress session data. Only codecs phpredis was built with work.',
-    [...COMPRESSIONS],
-  ),
+  d('redis.session.compression', 'none', 'phpredis: compress session data. Only codecs phpredis was built with work.', [
+    ...COMPRESSIONS,
+  ]),
   d('redis.session.compression_level', '3', 'phpredis: compression level for zstd/lz4.'),
 ];
 

@@ -191,7 +191,10 @@ export class IniParser {
         switch (t.type) {
           case 'END':
             if (t.start < this.text.length) this.stoppedAt = t.start;
-            return { statements: this.statements, ...(this.stoppedAt !== undefined ? { stoppedAt: this.stoppedAt } : {}) };
+            return {
+              statements: this.statements,
+              ...(this.stoppedAt !== undefined ? { stoppedAt: this.stoppedAt } : {}),
+            };
           case 'EOL':
             this.advance();
             break;
@@ -221,7 +224,7 @@ export class IniParser {
     this.advance();
     const parts = this.stringList(false);
     if (!this.is('CHAR', ']')) throw new SyntaxError(this.tok);
-    const start = parts ? parts.units[0] ?? t.end : t.end;
+    const start = parts ? (parts.units[0] ?? t.end) : t.end;
     const nameSpan = { start, end: parts ? parts.end : t.end };
     this.statements.push({
       kind: 'section',
@@ -242,7 +245,13 @@ export class IniParser {
     const eq = this.tok;
     this.advance();
     const value = this.stringOrValue(eq.end);
-    this.statements.push({ kind: 'entry', name: t.value, nameSpan, value, span: { start: nameSpan.start, end: value.span.end } });
+    this.statements.push({
+      kind: 'entry',
+      name: t.value,
+      nameSpan,
+      value,
+      span: { start: nameSpan.start, end: value.span.end },
+    });
   }
 
   private offsetEntry(t: Token): void {

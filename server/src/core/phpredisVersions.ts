@@ -152,7 +152,8 @@ function pinOf(c: string): { major: number; minor?: number } | undefined {
   const m = /^(\^|~|=|==)?v?(\d+)(?:\.(\d+|\*|x))?(?:\.(\d+|\*|x))?(?:[-@].*)?$/.exec(parts[0]!);
   if (!m) return undefined;
   const [, op = '', major, minor, patch] = m;
-  const num = (s: string | undefined): number | undefined => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
+  const num = (s: string | undefined): number | undefined =>
+    s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
   // `^6.1` allows 6.x from 6.1 on; `~6.1` too; `~6.1.0`, `6.1.*`, `6.1.2` stay in 6.1.
   const pinnedMinor = op === '^' || (op === '~' && patch === undefined) ? undefined : num(minor);
   return { major: Number(major), ...(pinnedMinor !== undefined ? { minor: pinnedMinor } : {}) };

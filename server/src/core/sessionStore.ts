@@ -14,7 +14,8 @@ export interface SessionStore {
 export function sessionStoreOf(doc: ParsedDocument): SessionStore | undefined {
   const handler = handlerName(effective(doc.config, 'session.save_handler'));
   const path = effective(doc.config, 'session.save_path');
-  if ((handler !== 'redis' && handler !== 'rediscluster') || !path?.value || isRuntimeValue(path.value)) return undefined;
+  if ((handler !== 'redis' && handler !== 'rediscluster') || !path?.value || isRuntimeValue(path.value))
+    return undefined;
   const savePath = path.value.text.trim();
   return savePath ? { handler, savePath } : undefined;
 }
