@@ -51,6 +51,8 @@ export interface IniStatement {
   offset?: string;
   offsetSpan?: Span;
   offsetEnv?: EnvRef[];
+  /** `[${VAR}]`: the section name's `${VAR}` (kept as written in `name`). */
+  nameEnv?: EnvRef[];
   value?: ParsedValue;
   /** From the statement's first character to the end of its value. */
   span: Span;
@@ -230,6 +232,7 @@ export class IniParser {
       kind: 'section',
       name: parts?.text ?? '',
       nameSpan,
+      ...(parts?.env.length ? { nameEnv: parts.env } : {}),
       span: { start: t.start, end: this.tok.start + 1 },
     });
     this.advance();
