@@ -1,7 +1,7 @@
 // The session.* and redis.session.* directives PHP 8 and phpredis know, with what hover and
 // completion say about them. Sources: php-src ext/session/session.c, phpredis redis.c INI table
 // (which phpredis release has which: phpredisVersions.ts).
-import { hasFact, PHPREDIS_DIRECTIVES, type PhpredisVersion } from './phpredisVersions.ts';
+import { hasFact, PHPREDIS_DIRECTIVES, sinceText, type PhpredisVersion } from './phpredisVersions.ts';
 
 export interface DirectiveDoc {
   name: string;
@@ -109,6 +109,12 @@ export const DIRECTIVES: readonly DirectiveDoc[] = [
     ['0', '1'],
   ),
   d(
+    'redis.session.lock_release_cmd',
+    'eval',
+    'phpredis: how the session lock is released: `eval` (a Lua script), `delex` (Redis) or `delifeq` (Valkey); an unavailable command falls back to `eval`.',
+    ['eval', 'delex', 'delifeq'],
+  ),
+  d(
     'redis.session.early_refresh',
     '0',
     'phpredis: refresh the TTL on read with GETEX (Redis ≥ 6.2). The rediscluster handler reads it since phpredis 6.0, the redis handler since 6.1.',
@@ -135,14 +141,14 @@ export function isLaneDirective(name: string): boolean {
 
 export type DirectiveStatus =
   | { known: true }
-  /** A phpredis directive that came after the judged release: PHP ignores it there. */
+  /** A phpredis directive that came after the judged release: PHP ignores it there (`since`: "phpredis 6.1.0"). */
   | { known: false; since: string }
   | { known: false };
 
 /** Whether PHP (with phpredis `version`) knows directive `name`. */
 export function directiveStatus(name: string, version: PhpredisVersion): DirectiveStatus {
   const fact = PHPREDIS_DIRECTIVES[name];
-  if (fact) return hasFact(fact, version) ? { known: true } : { known: false, since: fact.since };
+  if (fact) return hasFact(fact, version) ? { known: true } : { known: false, since: sinceText(fact) };
   if (BY_NAME.has(name) && !name.startsWith('redis.')) return { known: true };
   return { known: false };
 }

@@ -2,6 +2,8 @@
 // its default and valid values.
 import { CLUSTER_PARAMS, directiveDoc, REDIS_PARAMS, SERIALIZE_HANDLERS } from './directives.ts';
 import type { IniValue } from './ini.ts';
+import { effective, handlerName } from './config.ts';
+import { PHPREDIS_DIRECTIVES, PHPREDIS_PARAMS, sinceText } from './phpredisVersions.ts';
 import { REDIS_URL_ENV } from './redisUrl.ts';
 import type { ParsedDocument } from './document.ts';
 import { lineAt, paramKeyAt } from './position.ts';
@@ -55,8 +57,12 @@ export function hover(model: ParsedDocument, offset: number): HoverResult | unde
     const d = directiveDoc(ini.name);
     if (!d) return undefined;
     const values = d.values ? `\n\nValues: ${d.values.map((v) => `\`${v}\``).join(', ')}` : '';
+    const fact = PHPREDIS_DIRECTIVES[d.name];
+    const since = fact
+      ? `\n\nSince ${sinceText(fact)} (${fact.file}, ${fact.commit.length === 40 ? `commit ${fact.commit.slice(0, 8)}` : fact.commit}).`
+      : '';
     return {
-      markdown: `**${d.name}**\n\n${d.doc}\n\nDefault: \`${d.default}\`${values}`,
+      markdown: `**${d.name}**\n\n${d.doc}\n\nDefault: \`${d.default}\`${values}${since}`,
       ...span(ini.nameSpan.start, ini.nameSpan.end),
     };
   }
@@ -87,8 +93,11 @@ export function hover(model: ParsedDocument, offset: number): HoverResult | unde
         markdown: `phpredis ignores the parameter \`${key.name}\`.`,
         ...span(v.offsets[key.start], v.offsets[key.end]),
       };
+    const cluster = handlerName(effective(model.config, 'session.save_handler')) === 'rediscluster';
+    const fact = PHPREDIS_PARAMS[cluster ? 'rediscluster' : 'redis'][doc.name];
+    const since = fact ? `\n\nRead by the ${cluster ? 'rediscluster' : 'redis'} handler since ${sinceText(fact)}.` : '';
     return {
-      markdown: `**${doc.name}** — ${doc.doc}\n\nDefault: \`${doc.default}\``,
+      markdown: `**${doc.name}** — ${doc.doc}\n\nDefault: \`${doc.default}\`${since}`,
       ...span(v.offsets[key.start], v.offsets[key.end]),
     };
   }

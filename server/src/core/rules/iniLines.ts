@@ -128,7 +128,7 @@ function unknownDirective(ctx: RuleContext, line: ConfigLine): void {
       finding(
         'unknown-directive',
         lineSpan(line, nameSpan),
-        `phpredis ${ctx.phpredis} does not have "${name}" (it came with phpredis ${status.since}): PHP ignores the line. Judged for phpredis ${ctx.phpredis} (phpRedisSessions.phpredisVersion, or the ext-redis constraint of composer.json).`,
+        `phpredis ${ctx.phpredis} does not have "${name}" (${status.since} added it): PHP ignores the line. Judged for phpredis ${ctx.phpredis} (phpRedisSessions.phpredisVersion, or composer.json's ext-redis constraint).`,
       ),
     );
     return;

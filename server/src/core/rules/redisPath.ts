@@ -5,6 +5,7 @@ import type { QueryParam } from '../phpQuery.ts';
 import { rawurlencode } from '../phpUrl.ts';
 import { redisUrlToSavePath } from '../redisUrl.ts';
 import { maskCredentials } from '../mask.ts';
+import { hasFact, PHPREDIS_PARAMS } from '../phpredisVersions.ts';
 import { finding, fix } from '../ruleContext.ts';
 import { parseRedisSavePath, type SavePathServer, type SavePathToken } from '../savePath.ts';
 import type { Fix } from '../types.ts';
@@ -390,6 +391,8 @@ function numberParams(site: PathSite, s: SavePathServer): void {
 }
 
 function streamWithoutTls(site: PathSite, s: SavePathServer): void {
+  // Before phpredis 6.0 the redis handler reads no stream[] at all (unknown-param says so).
+  if (!hasFact(PHPREDIS_PARAMS.redis.stream!, site.ctx.phpredis)) return;
   const stream = s.params.filter((p) => p.name === 'stream' && !p.ignored);
   if (!stream.length || !s.url || s.url.host === undefined) return;
   const scheme = s.url.scheme;
