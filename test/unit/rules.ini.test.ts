@@ -122,3 +122,33 @@ test('ini-syntax: a " # note" stays in the value (ini comments start with ";"); 
   // Quoted, the # is part of the value as written.
   assert.deepEqual(rules(ini("session.name = 'a # b'")), []);
 });
+
+test('duplicate-directive: extension= lines each load an extension; only session / phpredis names count', () => {
+  const t = ini(
+    'extension=igbinary',
+    'extension=redis',
+    'extension=redis',
+    'zend_extension=opcache',
+    'memory_limit=1G',
+    'memory_limit=2G',
+  );
+  assert.deepEqual(rules(t), []);
+});
+
+test('composer.json that is not strict JSON: php-config still linted as far as the tolerant parse recovers it', () => {
+  const comment = [
+    '{',
+    '    // the session store',
+    '    "require": { "php": "^8.2", "ext-redis": "*" },',
+    '    "extra": { "paas": { "php-config": [',
+    '        "session.save_handler = reddis",',
+    '        "session.save_path = \'tcp://10.0.0.5:6379?timeout=2.5\'",',
+    '    ] } }',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules(comment, 'composer.json').sort(), ['invalid-json', 'unknown-save-handler']);
+  const unterminated =
+    '{"require":{"ext-redis":"*"},"extra":{"paas":{"php-config":["session.save_handler = redis","session.save_path = \'tcp://host:6379';
+  assert.deepEqual(rules(unterminated, 'composer.json').sort(), ['ini-syntax', 'invalid-json']);
+});
