@@ -151,8 +151,12 @@ export class IniScanner {
     return 2;
   }
 
-  /** {VALUE_CHARS}+ */
-  private valueChars(i: number): number {
+  /**
+   * {VALUE_CHARS}+ (`section` false), or {SECTION_VALUE_CHARS}+ (`section`: a backslash escapes the next
+   * character, and NUL belongs to the class, so a run to the end of the buffer is PAST_END).
+   */
+  private chars(i: number, section: boolean): number {
+    const stop = section ? NOT_SECTION_VALUE : NOT_VALUE;
     let j = i;
     while (j < this.len) {
       const c = this.text.charCodeAt(j);
@@ -160,28 +164,13 @@ export class IniScanner {
         const d = this.literalDollar(j);
         if (!d) break;
         j += d;
-      } else if (NOT_VALUE.has(c)) break;
-      else j++;
-    }
-    return j - i;
-  }
-
-  /** {SECTION_VALUE_CHARS}+, or PAST_END (NUL belongs to the class). */
-  private sectionValueChars(i: number): number {
-    let j = i;
-    while (j < this.len) {
-      const c = this.text.charCodeAt(j);
-      if (c === 36) {
-        const d = this.literalDollar(j);
-        if (!d) break;
-        j += d;
-      } else if (c === 92) {
+      } else if (section && c === 92) {
         if (j + 1 >= this.len) return PAST_END;
         j += 2;
-      } else if (NOT_SECTION_VALUE.has(c)) break;
+      } else if (stop.has(c)) break;
       else j++;
     }
-    if (j === this.len && j > i) return PAST_END;
+    if (section && j === this.len && j > i) return PAST_END;
     return j - i;
   }
 
@@ -332,7 +321,7 @@ export class IniScanner {
     if (num) cands.push([17, num]);
     if (OPERATORS.has(c)) cands.push([19, 1 + this.tsRun(i + 1)]);
     if (c === 61) cands.push([20, 1]);
-    const vc = this.valueChars(i);
+    const vc = this.chars(i, false);
     if (vc) cands.push([21, vc]);
     if (this.at(i + ts) === 34) cands.push([23, ts + 1]);
     if (ts) cands.push([26, ts]);
@@ -382,7 +371,7 @@ export class IniScanner {
   private sectionOrOffset(i: number): Token {
     const c = this.at(i);
     const raw = this.raw(i);
-    const svc = this.sectionValueChars(i);
+    const svc = this.chars(i, true);
     if (raw === PAST_END || svc === PAST_END) return this.end(i);
     const ts = this.tsRun(i);
     const cands: [number, number][] = [];
