@@ -10,6 +10,8 @@ export const DIAGNOSTIC_SOURCE = 'php-redis-sessions';
 export interface ServerSettings {
   lint?: { enable?: boolean };
   rules?: Record<string, string>;
+  /** The phpredis release line judged for: `5.3`, `6.0` … `6.3` (composer.json's ext-redis constraint wins). */
+  phpredisVersion?: string;
 }
 
 /** Client commands the server's code actions and code lenses invoke. */

@@ -19,6 +19,7 @@ import { hover } from './core/hover.ts';
 import { parseDocument, type ParsedDocument } from './core/document.ts';
 import { documentKind } from './core/fileKinds.ts';
 import { lintDocument } from './core/lint.ts';
+import { isPhpredisVersion, PHPREDIS_VERSIONS } from './core/phpredisVersions.ts';
 import { WorkspaceDiagnostics } from './workspaceDiagnostics.ts';
 import { isRuleId } from './core/rules/catalogue.ts';
 import type { Finding, Fix, LintOptions, RuleSetting, Severity } from './core/types.ts';
@@ -116,8 +117,12 @@ function lintOptions(settings: ServerSettings): LintOptions {
     else
       warnOnce(`phpRedisSessions.rules: "${id}": "${String(value)}" is not off, error, warning, information or hint.`);
   }
+  const version = settings.phpredisVersion;
+  if (version !== undefined && !isPhpredisVersion(version))
+    warnOnce(`phpRedisSessions.phpredisVersion: "${String(version)}" is not one of ${PHPREDIS_VERSIONS.join(', ')}.`);
   return {
     rules,
+    ...(isPhpredisVersion(version) ? { phpredisVersion: version } : {}),
     onRuleError: (rule, err) =>
       connection.console.error(`rule ${rule} failed: ${err instanceof Error ? err.message : String(err)}`),
   };

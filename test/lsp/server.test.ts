@@ -22,7 +22,8 @@ test('open → pull diagnostics with code, source, href and exact ranges', async
   const d = new EditorDocument(s, 'file:///w/a/composer.json', broken);
   const items = await d.diagnostics();
   const codes = items.map((i) => i.code).sort();
-  assert.deepEqual(codes, ['invalid-weight', 'unknown-save-handler']);
+  // `reddis` is meant as redis, which needs ext-redis: reported too (it was left out before).
+  assert.deepEqual(codes, ['invalid-weight', 'missing-ext-redis', 'unknown-save-handler']);
   const w = items.find((i) => i.code === 'invalid-weight')!;
   const doc = TextDocument.create('x', 'json', 1, broken);
   assert.equal(broken.slice(doc.offsetAt(w.range.start), doc.offsetAt(w.range.end)), 'weight=0');
@@ -36,7 +37,7 @@ test('open → pull diagnostics with code, source, href and exact ranges', async
 
 test('change → diagnostics follow the text', async () => {
   const d = new EditorDocument(s, 'file:///w/b/composer.json', broken);
-  assert.equal((await d.diagnostics()).length, 2);
+  assert.equal((await d.diagnostics()).length, 3);
   await d.replaceAll(broken.replace('reddis', 'redis').replace('weight=0', 'weight=1'));
   const after = (await d.diagnostics()).map((i) => i.code);
   assert.deepEqual(after, ['missing-ext-redis']);
@@ -141,7 +142,7 @@ test('code lens over the effective save_path: Test connection, Browse sessions',
 });
 
 test('settings: a rule turned off, a severity changed, the linter disabled', async () => {
-  s.settings = { rules: { 'invalid-weight': 'off', 'unknown-save-handler': 'warning' } };
+  s.settings = { rules: { 'invalid-weight': 'off', 'missing-ext-redis': 'off', 'unknown-save-handler': 'warning' } };
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
   const d = new EditorDocument(s, 'file:///w/h/composer.json', broken);
   const items = await d.diagnostics();
@@ -171,6 +172,28 @@ test('settings: a misspelled rule id or severity is reported once in the log, an
     'phpRedisSessions.rules: "no-timout" is not a rule id; it is ignored.',
     'phpRedisSessions.rules: "no-timeout": "loud" is not off, error, warning, information or hint.',
   ]);
+  s.settings = {};
+  await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+});
+
+test('settings: phpredisVersion decides which phpredis directives exist; a wrong value is logged and ignored', async () => {
+  const text = 'redis.session.compression = zstd\n';
+  const codes = async (uri: string): Promise<unknown[]> =>
+    (await new EditorDocument(s, uri, text).diagnostics()).map((i) => i.code);
+  assert.deepEqual(await codes('file:///w/v1/php.ini'), [], 'the latest 6.x by default');
+  s.settings = { phpredisVersion: '5.3' };
+  await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  assert.deepEqual(await codes('file:///w/v2/php.ini'), ['unknown-directive']);
+  s.settings = { phpredisVersion: '7.0' };
+  await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  assert.deepEqual(await codes('file:///w/v3/php.ini'), []);
+  const logs = s.received
+    .filter((r) => r.method === 'window/logMessage')
+    .map((r) => (r.params as { message: string }).message);
+  assert.ok(
+    logs.includes('phpRedisSessions.phpredisVersion: "7.0" is not one of 5.3, 6.0, 6.1, 6.2, 6.3.'),
+    logs.join('\n'),
+  );
   s.settings = {};
   await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
 });
@@ -236,5 +259,5 @@ test('malformed input never takes the server down', async () => {
   }
   // still answering
   const d = new EditorDocument(s, 'file:///w/z/composer.json', broken);
-  assert.equal((await d.diagnostics()).length, 2);
+  assert.equal((await d.diagnostics()).length, 3);
 });

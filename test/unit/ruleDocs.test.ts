@@ -91,6 +91,22 @@ for (const r of RULES) {
   });
 }
 
+test('docs/rules: the further cases of a page ("Also reported" / "Not reported") are what the linter does', () => {
+  let n = 0;
+  for (const id of RULE_IDS) {
+    for (const m of page(id).matchAll(
+      /^\*\*(Also reported|Not reported)\*\*[^\n]*\n\s*```(json|ini)\n([\s\S]*?)\n```$/gm,
+    )) {
+      const ex: Example = { lang: m[2] as Example['lang'], text: m[3] + '\n' };
+      const found = lint(ex.text, fileFor(ex)).filter((f) => f.rule === id);
+      if (m[1] === 'Also reported') assert.ok(found.length > 0, `${id}: an "Also reported" case is not\n${ex.text}`);
+      else assert.deepEqual(found, [], `${id}: a "Not reported" case is\n${ex.text}`);
+      n++;
+    }
+  }
+  assert.ok(n >= 10, `${n} further cases`);
+});
+
 test('docs/rules examples: every json block is valid JSON, except the invalid-json Before', () => {
   for (const id of RULE_IDS) {
     const blocks = [...page(id).matchAll(/^```json\n([\s\S]*?)\n```$/gm)].map((m) => m[1]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFix, composer, covered, only } from '../helpers/lintHelpers.ts';
+import { applyFix, composer, covered, only, rules } from '../helpers/lintHelpers.ts';
 
 const F = 'composer.json';
 const redis = ['session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=2.5'"];
@@ -101,4 +101,17 @@ test('a require that is not an object gets no (corrupting) fix', () => {
   const f = only(text, 'missing-ext-redis', F);
   assert.equal(f.length, 1);
   assert.deepEqual(f[0].fixes, []);
+});
+
+test('missing-ext-redis: a misspelled handler meant as redis still needs ext-redis', () => {
+  const t = composer(['session.save_handler = reddis', 'session.save_path = "tcp://10.0.0.1:6379?timeout=2"'], {
+    require: { php: '^8.2' },
+  });
+  assert.deepEqual(rules(t, 'composer.json').sort(), ['missing-ext-redis', 'unknown-save-handler']);
+  assert.match(only(t, 'missing-ext-redis', 'composer.json')[0]!.message, /meant to be redis/);
+  // The save_path's shape decides when the name says nothing.
+  const cluster = composer(['session.save_handler = kv-store', 'session.save_path = "seed[]=10.0.0.1:7000"'], {
+    require: { php: '^8.2' },
+  });
+  assert.match(only(cluster, 'missing-ext-redis', 'composer.json')[0]!.message, /meant to be rediscluster/);
 });

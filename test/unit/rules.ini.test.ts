@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { lint } from '../../server/src/core/lint.ts';
 import { applyFix, composer, covered, ini, only, rules } from '../helpers/lintHelpers.ts';
 
 test('ini-syntax: unquoted save_path with = and & ; fix quotes it (in ini and in composer.json)', () => {
@@ -103,4 +104,51 @@ test('redis-url-env: ${SCALINGO_REDIS_URL}, ${REDIS_URL}, ${REDIS_TLS_URL} as th
       r.startsWith('missing'),
     ),
   );
+});
+
+test('ini-syntax: a " # note" stays in the value (ini comments start with ";"); the fix and a rename make it a comment', () => {
+  const t = ini('session.serialize_handler = php # the default');
+  const f = lint(t, 'php.ini');
+  assert.deepEqual(
+    f.map((x) => x.rule),
+    ['ini-syntax'],
+  );
+  assert.equal(covered(t, f[0]!), '# the default');
+  assert.equal(applyFix(t, 'ini-syntax'), ini('session.serialize_handler = php ; the default'));
+  // On a name PHP does not know the line is ignored anyway: one finding, whose rename fixes both.
+  const typo = ini('session.gc_maxlifeime = 1440 # 24 minutes');
+  assert.deepEqual(rules(typo), ['unknown-directive']);
+  assert.equal(applyFix(typo, 'unknown-directive'), ini('session.gc_maxlifetime = 1440 ; 24 minutes'));
+  // Quoted, the # is part of the value as written.
+  assert.deepEqual(rules(ini("session.name = 'a # b'")), []);
+});
+
+test('duplicate-directive: extension= lines each load an extension; only session / phpredis names count', () => {
+  const t = ini(
+    'extension=igbinary',
+    'extension=redis',
+    'extension=redis',
+    'zend_extension=opcache',
+    'memory_limit=1G',
+    'memory_limit=2G',
+  );
+  assert.deepEqual(rules(t), []);
+});
+
+test('composer.json that is not strict JSON: php-config still linted as far as the tolerant parse recovers it', () => {
+  const comment = [
+    '{',
+    '    // the session store',
+    '    "require": { "php": "^8.2", "ext-redis": "*" },',
+    '    "extra": { "paas": { "php-config": [',
+    '        "session.save_handler = reddis",',
+    '        "session.save_path = \'tcp://10.0.0.5:6379?timeout=2.5\'",',
+    '    ] } }',
+    '}',
+    '',
+  ].join('\n');
+  assert.deepEqual(rules(comment, 'composer.json').sort(), ['invalid-json', 'unknown-save-handler']);
+  const unterminated =
+    '{"require":{"ext-redis":"*"},"extra":{"paas":{"php-config":["session.save_handler = redis","session.save_path = \'tcp://host:6379';
+  assert.deepEqual(rules(unterminated, 'composer.json').sort(), ['ini-syntax', 'invalid-json']);
 });

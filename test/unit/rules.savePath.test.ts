@@ -273,3 +273,49 @@ test('${VAR} inside a save_path: the rest is still checked, nothing is said abou
   const leadingComma = ini('session.save_handler = files', 'session.save_path = ", tcp://h:1"');
   assert.ok(lint(leadingComma, 'php.ini').some((f) => f.rule === 'handler-path-mismatch'));
 });
+
+test('placeholder-save-path: every form of save_path, cluster seeds and auth= included, one finding each', () => {
+  const cluster = (p: string): string => ini('session.save_handler = rediscluster', `session.save_path = '${p}'`);
+  const cases: [string, string, string][] = [
+    [cluster('seed[]=<host>:6379&seed[]=10.0.0.2:6379'), 'seed', '<host>'],
+    [cluster('seed[]=host1:port1&seed[]=host2:port2&timeout=2'), 'seed', 'port1'],
+    [cluster('seed[]=10.0.0.1:7000&auth={{ redis_password }}'), 'auth', '{{ redis_password }}'],
+    [redis('host:6379'), 'no scheme', 'host'],
+    [redis('<redis-host>:6379?timeout=2'), 'no scheme', '<redis-host>'],
+    [redis('tcp://{{ redis_host }}:6379?timeout=2'), 'template with blanks', '{{ redis_host }}'],
+    [redis('tcp://%REDIS_HOST%:6379?timeout=2'), 'Symfony/Windows style', '%REDIS_HOST%'],
+    [redis('tcp://10.0.0.1:6379?timeout=2&auth=REDIS_PASSWORD'), 'env name as the password', 'REDIS_PASSWORD'],
+    [redis('tcp://10.0.0.1:6379?timeout=2&auth[]=app&auth[]=<password>'), 'ACL pair', '<password>'],
+    [redis('tcp://10.0.0.1:REDIS_PORT?timeout=2'), 'port', 'REDIS_PORT'],
+  ];
+  for (const [text, what, placeholder] of cases) {
+    const errors = lint(text, 'php.ini').filter((f) => f.severity === 'error');
+    assert.deepEqual(
+      errors.map((f) => f.rule),
+      ['placeholder-save-path'],
+      `${what}: ${text}`,
+    );
+    assert.equal(covered(text, errors[0]), placeholder, what);
+  }
+  // `${REDIS_PASSWORD}` is the form PHP expands: said so when the placeholder reads like a variable name.
+  assert.match(only(cases[7][0], 'placeholder-save-path')[0].message, /"\$\{REDIS_PASSWORD\}" inside double quotes/);
+  // A prefix may hold anything; hosts named like a service are real hosts.
+  for (const p of [
+    'tcp://10.0.0.1:6379?timeout=2&prefix=<app>',
+    'tcp://redis:6379?timeout=2',
+    'tcp://host1:6379?timeout=2',
+  ])
+    assert.deepEqual(only(redis(p), 'placeholder-save-path'), [], p);
+});
+
+test('separator-in-path: a blank between host and port splits the server; the fix joins them', () => {
+  for (const [p, fixed] of [
+    ['tcp://10.0.0.1: 6379?timeout=2', "'tcp://10.0.0.1:6379?timeout=2'"],
+    ['tcp://10.0.0.1 :6379?timeout=2', "'tcp://10.0.0.1:6379?timeout=2'"],
+    ['tcp://10.0.0.1 6379', "'tcp://10.0.0.1:6379'"],
+  ]) {
+    const f = only(redis(p), 'separator-in-path');
+    assert.equal(f.length, 1, p);
+    assert.ok(applyFix(redis(p), 'separator-in-path').includes(fixed), p);
+  }
+});

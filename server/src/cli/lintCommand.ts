@@ -1,10 +1,11 @@
-// `php-redis-sessions lint [paths…] [--format stylish|json|sarif] [--fix]`
+// `php-redis-sessions lint [paths…] [--format stylish|json|sarif] [--fix] [--phpredis-version 6.3]`
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixAll } from '../core/applyFixes.ts';
 import { documentKind } from '../core/fileKinds.ts';
 import { lint } from '../core/lint.ts';
+import { isPhpredisVersion, PHPREDIS_VERSIONS } from '../core/phpredisVersions.ts';
 import type { DocumentKind } from '../core/types.ts';
 import { json, sarif, stylish, type FileReport } from './lintReport.ts';
 import { UsageError, type Io } from './io.ts';
@@ -13,6 +14,8 @@ export interface LintArgs {
   paths: string[];
   format: string;
   fix: boolean;
+  /** --phpredis-version: the release line judged for. */
+  phpredisVersion?: string;
 }
 
 /** The kind for a path given on the command line: any *.json is read as a composer.json. */
@@ -32,6 +35,10 @@ function expand(path: string): string {
 export function lintCommand(args: LintArgs, io: Io, version: string): number {
   if (!['stylish', 'json', 'sarif'].includes(args.format))
     throw new UsageError(`unknown --format "${args.format}" (stylish, json or sarif)`);
+  const judged = args.phpredisVersion;
+  if (judged !== undefined && !isPhpredisVersion(judged))
+    throw new UsageError(`unknown --phpredis-version "${judged}" (${PHPREDIS_VERSIONS.join(', ')})`);
+  const options = judged ? { phpredisVersion: judged } : {};
   const paths = (args.paths.length ? args.paths : ['composer.json']).map(expand);
   const reports: FileReport[] = [];
   for (const path of paths) {
@@ -45,13 +52,17 @@ export function lintCommand(args: LintArgs, io: Io, version: string): number {
     }
     const kind = kindOf(path);
     if (args.fix) {
-      const fixed = fixAll(text, path, { kind });
+      const fixed = fixAll(text, path, { ...options, kind });
       if (fixed.text !== text) {
         writeFileSync(path, fixed.text);
         text = fixed.text;
       }
     }
-    reports.push({ path: relative(io.cwd, resolve(io.cwd, path)) || path, text, findings: lint(text, path, { kind }) });
+    reports.push({
+      path: relative(io.cwd, resolve(io.cwd, path)) || path,
+      text,
+      findings: lint(text, path, { ...options, kind }),
+    });
   }
   const out =
     args.format === 'json'

@@ -20,7 +20,10 @@ export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-de
 const COMMANDS: Record<string, string> = {
   lint: `  lint [paths…]                 Lint composer.json / php.ini files (default: ./composer.json)
       --format stylish|json|sarif   Output format (default: stylish)
-      --fix                         Apply the safe fixes and write the files`,
+      --fix                         Apply the safe fixes and write the files
+      --phpredis-version 5.3|6.0|6.1|6.2|6.3
+                                    The phpredis release judged for (default: 6.3, or what
+                                    composer.json's ext-redis constraint pins)`,
   sessions: `  sessions <url|save_path>      List the PHP sessions stored in Redis (all of them unless --limit)
       --match PATTERN               Only ids matching this glob (a * is appended)
       --limit N                     At most N sessions
@@ -103,9 +106,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
           options: {
             format: { type: 'string', short: 'f', default: 'stylish' },
             fix: { type: 'boolean', default: false },
+            'phpredis-version': { type: 'string' },
           },
         });
-        return lintCommand({ paths: positionals, format: values.format ?? 'stylish', fix: !!values.fix }, io, VERSION);
+        return lintCommand(
+          {
+            paths: positionals,
+            format: values.format ?? 'stylish',
+            fix: !!values.fix,
+            ...(values['phpredis-version'] !== undefined ? { phpredisVersion: values['phpredis-version'] } : {}),
+          },
+          io,
+          VERSION,
+        );
       }
       case 'sessions': {
         const { values, positionals } = parseArgs({

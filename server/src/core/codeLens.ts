@@ -2,7 +2,6 @@
 // lens carries only the document offset: the client reads the path itself, so no secret travels
 // through the protocol (or its trace).
 import { effective, handlerName } from './config.ts';
-import { phpIniValue } from './ini.ts';
 import { ClientCommands } from '../protocol.ts';
 import type { ParsedDocument } from './document.ts';
 
@@ -17,7 +16,7 @@ export interface CodeLensResult {
 
 export function codeLenses(model: ParsedDocument): CodeLensResult[] {
   const path = effective(model.config, 'session.save_path');
-  if (!path?.value || !phpIniValue(path.value).trim()) return [];
+  if (!path?.value || !path.value.text.trim()) return [];
   const handler = handlerName(effective(model.config, 'session.save_handler'));
   if (handler !== 'redis' && handler !== 'rediscluster') return [];
   const start = path.line.toDoc(path.line.ini.nameSpan.start);

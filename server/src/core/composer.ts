@@ -1,7 +1,7 @@
 // composer.json → the configuration it holds: the php-config lines Scalingo's buildpack appends to
 // php.ini (extra.paas / extra.heroku), and the require / require-dev / config.platform entries.
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { configLine, type ConfigLine, type LineOrigin } from './configLine.ts';
+import { joinedConfigLines, type ConfigLine, type LineMapping, type LineOrigin } from './configLine.ts';
 import { decodeJsonString, encodeJsonStringBody } from './jsonString.ts';
 import { insertAfterChild, removeChild } from './jsonEdits.ts';
 
@@ -37,27 +37,25 @@ function isNonEmpty(node: Node | undefined): node is Node {
   return node.type !== 'null';
 }
 
-function blockLines(text: string, block: PhpConfigBlock): ConfigLine[] {
+function blockMappings(text: string, block: PhpConfigBlock): LineMapping[] {
   const arr = block.node;
   if (arr.type !== 'array') return [];
   const kids = arr.children ?? [];
-  const lines: ConfigLine[] = [];
+  const lines: LineMapping[] = [];
   kids.forEach((el, index) => {
     if (el.type !== 'string') {
       block.nonStrings.push(el);
       return;
     }
     const decoded = decodeJsonString(text.slice(el.offset, el.offset + el.length), el.offset);
-    lines.push(
-      configLine({
-        text: decoded.value,
-        origin: block.origin,
-        toDoc: (i) => decoded.offsets[Math.max(0, Math.min(i, decoded.offsets.length - 1))],
-        encode: encodeJsonStringBody,
-        removal: () => removeChild(arr, index),
-        insertAfter: (s) => insertAfterChild(text, arr, index, JSON.stringify(s)),
-      }),
-    );
+    lines.push({
+      text: decoded.value,
+      origin: block.origin,
+      toDoc: (i) => decoded.offsets[Math.max(0, Math.min(i, decoded.offsets.length - 1))]!,
+      encode: encodeJsonStringBody,
+      removal: () => removeChild(arr, index),
+      insertAfter: (s) => insertAfterChild(text, arr, index, JSON.stringify(s)),
+    });
   });
   return lines;
 }
@@ -77,7 +75,8 @@ export function parseComposer(text: string): ComposerDocument {
     doc.effectiveOrigin = 'heroku';
     if (findNodeAtLocation(root, ['extra', 'paas'])) doc.shadowingHeroku = heroku.parent;
   }
-  doc.lines = blocks.flatMap((b) => blockLines(text, b));
+  // Each block is a php.ini of its own for the buildpack: its lines are read together.
+  doc.lines = blocks.flatMap((b) => joinedConfigLines(blockMappings(text, b)));
   return doc;
 }
 

@@ -1,7 +1,10 @@
-// The effective session configuration of a document: every directive occurrence in order, and
-// the one PHP keeps (the later duplicate wins, as in php.ini).
+// The effective session configuration of a document: every directive occurrence, ordered so that
+// the last one is the one PHP keeps. In php.ini the later duplicate wins. php-fpm prepends each
+// php_value[…] to its pool's list and applies the list head first, then php_admin_value[…]
+// (sapi/fpm/fpm/fpm_conf.c fpm_conf_set_array, fpm_php.c fpm_php_apply_defines): the first
+// php_value of a name wins, and any php_admin_value beats every php_value (seen with php-fpm 8.2).
 import type { ConfigLine } from './configLine.ts';
-import { phpIniValue, type IniValue } from './ini.ts';
+import { isRuntimeValue, type IniValue } from './ini.ts';
 
 export interface Occurrence {
   name: string;
@@ -16,14 +19,23 @@ export interface SessionConfig {
   all: Map<string, Occurrence[]>;
 }
 
-export function buildConfig(lines: ConfigLine[]): SessionConfig {
+export function buildConfig(lines: ConfigLine[], fpm = false): SessionConfig {
   const all = new Map<string, Occurrence[]>();
   for (const line of lines) {
-    if (line.ini.kind !== 'directive' || !line.ini.name) continue;
+    // A [PATH=…] / [HOST=…] section of php.ini applies to those requests only, not everywhere.
+    if (line.ini.kind !== 'directive' || !line.ini.name || line.ini.scope) continue;
     const occ: Occurrence = { name: line.ini.name, line, value: line.ini.value };
     const list = all.get(occ.name);
     if (list) list.push(occ);
     else all.set(occ.name, [occ]);
+  }
+  if (fpm) {
+    const rank = (o: Occurrence): number => (o.line.ini.fpmPrefix?.startsWith('php_admin_') ? 1 : 0);
+    for (const [name, list] of all)
+      all.set(
+        name,
+        [...list].reverse().sort((a, b) => rank(a) - rank(b)),
+      );
   }
   return { lines, all };
 }
@@ -36,6 +48,6 @@ export function effective(config: SessionConfig, name: string): Occurrence | und
 
 /** The handler value PHP looks up, lower-cased (names are case-insensitive), unless it depends on ${VAR}. */
 export function handlerName(occ: Occurrence | undefined): string | undefined {
-  if (!occ?.value || occ.value.env.length) return undefined;
-  return phpIniValue(occ.value).toLowerCase();
+  if (!occ?.value || isRuntimeValue(occ.value)) return undefined;
+  return occ.value.text.toLowerCase();
 }

@@ -1,14 +1,13 @@
 // One ini line wherever it lives (a line of an ini file, a string of composer.json's php-config),
 // with the mapping that turns spans and replacement text of the line into document edits.
-import { parseIniLine, type IniLine } from './ini.ts';
+import { analyzeIni, type IniLine, type LineText } from './ini.ts';
 import type { TextEdit } from './types.ts';
 
 export type LineOrigin = 'ini' | 'paas' | 'heroku';
 
-export interface ConfigLine {
-  /** The line as PHP reads it (a JSON string already unescaped). */
+export interface LineMapping {
+  /** The line as PHP reads it (a JSON string already unescaped), without its line break. */
   text: string;
-  ini: IniLine;
   origin: LineOrigin;
   /** Document offset of line offset i (i may equal text.length). */
   toDoc(i: number): number;
@@ -20,17 +19,36 @@ export interface ConfigLine {
   insertAfter(text: string): TextEdit;
 }
 
-export interface LineMapping {
-  text: string;
-  origin: LineOrigin;
-  toDoc(i: number): number;
-  encode(text: string): string;
-  removal(): TextEdit;
-  insertAfter(text: string): TextEdit;
+export interface ConfigLine extends LineMapping {
+  ini: IniLine;
 }
 
-export function configLine(mapping: LineMapping): ConfigLine {
-  return { ...mapping, ini: parseIniLine(mapping.text) };
+/**
+ * The lines of one ini text as PHP reads them together: `text` is what PHP parses and `starts[i]`
+ * where line i begins in it (a php.ini file as it is; composer.json's php-config lines as the
+ * buildpack appends them to php.ini, one per line). php-fpm reads a pool line by line (`fpm`).
+ */
+export function configLines(
+  mappings: LineMapping[],
+  text: string,
+  starts: readonly number[],
+  fpm = false,
+): ConfigLine[] {
+  const lines: LineText[] = mappings.map((m, i) => ({ start: starts[i]!, text: m.text }));
+  const ini = analyzeIni(text, lines, fpm);
+  return mappings.map((m, i) => ({ ...m, ini: ini[i]! }));
+}
+
+/** The lines of a standalone list of texts (composer.json's php-config: one php.ini line each). */
+export function joinedConfigLines(mappings: LineMapping[]): ConfigLine[] {
+  const starts: number[] = [];
+  let text = '';
+  for (const m of mappings) {
+    starts.push(text.length);
+    // A JSON string may hold a line break: PHP then reads two lines, the offsets stay exact.
+    text += m.text + '\n';
+  }
+  return configLines(mappings, text, starts);
 }
 
 /** Replaces line offsets [start, end) by `newText`. */

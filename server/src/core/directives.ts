@@ -1,5 +1,7 @@
 // The session.* and redis.session.* directives PHP 8 and phpredis know, with what hover and
-// completion say about them. Sources: php-src ext/session/session.c, phpredis redis.c INI table.
+// completion say about them. Sources: php-src ext/session/session.c, phpredis redis.c INI table
+// (which phpredis release has which: phpredisVersions.ts).
+import { hasFact, PHPREDIS_DIRECTIVES, sinceText, type PhpredisVersion } from './phpredisVersions.ts';
 
 export interface DirectiveDoc {
   name: string;
@@ -90,18 +92,37 @@ export const DIRECTIVES: readonly DirectiveDoc[] = [
     '0',
     'phpredis: lock TTL in seconds. `0` uses `max_execution_time`; when that is 0 too (CLI, workers) the lock never expires.',
   ),
-  d('redis.session.lock_wait_time', '20000', 'phpredis: microseconds between lock attempts.'),
-  d('redis.session.lock_retries', '100', 'phpredis: lock attempts (`-1` = forever).'),
-  d('redis.session.early_refresh', '0', 'phpredis: refresh the TTL on read with GETEX (Redis ≥ 6.2, phpredis ≥ 6.1).', [
-    '0',
-    '1',
-  ]),
   d(
-    'redis.session.compression',
-    'none',
-    'phpredis ≥ 6.1: compress session data. Only codecs phpredis was built with work.',
-    [...COMPRESSIONS],
+    'redis.session.lock_wait_time',
+    '20000',
+    'phpredis: microseconds between lock attempts (the default was 2000 before phpredis 6.0, commit 687a0b40).',
   ),
+  d(
+    'redis.session.lock_retries',
+    '100',
+    'phpredis: lock attempts (`-1` = forever; the default was 10 before phpredis 6.0, commit 306fa25c).',
+  ),
+  d(
+    'redis.session.lock_failure_readonly',
+    '0',
+    'phpredis: when the lock cannot be acquired, open the session read-only instead of failing.',
+    ['0', '1'],
+  ),
+  d(
+    'redis.session.lock_release_cmd',
+    'eval',
+    'phpredis: how the session lock is released: `eval` (a Lua script), `delex` (Redis) or `delifeq` (Valkey); an unavailable command falls back to `eval`.',
+    ['eval', 'delex', 'delifeq'],
+  ),
+  d(
+    'redis.session.early_refresh',
+    '0',
+    'phpredis: refresh the TTL on read with GETEX (Redis ≥ 6.2). The rediscluster handler reads it since phpredis 6.0, the redis handler since 6.1.',
+    ['0', '1'],
+  ),
+  d('redis.session.compression', 'none', 'phpredis: compress session data. Only codecs phpredis was built with work.', [
+    ...COMPRESSIONS,
+  ]),
   d('redis.session.compression_level', '3', 'phpredis: compression level for zstd/lz4.'),
 ];
 
@@ -111,12 +132,31 @@ export function directiveDoc(name: string): DirectiveDoc | undefined {
   return BY_NAME.get(name);
 }
 
-/** Names the linter owns: a typo inside these namespaces is worth a warning. */
-export function isSessionNamespace(name: string): boolean {
+/** Names the linter owns: PHP's session directives and phpredis's (a typo there is worth a warning). */
+export function isLaneDirective(name: string): boolean {
   // Case-insensitive: PHP's names are not, so `Session.save_handler` is an unknown directive.
   const lower = name.toLowerCase();
-  return lower.startsWith('session.') || lower.startsWith('redis.session.');
+  return lower.startsWith('session.') || lower.startsWith('redis.');
 }
+
+export type DirectiveStatus =
+  | { known: true }
+  /** A phpredis directive that came after the judged release: PHP ignores it there (`since`: "phpredis 6.1.0"). */
+  | { known: false; since: string }
+  | { known: false };
+
+/** Whether PHP (with phpredis `version`) knows directive `name`. */
+export function directiveStatus(name: string, version: PhpredisVersion): DirectiveStatus {
+  const fact = PHPREDIS_DIRECTIVES[name];
+  if (fact) return hasFact(fact, version) ? { known: true } : { known: false, since: sinceText(fact) };
+  if (BY_NAME.has(name) && !name.startsWith('redis.')) return { known: true };
+  return { known: false };
+}
+
+/** Every directive name the linter can suggest for a typo. */
+export const KNOWN_DIRECTIVE_NAMES: readonly string[] = [
+  ...new Set([...DIRECTIVES.map((x) => x.name), ...Object.keys(PHPREDIS_DIRECTIVES)]),
+];
 
 export interface ParamDoc {
   name: string;

@@ -1,9 +1,10 @@
 // A document parsed once into what the rules, hover, completion and code lens read: its ini lines
 // (wherever they live) and the session configuration PHP ends up with.
-import { parseComposer, type ComposerDocument } from './composer.ts';
+import { objectAt, parseComposer, propertyOf, type ComposerDocument } from './composer.ts';
 import { buildConfig, type SessionConfig } from './config.ts';
 import type { ConfigLine } from './configLine.ts';
 import { iniDocumentLines } from './iniDocument.ts';
+import { versionFromConstraint, type PhpredisVersion } from './phpredisVersions.ts';
 import type { DocumentKind } from './types.ts';
 
 export interface ParsedDocument {
@@ -14,16 +15,27 @@ export interface ParsedDocument {
   lines: ConfigLine[];
   /** The configuration PHP ends up with. */
   config: SessionConfig;
+  /** The phpredis release line composer.json's `ext-redis` constraint pins, if it pins one. */
+  phpredisPin?: PhpredisVersion;
 }
 
 export function parseDocument(text: string, kind: DocumentKind): ParsedDocument {
   if (kind === 'composer') {
     const composer = parseComposer(text);
     const effectiveLines = composer.lines.filter((l) => l.origin === composer.effectiveOrigin);
-    return { kind, text, composer, lines: composer.lines, config: buildConfig(effectiveLines) };
+    const constraint = propertyOf(objectAt(composer.root, ['require']), 'ext-redis')?.prop.children?.[1]?.value;
+    const phpredisPin = typeof constraint === 'string' ? versionFromConstraint(constraint) : undefined;
+    return {
+      kind,
+      text,
+      composer,
+      lines: composer.lines,
+      config: buildConfig(effectiveLines),
+      ...(phpredisPin ? { phpredisPin } : {}),
+    };
   }
-  let lines: ConfigLine[] = iniDocumentLines(text, kind === 'fpm');
+  const lines: ConfigLine[] = iniDocumentLines(text, kind === 'fpm');
   // A php-fpm pool file also holds fpm's own directives: only php_value[...] lines reach PHP.
-  if (kind === 'fpm') lines = lines.filter((l) => l.ini.fpmPrefix !== undefined);
-  return { kind, text, lines, config: buildConfig(lines) };
+  const settings = kind === 'fpm' ? lines.filter((l) => l.ini.fpmPrefix !== undefined) : lines;
+  return { kind, text, lines, config: buildConfig(settings, kind === 'fpm') };
 }

@@ -1,7 +1,9 @@
 // Hover on a directive, a handler / serializer name, or a save_path parameter: what it does,
 // its default and valid values.
 import { CLUSTER_PARAMS, directiveDoc, REDIS_PARAMS, SERIALIZE_HANDLERS } from './directives.ts';
-import { phpIniValue, type IniValue } from './ini.ts';
+import type { IniValue } from './ini.ts';
+import { effective, handlerName } from './config.ts';
+import { PHPREDIS_DIRECTIVES, PHPREDIS_PARAMS, sinceText } from './phpredisVersions.ts';
 import { REDIS_URL_ENV } from './redisUrl.ts';
 import type { ParsedDocument } from './document.ts';
 import { lineAt, paramKeyAt } from './position.ts';
@@ -32,9 +34,10 @@ function envHover(name: string, v: IniValue, local: number): HoverResult | undef
   }
   const ref = v.env.find((e) => local >= e.span.start && local <= e.span.end);
   if (!ref) return undefined;
-  const [varName, fallback] = ref.name.split(':-');
+  const varName = ref.name;
+  const fallback = ref.fallback;
   const lines = [
-    `\`\${${ref.name}}\` — PHP replaces it with the environment variable \`${varName}\` when it reads the configuration${fallback !== undefined ? ` (PHP ≥ 8.3: \`${fallback}\` when it is unset or empty)` : ''}. Under php-fpm the pool must pass the variable (\`clear_env = no\` or \`env[${varName}]\`).`,
+    `\`\${${ref.name}${fallback !== undefined ? `:-${fallback}` : ''}}\` — PHP replaces it with the environment variable \`${varName}\` when it reads the configuration${fallback !== undefined ? ` (PHP ≥ 8.3: \`${fallback}\` when it is unset or empty)` : ''}. Under php-fpm the pool must pass the variable (\`clear_env = no\` or \`env[${varName}]\`).`,
   ];
   if (name === 'session.save_path' && REDIS_URL_ENV.test(varName ?? '')) {
     lines.push(
@@ -54,8 +57,12 @@ export function hover(model: ParsedDocument, offset: number): HoverResult | unde
     const d = directiveDoc(ini.name);
     if (!d) return undefined;
     const values = d.values ? `\n\nValues: ${d.values.map((v) => `\`${v}\``).join(', ')}` : '';
+    const fact = PHPREDIS_DIRECTIVES[d.name];
+    const since = fact
+      ? `\n\nSince ${sinceText(fact)} (${fact.file}, ${fact.commit.length === 40 ? `commit ${fact.commit.slice(0, 8)}` : fact.commit}).`
+      : '';
     return {
-      markdown: `**${d.name}**\n\n${d.doc}\n\nDefault: \`${d.default}\`${values}`,
+      markdown: `**${d.name}**\n\n${d.doc}\n\nDefault: \`${d.default}\`${values}${since}`,
       ...span(ini.nameSpan.start, ini.nameSpan.end),
     };
   }
@@ -66,8 +73,8 @@ export function hover(model: ParsedDocument, offset: number): HoverResult | unde
   const valueSpan = span(v.span.start, v.span.end);
   if (ini.name === 'session.save_handler') {
     // An unknown name already has its diagnostic (with the valid names): no second message.
-    const note = HANDLER_NOTES[phpIniValue(v).toLowerCase()];
-    return note ? { markdown: `**${phpIniValue(v).toLowerCase()}** — ${note}`, ...valueSpan } : undefined;
+    const note = HANDLER_NOTES[v.text.toLowerCase()];
+    return note ? { markdown: `**${v.text.toLowerCase()}** — ${note}`, ...valueSpan } : undefined;
   }
   if (ini.name === 'session.serialize_handler') {
     return {
@@ -92,8 +99,11 @@ export function hover(model: ParsedDocument, offset: number): HoverResult | unde
         markdown: `phpredis ignores the parameter \`${key.name}\`.`,
         ...span(v.offsets[key.start], v.offsets[key.end]),
       };
+    const cluster = handlerName(effective(model.config, 'session.save_handler')) === 'rediscluster';
+    const fact = PHPREDIS_PARAMS[cluster ? 'rediscluster' : 'redis'][doc.name];
+    const since = fact ? `\n\nRead by the ${cluster ? 'rediscluster' : 'redis'} handler since ${sinceText(fact)}.` : '';
     return {
-      markdown: `**${doc.name}** — ${doc.doc}\n\nDefault: \`${doc.default}\``,
+      markdown: `**${doc.name}** — ${doc.doc}\n\nDefault: \`${doc.default}\`${since}`,
       ...span(v.offsets[key.start], v.offsets[key.end]),
     };
   }

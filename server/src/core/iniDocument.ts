@@ -1,13 +1,16 @@
 // A php.ini-style document (php.ini, conf.d/*.ini, .user.ini, php-fpm pool *.conf) as config lines.
-import { configLine, type ConfigLine } from './configLine.ts';
+import { configLines, type ConfigLine, type LineMapping } from './configLine.ts';
 
 /**
- * The lines of a php.ini-style document. In a php-fpm pool (`fpm`), a line a fix adds after a
- * `php_value[...]` line is written in the same form: fpm passes only those to PHP.
+ * The lines of a php.ini-style document, read as PHP reads the whole file. In a php-fpm pool
+ * (`fpm`), read line by line as php-fpm does, and a line a fix adds after a `php_value[...]` line
+ * is written in the same form: fpm passes only those to PHP.
  */
 export function iniDocumentLines(text: string, fpm = false): ConfigLine[] {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const lines: ConfigLine[] = [];
+  const mappings: LineMapping[] = [];
+  const starts: number[] = [];
+  const prefixes: (string | undefined)[] = [];
   let start = 0;
   while (start <= text.length) {
     const nl = text.indexOf('\n', start);
@@ -16,18 +19,21 @@ export function iniDocumentLines(text: string, fpm = false): ConfigLine[] {
     if (end > start && text[end - 1] === '\r') end--;
     const lineStart = start;
     const lineEnd = end;
-    const line = configLine({
+    const index = mappings.length;
+    starts.push(lineStart);
+    mappings.push({
       text: text.slice(lineStart, lineEnd),
       origin: 'ini',
       toDoc: (i) => lineStart + i,
       encode: (s) => s,
       removal: () => ({ start: lineStart, end: next, newText: '' }),
-      insertAfter: (s) => ({ start: lineEnd, end: lineEnd, newText: eol + (fpm ? asFpm(s, line.ini.fpmPrefix) : s) }),
+      insertAfter: (s) => ({ start: lineEnd, end: lineEnd, newText: eol + (fpm ? asFpm(s, prefixes[index]) : s) }),
     });
-    lines.push(line);
     if (nl < 0) break;
     start = next;
   }
+  const lines = configLines(mappings, text, starts, fpm);
+  lines.forEach((l, i) => (prefixes[i] = l.ini.fpmPrefix));
   return lines;
 }
 

@@ -2,6 +2,7 @@
 // tests all call this; rules never re-parse text, they read the parsed model in RuleContext.
 import { parseDocument, type ParsedDocument } from './document.ts';
 import { documentKind } from './fileKinds.ts';
+import { PHPREDIS_LATEST } from './phpredisVersions.ts';
 import type { Rule, RuleContext } from './ruleContext.ts';
 import { extensionRules } from './rules/extensions.ts';
 import { handlerRules } from './rules/handler.ts';
@@ -22,7 +23,8 @@ export function lint(text: string, fileName: string, options: LintOptions = {}):
 export function lintDocument(doc: ParsedDocument, options: LintOptions = {}): Finding[] {
   const text = doc.text;
   const findings: Finding[] = [];
-  const ctx: RuleContext = { ...doc, report: (f) => findings.push(f) };
+  const phpredis = doc.phpredisPin ?? options.phpredisVersion ?? PHPREDIS_LATEST;
+  const ctx: RuleContext = { ...doc, phpredis, report: (f) => findings.push(f) };
   for (const rule of RULES) {
     try {
       rule(ctx);

@@ -2,11 +2,14 @@
 import { lineEdit, type ConfigLine } from './configLine.ts';
 import type { ParsedDocument } from './document.ts';
 import type { IniValue } from './ini.ts';
+import type { PhpredisVersion } from './phpredisVersions.ts';
 import { DEFAULT_SEVERITY } from './rules/catalogue.ts';
 import type { Span } from './span.ts';
 import type { Finding, Fix, RelatedInfo, RuleId, Severity, TextEdit } from './types.ts';
 
 export interface RuleContext extends ParsedDocument {
+  /** The phpredis release line the configuration is judged for. */
+  phpredis: PhpredisVersion;
   report(finding: Finding): void;
 }
 

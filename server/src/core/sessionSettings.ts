@@ -3,7 +3,6 @@
 // them (literal values only: a ${VAR} is unknown here).
 import { effective } from './config.ts';
 import type { ParsedDocument } from './document.ts';
-import { phpIniValue } from './ini.ts';
 
 export interface SessionSettings {
   gcMaxlifetime?: number;
@@ -14,7 +13,7 @@ export interface SessionSettings {
 function literal(doc: ParsedDocument, name: string): string | undefined {
   const occ = effective(doc.config, name);
   if (!occ?.value || occ.value.env.length) return undefined;
-  return phpIniValue(occ.value).trim();
+  return occ.value.text.trim();
 }
 
 /** The literal session settings a document sets (absent ones are PHP's defaults). */

@@ -3,7 +3,6 @@
 // `${VAR}` references PHP replaces in that path when it reads the configuration.
 import { effective, handlerName } from './config.ts';
 import type { ParsedDocument } from './document.ts';
-import { phpIniValue, type IniValue } from './ini.ts';
 
 export interface SessionStore {
   handler: 'redis' | 'rediscluster';
@@ -22,23 +21,18 @@ export type EnvLookup = (name: string) => string | undefined;
 export function sessionStoreOf(doc: ParsedDocument): SessionStore | undefined {
   const handler = handlerName(effective(doc.config, 'session.save_handler'));
   const path = effective(doc.config, 'session.save_path');
-  if ((handler !== 'redis' && handler !== 'rediscluster') || !path?.value) return undefined;
+  // A PHP_* constant makes the path depend on the machine PHP runs on: nothing to connect to here.
+  if ((handler !== 'redis' && handler !== 'rediscluster') || !path?.value || path.value.dynamic) return undefined;
   const value = path.value;
-  const text = phpIniValue(value);
+  const text = value.text;
   const lead = text.length - text.trimStart().length;
   const savePath = text.trim();
   if (!savePath) return undefined;
   const refs = value.env
-    .map((e) => ({ start: textIndex(value, e.span.start) - lead, end: textIndex(value, e.span.end) - lead }))
+    .map((e) => ({ start: e.textStart - lead, end: e.textEnd - lead }))
     .filter((r) => r.start >= 0 && r.end <= savePath.length && r.start < r.end);
-  const env = [...new Set(value.env.map((e) => envName(e.name)))];
+  const env = [...new Set(value.env.map((e) => e.name))];
   return { handler, savePath, env, refs };
-}
-
-/** The index in the value's text of a line offset (offsets[i] is the line offset of text unit i). */
-function textIndex(value: IniValue, lineOffset: number): number {
-  const i = value.offsets.indexOf(lineOffset);
-  return i < 0 ? -1 : i;
 }
 
 /** `NAME` of `NAME` or `NAME:-default`. */

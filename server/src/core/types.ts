@@ -1,6 +1,7 @@
 // The vocabulary shared by the lint core, its adapters (LSP server, CLI) and the tests.
 // Offsets are UTF-16 code-unit offsets into the linted document, end exclusive.
 
+import type { PhpredisVersion } from './phpredisVersions.ts';
 import type { RuleId } from './rules/catalogue.ts';
 
 export type { RuleId };
@@ -53,6 +54,11 @@ export type DocumentKind = 'composer' | 'ini' | 'fpm';
 export interface LintOptions {
   /** Per-rule overrides of the default severity ("off" drops the rule). */
   rules?: Partial<Record<string, RuleSetting>>;
+  /**
+   * The phpredis release line the configuration is judged for (phpRedisSessions.phpredisVersion);
+   * a composer.json whose `ext-redis` constraint pins a major version decides for itself.
+   */
+  phpredisVersion?: PhpredisVersion;
   /** Forces the document kind; otherwise taken from the file name. */
   kind?: DocumentKind;
   /** Called when a rule throws (a bug): the other rules still run. Without it, the error propagates. */

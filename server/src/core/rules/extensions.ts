@@ -3,6 +3,7 @@
 import type { Node } from 'jsonc-parser';
 import { objectAt, propertyOf } from '../composer.ts';
 import { effective, handlerName } from '../config.ts';
+import { intendedHandler } from './handler.ts';
 import { addRequire, removeChild } from '../jsonEdits.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
 import type { Fix } from '../types.ts';
@@ -62,13 +63,17 @@ function requireExtension(
 export const extensionRules: Rule = (ctx) => {
   if (ctx.kind !== 'composer' || !ctx.composer?.root || ctx.composer.root.type !== 'object') return;
   const handlerOcc = effective(ctx.config, 'session.save_handler');
-  const handler = handlerName(handlerOcc);
+  const written = handlerName(handlerOcc);
+  // A misspelled handler (`reddis`) is reported on its own; what it was meant to be still needs phpredis.
+  const handler = intendedHandler(ctx.config);
   if (handlerOcc?.value && (handler === 'redis' || handler === 'rediscluster')) {
+    const what =
+      written === handler ? `session.save_handler = ${handler}` : `session.save_handler (meant to be ${handler})`;
     requireExtension(
       ctx,
       'ext-redis',
       lineSpan(handlerOcc.line, handlerOcc.value.span),
-      `session.save_handler = ${handler} needs the phpredis extension: add "ext-redis" to require (Heroku installs extensions only from require; Scalingo's guide requires it).`,
+      `${what} needs the phpredis extension: add "ext-redis" to require (Heroku installs extensions only from require; Scalingo's guide requires it).`,
       true,
     );
   }

@@ -2,7 +2,7 @@
 import { lineEdit, type ConfigLine } from '../configLine.ts';
 import { effective, handlerName, type Occurrence } from '../config.ts';
 import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';
-import { maskEnv, phpIniValue } from '../ini.ts';
+import { isRuntimeValue, maskEnv } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
 import { splitSavePath } from '../savePath.ts';
 import { nearest } from '../suggest.ts';
@@ -51,10 +51,34 @@ function valueFix(line: ConfigLine, occ: Occurrence, to: string, title: string):
   return fix(title, [lineEdit(line, inner.start, inner.end, text)]);
 }
 
+/** The handler a name PHP does not have was meant to be (`reddis` → redis), if it is clear. */
+export function handlerGuess(name: string): string | undefined {
+  const trimmed = name.trim();
+  if ((SAVE_HANDLERS as readonly string[]).includes(trimmed)) return trimmed;
+  return HANDLER_CONFUSIONS[trimmed] ?? (/^rediss?:\/\//.test(trimmed) ? 'redis' : nearest(trimmed, SAVE_HANDLERS, 2));
+}
+
+/**
+ * The handler the configuration is written for: the one PHP uses, or for a name PHP does not have, the one it
+ * was meant to be (from its spelling, else from the save_path's shape). Undefined when it depends on ${VAR}.
+ */
+export function intendedHandler(config: RuleContext['config']): string | undefined {
+  const occ = effective(config, 'session.save_handler');
+  const name = handlerName(occ);
+  if (name === undefined || (SAVE_HANDLERS as readonly string[]).includes(name)) return name;
+  const guess = handlerGuess(name);
+  if (guess) return guess;
+  const pathOcc = effective(config, 'session.save_path');
+  const path = pathOcc?.value ? maskEnv(pathOcc.value)?.text : undefined;
+  const kind = path === undefined ? undefined : pathKind(path);
+  return kind === 'cluster' ? 'rediscluster' : kind === 'url' || kind === 'socket' ? 'redis' : undefined;
+}
+
 function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {
   const v = occ.value;
   const name = handlerName(occ);
-  if (!v || name === undefined) return;
+  // A line PHP misreads (a `#` note, an operator) already has its ini-syntax finding.
+  if (!v || name === undefined || occ.line.ini.problems.length) return;
   const where = lineSpan(occ.line, v.span);
   if ((SAVE_HANDLERS as readonly string[]).includes(name)) return;
   if (name === 'user') {
@@ -67,15 +91,12 @@ function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {
     );
     return;
   }
-  const trimmed = name.trim();
-  const guess = (SAVE_HANDLERS as readonly string[]).includes(trimmed)
-    ? trimmed
-    : (HANDLER_CONFUSIONS[trimmed] ?? (/^rediss?:\/\//.test(trimmed) ? 'redis' : nearest(trimmed, SAVE_HANDLERS, 2)));
+  const guess = handlerGuess(name);
   ctx.report(
     finding(
       'unknown-save-handler',
       where,
-      `PHP has no session save handler "${phpIniValue(v)}" ("Cannot find session save handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SAVE_HANDLERS.join(', ')}.`,
+      `PHP has no session save handler "${v.text}" ("Cannot find session save handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SAVE_HANDLERS.join(', ')}.`,
       guess ? [valueFix(occ.line, occ, guess, `Replace with "${guess}"`)] : [],
     ),
   );
@@ -83,15 +104,15 @@ function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {
 
 function checkSerializer(ctx: RuleContext, occ: Occurrence): void {
   const v = occ.value;
-  if (!v || v.env.length) return;
-  const name = phpIniValue(v).toLowerCase();
+  if (!v || isRuntimeValue(v) || occ.line.ini.problems.length) return;
+  const name = v.text.toLowerCase();
   if ((SERIALIZE_HANDLERS as readonly string[]).includes(name)) return;
   const guess = name === 'json' || name === 'serialize' ? 'php_serialize' : nearest(name, SERIALIZE_HANDLERS, 3);
   ctx.report(
     finding(
       'unknown-serialize-handler',
       lineSpan(occ.line, v.span),
-      `"${phpIniValue(v)}" is not a session serializer ("Cannot find session serialization handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SERIALIZE_HANDLERS.join(', ')}.`,
+      `"${v.text}" is not a session serializer ("Cannot find session serialization handler")${guess ? `: did you mean "${guess}"?` : '.'} Valid: ${SERIALIZE_HANDLERS.join(', ')}.`,
       guess ? [valueFix(occ.line, occ, guess, `Replace with "${guess}"`)] : [],
     ),
   );

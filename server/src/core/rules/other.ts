@@ -1,16 +1,16 @@
 // §2.6 other phpredis session settings: locking without expiry, compression, gc_maxlifetime.
 import { effective } from '../config.ts';
 import { COMPRESSIONS } from '../directives.ts';
-import { phpIniValue } from '../ini.ts';
+import { isRuntimeValue } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule } from '../ruleContext.ts';
 
 export const otherRules: Rule = (ctx) => {
   const locking = effective(ctx.config, 'redis.session.locking_enabled');
-  const lockOn = locking?.value && !locking.value.env.length && Number.parseInt(phpIniValue(locking.value), 10) > 0;
+  const lockOn = locking?.value && !isRuntimeValue(locking.value) && Number.parseInt(locking.value.text, 10) > 0;
   if (locking?.value && lockOn) {
     const expire = effective(ctx.config, 'redis.session.lock_expire');
-    const expireValue = expire?.value ? Number.parseInt(phpIniValue(expire.value), 10) || 0 : 0;
-    if (!expire?.value?.env.length && expireValue <= 0) {
+    const expireValue = expire?.value ? Number.parseInt(expire.value.text, 10) || 0 : 0;
+    if (!(expire?.value && isRuntimeValue(expire.value)) && expireValue <= 0) {
       ctx.report(
         finding(
           'lock-without-expire',
@@ -24,8 +24,8 @@ export const otherRules: Rule = (ctx) => {
     }
   }
   const compression = effective(ctx.config, 'redis.session.compression');
-  if (compression?.value && !compression.value.env.length) {
-    const v = phpIniValue(compression.value).toLowerCase();
+  if (compression?.value && !isRuntimeValue(compression.value)) {
+    const v = compression.value.text.toLowerCase();
     if (v !== '' && !(COMPRESSIONS as readonly string[]).includes(v)) {
       ctx.report(
         finding(
@@ -37,8 +37,8 @@ export const otherRules: Rule = (ctx) => {
     }
   }
   const gc = effective(ctx.config, 'session.gc_maxlifetime');
-  if (gc?.value && !gc.value.env.length) {
-    const v = phpIniValue(gc.value).trim();
+  if (gc?.value && !isRuntimeValue(gc.value)) {
+    const v = gc.value.text.trim();
     if (!/^\+?\d+$/.test(v) || Number(v) <= 0) {
       ctx.report(
         finding(

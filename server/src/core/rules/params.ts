@@ -6,6 +6,7 @@ import { lineEdit } from '../configLine.ts';
 import type { QueryParam } from '../phpQuery.ts';
 import { finding, fix, valueDocSpan, valueEdit, type RuleContext } from '../ruleContext.ts';
 import type { SavePathAuth, Span } from '../savePath.ts';
+import { hasFact, PHPREDIS_PARAMS, sinceText } from '../phpredisVersions.ts';
 import { nearest } from '../suggest.ts';
 import type { Fix, TextEdit } from '../types.ts';
 
@@ -77,11 +78,25 @@ export function checkUnknownParams(
   site: PathSite,
   params: readonly QueryParam[],
   known: readonly string[],
-  handler: string,
+  handler: 'redis' | 'rediscluster',
 ): void {
   const hasAuth = params.some((p) => p.name === 'auth' && !p.ignored);
+  const version = site.ctx.phpredis;
   for (const p of params) {
-    if (p.ignored === 'empty-name' || known.includes(p.name)) continue;
+    if (p.ignored === 'empty-name') continue;
+    const fact = PHPREDIS_PARAMS[handler][p.name];
+    if (known.includes(p.name) && fact && !hasFact(fact, version)) {
+      // A parameter a later phpredis reads: the release judged for ignores it.
+      ctx(site).report(
+        finding(
+          'unknown-param',
+          at(site, p.keySpan),
+          `phpredis ${version}'s ${handler} handler ignores "${p.rawKey}": it reads ${p.name} since ${sinceText(fact)}. Judged for phpredis ${version} (phpRedisSessions.phpredisVersion, or composer.json's ext-redis constraint).`,
+        ),
+      );
+      continue;
+    }
+    if (known.includes(p.name)) continue;
     const guess =
       RENAMES[p.name.toLowerCase()] ?? known.find((k) => k === p.name.toLowerCase()) ?? nearest(p.name, known, 2);
     const hint =

@@ -1,15 +1,14 @@
 // §2.4 save_path of the `redis` handler, checked against phpredis's own reading of it
 // (savePath.ts): servers, URL form, parameters and their values.
-import { ClientCommands } from '../../protocol.ts';
 import { isPlainInteger, isPlainNumber, zvalGetDouble, zvalGetLong } from '../phpNumeric.ts';
 import type { QueryParam } from '../phpQuery.ts';
 import { rawurlencode } from '../phpUrl.ts';
 import { redisUrlToSavePath } from '../redisUrl.ts';
 import { maskCredentials } from '../mask.ts';
+import { hasFact, PHPREDIS_PARAMS } from '../phpredisVersions.ts';
 import { finding, fix } from '../ruleContext.ts';
 import { parseRedisSavePath, type SavePathServer, type SavePathToken } from '../savePath.ts';
 import type { Fix } from '../types.ts';
-import { fillArgs } from './iniLines.ts';
 import {
   at,
   checkAuth,
@@ -41,54 +40,9 @@ const TRANSPORTS = ['tcp', 'tls', 'ssl', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1
 /** A host PHP's stream layer can resolve: a name, an IPv4 address, or a bracketed IPv6 one. */
 const HOST =
   /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*)$/;
-const PLACEHOLDER = /<[^>]*>|\bx{3,}\b/i;
 
 function report(site: PathSite, f: ReturnType<typeof finding>): void {
   site.ctx.report(f);
-}
-
-/** The doc's placeholders (`tcp://host:port?auth=password`, `<host>`, `xxx`): one clear finding. */
-function placeholder(site: PathSite, servers: SavePathServer[]): boolean {
-  const fillFix: Fix = {
-    title: 'Fill from Redis URL…',
-    edits: [],
-    safe: false,
-    preferred: true,
-    command: {
-      command: ClientCommands.fillFromRedisUrl,
-      title: 'Fill from Redis URL…',
-      arguments: [fillArgs(site.line, site.value.span.start, site.value.span.end)],
-    },
-  };
-  for (const s of servers) {
-    const hostM = /^[a-z]+:\/\/(host|hostname|your-host|redis-host)(?=[:/?]|$)/i.exec(s.text);
-    const portM = /:(port)(?=[/?]|$)/i.exec(s.text);
-    // Read from the text, not the parsed params: a placeholder port makes PHP's parser give up.
-    const authM = /[?&]auth=(password|yourpassword|your-password|changeme|<password>)(?=[&#]|$)/i.exec(s.text);
-    // Only where a host or port goes: `<x>` inside a parameter value is just a value.
-    const authority = s.text.split('?')[0];
-    const angle = PLACEHOLDER.exec(authority);
-    let where: { start: number; end: number } | undefined;
-    if (hostM) where = { start: s.span.start + hostM[0].length - hostM[1].length, end: s.span.start + hostM[0].length };
-    else if (portM)
-      where = { start: s.span.start + portM.index + 1, end: s.span.start + portM.index + 1 + portM[1].length };
-    else if (authM)
-      where = { start: s.span.start + authM.index + 6, end: s.span.start + authM.index + 6 + authM[1].length };
-    else if (angle) where = { start: s.span.start + angle.index, end: s.span.start + angle.index + angle[0].length };
-    if (where) {
-      report(
-        site,
-        finding(
-          'placeholder-save-path',
-          at(site, where),
-          "The save_path still holds the documentation's placeholders: fill in your Redis host, port and password (from SCALINGO_REDIS_URL / REDIS_URL).",
-          [fillFix],
-        ),
-      );
-      return true;
-    }
-  }
-  return false;
 }
 
 /** A token that cannot start a server of its own: the separator before it split one URL in two. */
@@ -100,7 +54,9 @@ function isContinuation(prev: SavePathToken, next: SavePathToken): boolean {
     next.text.startsWith('/') ||
     /^[A-Za-z0-9._-]+:\d+$/.test(next.text);
   if (startsServer) return false;
-  if (/^[?&=#:]/.test(next.text) || /[?&=]$/.test(prev.text)) return true;
+  if (/^[?&=#:]/.test(next.text) || /[?&=:]$/.test(prev.text)) return true;
+  // `tcp://host 6379`: the port, cut from its host.
+  if (/^\d+(?:[/?#]|$)/.test(next.text) && /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^:/?#@]+$/i.test(prev.text)) return true;
   return prev.text.includes('?') || next.text.includes('=');
 }
 
@@ -113,24 +69,27 @@ function separators(site: PathSite, tokens: SavePathToken[]): Set<number> {
     bogus.add(i);
     const gap = { start: prev.span.end, end: next.span.start };
     const raw = site.text.slice(gap.start, gap.end);
-    const delimiterGap = /^[?&=#:]/.test(next.text) || /[?&=]$/.test(prev.text);
+    const delimiterGap = /^[?&=#:]/.test(next.text) || /[?&=:]$/.test(prev.text);
+    const portGap = !delimiterGap && /^\d/.test(next.text) && !prev.text.includes('?');
     const fixes = delimiterGap
       ? [fix('Remove the whitespace', [edit(site, gap, '')])]
-      : [
-          fix('Percent-encode it', [
-            edit(
-              site,
-              gap,
-              raw.replace(/[\s,]/g, (c) => rawurlencode(c)),
-            ),
-          ]),
-        ];
+      : portGap
+        ? [fix('Write host:port', [edit(site, gap, ':')])]
+        : [
+            fix('Percent-encode it', [
+              edit(
+                site,
+                gap,
+                raw.replace(/[\s,]/g, (c) => rawurlencode(c)),
+              ),
+            ]),
+          ];
     report(
       site,
       finding(
         'separator-in-path',
         at(site, gap),
-        `phpredis splits the save_path at every space and comma, so this ${raw.includes(',') ? 'comma' : 'whitespace'} cuts one URL into two bogus servers. ${delimiterGap ? 'Remove it.' : 'Percent-encode it (%20, %2C).'}`,
+        `phpredis splits the save_path at every space and comma, so this ${raw.includes(',') ? 'comma' : 'whitespace'} cuts one URL into two bogus servers. ${delimiterGap ? 'Remove it.' : portGap ? 'Write host:port.' : 'Percent-encode it (%20, %2C).'}`,
         fixes,
       ),
     );
@@ -432,6 +391,8 @@ function numberParams(site: PathSite, s: SavePathServer): void {
 }
 
 function streamWithoutTls(site: PathSite, s: SavePathServer): void {
+  // Before phpredis 6.0 the redis handler reads no stream[] at all (unknown-param says so).
+  if (!hasFact(PHPREDIS_PARAMS.redis.stream!, site.ctx.phpredis)) return;
   const stream = s.params.filter((p) => p.name === 'stream' && !p.ignored);
   if (!stream.length || !s.url || s.url.host === undefined) return;
   const scheme = s.url.scheme;
@@ -497,7 +458,6 @@ function sharedPersistent(site: PathSite, servers: SavePathServer[]): void {
 
 export function checkRedisPath(site: PathSite): void {
   const parsed = parseRedisSavePath(site.text);
-  if (placeholder(site, parsed.servers)) return;
   const tokens = parsed.servers.map((s) => ({ text: s.text, span: s.span }));
   const semi = /;(\s*)(?:([a-z][a-z0-9+.-]*:\/\/)|([A-Za-z_][\w[\]]*=))?/.exec(site.text);
   if (semi) {

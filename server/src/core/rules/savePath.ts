@@ -1,12 +1,15 @@
 // Dispatches the effective session.save_path to the checks of the handler that reads it.
 import { effective, handlerName } from '../config.ts';
-import { valueDocSpan, type Rule } from '../ruleContext.ts';
+import { ClientCommands } from '../../protocol.ts';
+import { findPlaceholder } from '../placeholders.ts';
+import { finding, valueDocSpan, type Rule } from '../ruleContext.ts';
+import { fillArgs } from './iniLines.ts';
 import { envRanges, maskEnv } from '../ini.ts';
 import type { Finding } from '../types.ts';
 import { checkClusterPath } from './clusterPath.ts';
 import { pathKind } from './handler.ts';
 import { checkRedisPath } from './redisPath.ts';
-import type { PathSite } from './params.ts';
+import { at, type PathSite } from './params.ts';
 import { SAVE_HANDLERS } from '../directives.ts';
 
 const isKnownHandler = (h: string): boolean => (SAVE_HANDLERS as readonly string[]).includes(h);
@@ -16,6 +19,7 @@ export const savePathRules: Rule = (ctx) => {
   const value = pathOcc?.value;
   // A line PHP cannot even read is already an ini-syntax error.
   if (!pathOcc || !value || pathOcc.line.ini.problems.length || !value.text.replace(/[\s,]/g, '')) return;
+  if (value.dynamic || value.expr) return;
   // ${VAR} is only known at run time: check what surrounds it twice, with two stand-ins for the
   // variable, and keep what both runs find and is not about the variable itself.
   if (!maskEnv(value)) return;
@@ -42,7 +46,7 @@ export const savePathRules: Rule = (ctx) => {
     );
     return found;
   });
-  const envSpans = envRanges(value.text).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
+  const envSpans = envRanges(value).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
   const key = (f: Finding): string => `${f.rule}:${f.start}:${f.end}`;
   const second = new Set(runs[1].map(key));
   for (const f of runs[0]) {
@@ -58,8 +62,45 @@ export const savePathRules: Rule = (ctx) => {
   }
 };
 
+const ROLE_WORDS = { host: 'host', port: 'port', password: 'password' } as const;
+
+/** The documentation's placeholders, wherever a host, port or password goes: one clear finding, nothing else. */
+function placeholder(site: PathSite, cluster: boolean): boolean {
+  const found = findPlaceholder(site.text, cluster);
+  if (!found) return false;
+  const envName = /^(?:\$|%)?([A-Z][A-Z0-9_]*)%?$/.exec(found.text)?.[1];
+  const hint =
+    envName && envName.length > 3
+      ? ` If "${found.text}" names an environment variable, write "\${${envName}}" inside double quotes: PHP expands that form only.`
+      : '';
+  site.ctx.report(
+    finding(
+      'placeholder-save-path',
+      at(site, found.span),
+      `The save_path still holds a placeholder where the Redis ${ROLE_WORDS[found.role]} goes ("${found.role === 'password' ? '…' : found.text}"): fill in your Redis host, port and password (from SCALINGO_REDIS_URL / REDIS_URL).${hint}`,
+      [
+        {
+          title: 'Fill from Redis URL…',
+          edits: [],
+          safe: false,
+          preferred: true,
+          command: {
+            command: ClientCommands.fillFromRedisUrl,
+            title: 'Fill from Redis URL…',
+            arguments: [fillArgs(site.line, site.value.span.start, site.value.span.end)],
+          },
+        },
+      ],
+    ),
+  );
+  return true;
+}
+
 function check(site: PathSite, handler: string | undefined): void {
   const kind = pathKind(site.text);
+  const redisLike =
+    handler === 'redis' || handler === 'rediscluster' || handler === undefined || !isKnownHandler(handler);
+  if (redisLike && kind !== 'directory' && placeholder(site, handler === 'rediscluster' || kind === 'cluster')) return;
   if (handler === 'rediscluster') {
     if (kind !== 'url' && kind !== 'socket') checkClusterPath(site);
   } else if (
