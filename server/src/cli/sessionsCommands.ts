@@ -5,8 +5,8 @@ import { toCanonicalJson } from '../sessions/canonicalJson.ts';
 import { SESSION_SERIALIZERS, decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
 import { formatTtl } from '../sessions/display.ts';
-import { SessionScanner, readSessionHeads, type SessionInfo } from '../sessions/redis/index.ts';
-import { SHAPE_BYTES, shapeOf, type SessionShape } from '../sessions/sessionShape.ts';
+import { SessionScanner, type SessionInfo } from '../sessions/redis/index.ts';
+import { SHAPE_BYTES, shapeOf } from '../sessions/sessionShape.ts';
 import { UsageError, type Io } from './io.ts';
 
 const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
@@ -38,61 +38,60 @@ export function compressionOption(value: string | undefined): SessionCompression
   return value as SessionCompression;
 }
 
-interface Row {
-  id: string;
-  key: string;
-  ttl: number;
-  size: number;
-  serializer: string | null;
-  locked: boolean;
+/** The JSON row of one session: `{ id, key, ttl, size, serializer, locked }`, written by hand (no object per row). */
+function jsonRow(s: SessionInfo, serializer: string | null): string {
+  return `{"id":${JSON.stringify(s.id)},"key":${JSON.stringify(s.key)},"ttl":${s.ttl},"size":${s.size},"serializer":${serializer === null ? 'null' : `"${serializer}"`},"locked":${s.locked}}`;
 }
 
-function row(s: SessionInfo, shape: SessionShape | undefined): Row {
-  const serializer = shape?.compression ? `${shape.compression}` : (shape?.serializer ?? null);
-  return { id: s.id, key: s.key, ttl: s.ttl, size: s.size, serializer, locked: s.locked };
+function tableRow(s: SessionInfo, serializer: string | null): string {
+  return `${s.id.padEnd(40)} ${formatTtl(s.ttl).padStart(8)} ${String(s.size).padStart(9)}  ${(serializer ?? '?').padEnd(14)} ${s.locked ? 'locked' : ''}\n`;
 }
 
+/** The serializer column: the compression envelope when there is one, else the detected serializer. */
+function serializerOf(s: SessionInfo): string | null {
+  if (!s.head) return null;
+  const shape = shapeOf(s.head);
+  return shape.compression ?? shape.serializer;
+}
+
+/**
+ * Streams the listing: one write per batch (a SCAN's worth of sessions), after the previous one
+ * drained, so memory stays flat however many sessions there are and however slow the reader.
+ */
 export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<number> {
   const limit = args.limit;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw new UsageError('--limit wants a whole number ≥ 1');
   const targets = targetsOf(args.target, io, args.prefix);
   let printed = 0;
-  let first = true;
   let headed = false;
-  const head = (): void => {
+  const write = async (text: string): Promise<void> => {
+    if (io.stdout(text) === false) await io.drained?.();
+  };
+  const head = (): string => {
     // Printed once the server answered, so a connection error is the only output.
-    if (headed) return;
+    if (headed) return '';
     headed = true;
-    io.stdout(
-      args.json ? '[' : `${'ID'.padEnd(40)} ${'TTL'.padStart(8)} ${'SIZE'.padStart(9)}  SERIALIZER     LOCKED\n`,
-    );
+    return args.json ? '[' : `${'ID'.padEnd(40)} ${'TTL'.padStart(8)} ${'SIZE'.padStart(9)}  SERIALIZER     LOCKED\n`;
   };
   for (const target of targets) {
     const scanner = new SessionScanner(target, { readOnly: true });
     try {
-      for await (const batch of scanner.listAll(args.match ? { pattern: args.match } : {})) {
-        head();
-        const take = limit === undefined ? batch : batch.slice(0, limit - printed);
-        if (take.length === 0) break;
-        const heads = await readSessionHeads(
-          await scanner.connection(),
-          take.filter((s) => !s.lockOnly).map((s) => s.key),
-          SHAPE_BYTES,
-        );
-        for (const s of take) {
-          const head = heads.get(s.key);
-          const r = row(s, head && shapeOf(head));
-          if (args.json) {
-            io.stdout(`${first ? '\n  ' : ',\n  '}${JSON.stringify(r)}`);
-            first = false;
-          } else {
-            io.stdout(
-              `${r.id.padEnd(40)} ${formatTtl(r.ttl).padStart(8)} ${String(r.size).padStart(9)}  ${(r.serializer ?? '?').padEnd(14)} ${r.locked ? 'locked' : ''}\n`,
-            );
-          }
+      for await (const batch of scanner.listAll({
+        headBytes: SHAPE_BYTES,
+        ...(args.match ? { pattern: args.match } : {}),
+      })) {
+        const take = limit === undefined ? batch.length : Math.min(batch.length, limit - printed);
+        if (take <= 0) break;
+        let text = head();
+        for (let i = 0; i < take; i++) {
+          const s = batch[i]!;
+          text += args.json
+            ? `${printed + i === 0 ? '\n  ' : ',\n  '}${jsonRow(s, serializerOf(s))}`
+            : tableRow(s, serializerOf(s));
         }
-        printed += take.length;
+        printed += take;
+        await write(text);
         if (limit !== undefined && printed >= limit) break;
       }
     } finally {
@@ -100,9 +99,12 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
     }
     if (limit !== undefined && printed >= limit) break;
   }
-  head();
-  if (args.json) io.stdout(first ? ']\n' : '\n]\n');
-  else io.stderr(`${printed} session${printed === 1 ? '' : 's'}\n`);
+  const tail = head();
+  if (args.json) await write(tail + (printed === 0 ? ']\n' : '\n]\n'));
+  else {
+    if (tail) await write(tail);
+    io.stderr(`${printed} session${printed === 1 ? '' : 's'}\n`);
+  }
   return 0;
 }
 

@@ -24,6 +24,8 @@ export interface SessionInfo {
   lockOnly?: boolean;
   /** The node (`host:port`) holding the key; set for clusters. */
   node?: string;
+  /** The value's first bytes, when the listing was asked for them (`listAll`'s `headBytes`). */
+  head?: Uint8Array;
 }
 
 /** The info of `key` under `prefix` (no lock yet). */
