@@ -6,6 +6,8 @@ import { SESSION_SERIALIZERS, decodeSession, type SessionSerializer } from '../s
 import type { SessionCompression } from '../sessions/compression.ts';
 import { formatTtl } from '../sessions/display.ts';
 import { SessionScanner, type SessionInfo } from '../sessions/redis/index.ts';
+import { QueryError, SessionQuery, parseCondition } from '../sessions/sessionQuery.ts';
+import { searchSessions, type SearchProgress } from '../sessions/sessionSearch.ts';
 import { SHAPE_BYTES, shapeOf } from '../sessions/sessionShape.ts';
 import { UsageError, type Io } from './io.ts';
 
@@ -17,6 +19,10 @@ export interface SessionsArgs {
   limit?: number;
   json: boolean;
   prefix?: string;
+  /** Conditions on the decoded contents (`--where`), all of which must hold. */
+  where?: string[];
+  serializer?: SessionSerializer;
+  compression?: SessionCompression;
 }
 
 function targetsOf(input: string | undefined, io: Io, prefix?: string): ConnectionTarget[] {
@@ -54,6 +60,29 @@ function serializerOf(s: SessionInfo): string | null {
   return shape.compression ?? shape.serializer;
 }
 
+/** The listing's batches, or with `--where` the matching sessions of each batch (counts in `found`). */
+async function* rows(
+  scanner: SessionScanner,
+  args: SessionsArgs,
+  query: SessionQuery | undefined,
+  found: SearchProgress,
+): AsyncGenerator<SessionInfo[]> {
+  const pattern = args.match ? { pattern: args.match } : {};
+  if (!query) {
+    yield* scanner.listAll({ headBytes: SHAPE_BYTES, ...pattern });
+    return;
+  }
+  const start = { ...found };
+  const batches = scanner.listAll({ headBytes: Infinity, ...pattern });
+  const decode = { serializer: args.serializer, compression: args.compression };
+  for await (const { matches, progress } of searchSessions(batches, query, decode)) {
+    found.scanned = start.scanned + progress.scanned;
+    found.matched = start.matched + progress.matched;
+    found.undecodable = start.undecodable + progress.undecodable;
+    if (matches.length) yield matches;
+  }
+}
+
 /**
  * Streams the listing: one write per batch (a SCAN's worth of sessions), after the previous one
  * drained, so memory stays flat however many sessions there are and however slow the reader.
@@ -62,7 +91,15 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
   const limit = args.limit;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw new UsageError('--limit wants a whole number ≥ 1');
+  let query: SessionQuery | undefined;
+  try {
+    query = args.where?.length ? new SessionQuery(args.where.map(parseCondition)) : undefined;
+  } catch (err) {
+    if (err instanceof QueryError) throw new UsageError(`--where ${err.message}`);
+    throw err;
+  }
   const targets = targetsOf(args.target, io, args.prefix);
+  const found: SearchProgress = { scanned: 0, matched: 0, undecodable: 0 };
   let printed = 0;
   let headed = false;
   const write = async (text: string): Promise<void> => {
@@ -77,10 +114,7 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
   for (const target of targets) {
     const scanner = new SessionScanner(target, { readOnly: true });
     try {
-      for await (const batch of scanner.listAll({
-        headBytes: SHAPE_BYTES,
-        ...(args.match ? { pattern: args.match } : {}),
-      })) {
+      for await (const batch of rows(scanner, args, query, found)) {
         const take = limit === undefined ? batch.length : Math.min(batch.length, limit - printed);
         if (take <= 0) break;
         let text = head();
@@ -101,10 +135,15 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
   }
   const tail = head();
   if (args.json) await write(tail + (printed === 0 ? ']\n' : '\n]\n'));
-  else {
-    if (tail) await write(tail);
-    io.stderr(`${printed} session${printed === 1 ? '' : 's'}\n`);
-  }
+  else if (tail) await write(tail);
+  const s = (n: number): string => (n === 1 ? '' : 's');
+  if (query) {
+    // Counted among the sessions that had to be decoded (the others cannot hold a match).
+    const skipped = found.undecodable
+      ? `; ${found.undecodable} could not be decoded, so whether ${found.undecodable === 1 ? 'it matches' : 'they match'} is unknown`
+      : '';
+    io.stderr(`${printed} of ${found.scanned} session${s(found.scanned)} match${skipped}\n`);
+  } else if (!args.json) io.stderr(`${printed} session${s(printed)}\n`);
   return 0;
 }
 

@@ -27,3 +27,18 @@ export {
 } from './connectionTarget.ts';
 export { formatSize, formatTtl } from './display.ts';
 export { SHAPE_BYTES, shapeOf, type SessionShape } from './sessionShape.ts';
+export {
+  QueryError,
+  SessionQuery,
+  parseCondition,
+  parseConditions,
+  type Condition,
+  type QueryOp,
+} from './sessionQuery.ts';
+export {
+  matchValue,
+  searchSessions,
+  type SearchDecodeOptions,
+  type SearchProgress,
+  type ValuedSession,
+} from './sessionSearch.ts';

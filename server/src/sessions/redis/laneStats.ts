@@ -1,7 +1,7 @@
-// Sizes, TTLs, locks (and optionally the first bytes) of scanned keys over a RespLane: per session
-// STRLEN + PTTL (+ GETRANGE), one EXISTS over the lock keys of every LOCK_PROBE sessions, written
-// as one block of raw commands; locks found are read in a second round trip. The same answers as
-// keyStats.ts's pipeline, for a fraction of the client CPU.
+// Sizes, TTLs, locks (and optionally the first bytes, or the whole values) of scanned keys over a
+// RespLane: per session STRLEN + PTTL (+ GETRANGE), or GET + PTTL, and one EXISTS over the lock
+// keys of every LOCK_PROBE sessions, written as one block of raw commands; locks found are read in
+// a second round trip. The same answers as keyStats.ts's pipeline, for a fraction of the client CPU.
 import { LOCK_SUFFIX } from '../connectionTarget.ts';
 import { RespError, RespWriter, name, type RespValue } from './resp.ts';
 import type { RespLane } from './respLane.ts';
@@ -34,7 +34,7 @@ function isWrongType(v: RespValue): boolean {
 
 /**
  * The describer of one lane: `(keys) → their sessions`. `headBytes` > 0 adds each value's first
- * bytes (what the serializer column is detected from).
+ * bytes (what the serializer column is detected from); Infinity, the whole value.
  */
 export function laneDescriber(
   lane: RespLane,
@@ -42,14 +42,18 @@ export function laneDescriber(
   headBytes: number,
 ): (keys: Buffer[]) => Promise<SessionInfo[]> {
   const headEnd = Buffer.from(String(headBytes - 1));
+  const whole = headBytes === Infinity;
   const w = new RespWriter();
   return async (keys) => {
     const sessions: Buffer[] = [];
     const lockKeys: Buffer[] = [];
     for (const k of keys) (isLockKey(k) ? lockKeys : sessions).push(k);
     for (const k of sessions) {
-      w.head(2, STRLEN).arg(k).head(2, PTTL).arg(k);
-      if (headBytes > 0) w.head(4, GETRANGE).arg(k).arg(ZERO).arg(headEnd);
+      if (whole) w.head(2, GET).arg(k).head(2, PTTL).arg(k);
+      else {
+        w.head(2, STRLEN).arg(k).head(2, PTTL).arg(k);
+        if (headBytes > 0) w.head(4, GETRANGE).arg(k).arg(ZERO).arg(headEnd);
+      }
     }
     const probes = Math.ceil(sessions.length / LOCK_PROBE);
     for (let c = 0; c < probes; c++) {
@@ -59,7 +63,7 @@ export function laneDescriber(
     }
     // Lock keys SCAN returned: listed alone when their session is gone (to be released).
     for (const l of lockKeys) w.head(2, EXISTS).arg(l.subarray(0, l.length - SUFFIX.length));
-    const per = headBytes > 0 ? 3 : 2;
+    const per = headBytes > 0 && !whole ? 3 : 2;
     const replies = await lane.call(w.take(), sessions.length * per + probes + lockKeys.length);
 
     // Locks to read: those of the probed chunks that found one, and the lone lock keys.
@@ -74,15 +78,17 @@ export function laneDescriber(
 
     const out: SessionInfo[] = [];
     for (let i = 0; i < sessions.length; i++) {
-      const size = replies[i * per]!;
+      const first = replies[i * per]!;
       const pttl = replies[i * per + 1]!;
-      if (isWrongType(size)) continue;
+      if (isWrongType(first)) continue;
       if (pttl instanceof RespError) throw pttl;
       // Expired since SCAN saw it.
-      if (pttl === -2) continue;
+      if (pttl === -2 || first === null) continue;
       const key = sessions[i]!.toString();
-      const info = sessionInfo(key, prefix, size as number, pttl as number);
-      if (headBytes > 0) {
+      const value = whole ? (first as Buffer) : undefined;
+      const info = sessionInfo(key, prefix, value ? value.length : (first as number), pttl as number);
+      if (value) info.head = value;
+      else if (headBytes > 0) {
         const head = replies[i * per + 2]!;
         if (!isWrongType(head)) info.head = head as Buffer;
       }

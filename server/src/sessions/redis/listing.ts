@@ -46,7 +46,10 @@ export interface AllOptions {
   /** A glob on the session id; `*` is appended. */
   pattern?: string;
   signal?: AbortSignal;
-  /** Read each value's first bytes too (`SessionInfo.head`): what the serializer is detected from. */
+  /**
+   * Read each value's first bytes too (`SessionInfo.head`): what the serializer is detected from.
+   * Infinity reads whole values (a search by contents).
+   */
   headBytes?: number;
 }
 
