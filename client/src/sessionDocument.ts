@@ -7,7 +7,9 @@ import { config } from './config.ts';
 import { errorText } from './errorText.ts';
 import type { HostState } from './sessionsTree.ts';
 
-export const SCHEME = 'php-redis-session';
+import { SCHEME } from './sessionScheme.ts';
+
+export { SCHEME };
 
 interface Opened {
   host: HostState;

@@ -1,5 +1,7 @@
-// SPEC §6: extension activation (< 30 ms) and package size (.vsix < 1.5 MB; client and server each
-// one esbuild bundle).
+// SPEC §6: extension activation (< 30 ms; evaluating the activation bundle ≤ 5 ms) and package size
+// (.vsix < 1.5 MB). The client is three bundles: extension.js (what activation evaluates),
+// languageClient.js (required right after activate() returns) and sessionsView.js (first use of the
+// view or a command).
 //  - Sizes: the repo's own `node esbuild.mjs --production`, run in a scratch copy of the tree (so
 //    the shared dist/ of a developer or a running e2e suite is not overwritten), then `vsce package`
 //    there for the .vsix size.
@@ -104,7 +106,7 @@ const context = {
   environmentVariableCollection: stub('env'),
   extensionMode: 1,
   logUri: stub('logUri'), storageUri: undefined, globalStorageUri: stub('gs'),
-  extension: stub('extension'),
+  extension: { id: 'php-redis-sessions.php-redis-sessions', packageJSON: require(path.join(extPath, 'package.json')) },
 };
 let error = null;
 const tAct0 = process.hrtime.bigint();
@@ -122,12 +124,17 @@ export async function runActivationBench(): Promise<Row[]> {
     const dist = join(build.dir, 'dist');
     const size = (f: string): number => statSync(join(dist, f)).size;
     const gz = (f: string): number => gzipSync(readFileSync(join(dist, f))).length;
-    for (const f of ['extension.js', 'server.js', 'cli.js']) {
+    const roles: Record<string, string> = {
+      'extension.js': 'evaluated at activation',
+      'languageClient.js': 'after activate() returns',
+      'sessionsView.js': 'on first use of the view',
+      'server.js': 'language server process',
+      'cli.js': 'command line',
+    };
+    for (const [f, role] of Object.entries(roles)) {
       rows.push({
-        what: `bundle dist/${f} (production, minified)`,
+        what: `bundle dist/${f}, ${role} (production, minified)`,
         ours: `${bytes(size(f))} (${bytes(gz(f))} gzip)`,
-        budget: f === 'cli.js' ? 'report' : 'one bundle',
-        met: f === 'cli.js' ? undefined : true,
       });
     }
     const vsixPath = join(build.dir, 'bench.vsix');
@@ -184,13 +191,24 @@ export async function runActivationBench(): Promise<Row[]> {
   // The real activation time, written by the last e2e run (test/e2e/run.mjs): the slowest of its runs.
   const e2e = join(root, 'test-results', 'e2e-activation.json');
   if (existsSync(e2e)) {
-    const { activationMs, vscode } = JSON.parse(readFileSync(e2e, 'utf8')) as { activationMs: number; vscode?: string };
+    const { activationMs, loadMs, vscode } = JSON.parse(readFileSync(e2e, 'utf8')) as {
+      activationMs: number;
+      loadMs?: number;
+      vscode?: string;
+    };
     rows.push({
-      what: `activation in code-server ${vscode ?? ''} (from the e2e run)`,
+      what: `activation in code-server ${vscode ?? ''} (from the e2e run, the slowest)`,
       ours: ms(activationMs),
       budget: '< 30 ms',
       met: activationMs < 30,
     });
+    if (loadMs !== undefined)
+      rows.push({
+        what: `of which evaluating dist/extension.js (from the e2e run, the slowest)`,
+        ours: ms(loadMs),
+        budget: '≤ 5 ms',
+        met: loadMs <= 5,
+      });
   } else {
     rows.push({
       what: 'activation in a real VS Code (from the e2e run)',
