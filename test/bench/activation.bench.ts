@@ -13,45 +13,13 @@
 //    test-results/e2e-activation.json = { "activationMs": <slowest run>, "vscode": "<versions>" } (from
 //    the extension host's activation times); when that file exists this bench reports it too.
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { productionBuild, root } from './build.ts';
 import { bytes, isMain, median, ms, printRows, type Row } from './common.ts';
 
-const root = join(__dirname, '..', '..');
 const SAMPLES = 9;
-
-/**
- * A scratch copy of the tree (node_modules linked, dist/ and test output left out) where the
- * repo's own `node esbuild.mjs --production` runs; vsce packages from there too (it does not
- * follow symlinked folders, so the packaged files are real copies).
- */
-function productionBuild(): { dir: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'prs-bench-build-'));
-  for (const name of readdirSync(root)) {
-    if (
-      ['dist', '.git', 'out', 'test', 'test-results', '.vscode-test', '.cache'].includes(name) ||
-      name.endsWith('.vsix')
-    )
-      continue;
-    if (name === 'node_modules') symlinkSync(join(root, name), join(dir, name));
-    else cpSync(join(root, name), join(dir, name), { recursive: true });
-  }
-  const r = spawnSync(process.execPath, [join(root, 'esbuild.mjs'), '--production'], { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`production build failed: ${r.stderr}`);
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** Every top-level export of the `vscode` API (from @types/vscode), for the stub module. */
 function vscodeApiNames(): string[] {
@@ -119,9 +87,9 @@ process.exit(0);
 
 export async function runActivationBench(): Promise<Row[]> {
   const rows: Row[] = [];
-  const build = productionBuild();
-  try {
-    const dist = join(build.dir, 'dist');
+  const buildDir = productionBuild();
+  {
+    const dist = join(buildDir, 'dist');
     const size = (f: string): number => statSync(join(dist, f)).size;
     const gz = (f: string): number => gzipSync(readFileSync(join(dist, f))).length;
     const roles: Record<string, string> = {
@@ -137,13 +105,13 @@ export async function runActivationBench(): Promise<Row[]> {
         ours: `${bytes(size(f))} (${bytes(gz(f))} gzip)`,
       });
     }
-    const vsixPath = join(build.dir, 'bench.vsix');
+    const vsixPath = join(buildDir, 'bench.vsix');
     // vsce runs vscode:prepublish (the same production build) in the scratch copy.
     const vsce = spawnSync(
       process.execPath,
       [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsixPath],
       {
-        cwd: build.dir,
+        cwd: buildDir,
         encoding: 'utf8',
         input: 'y\n',
       },
@@ -164,12 +132,12 @@ export async function runActivationBench(): Promise<Row[]> {
       });
     }
 
-    const probe = join(build.dir, 'activate-probe.cjs');
+    const probe = join(buildDir, 'activate-probe.cjs');
     writeFileSync(probe, ACTIVATE_PROBE);
     const names = vscodeApiNames();
     const samples: { requireMs: number; activateMs: number; error: string | null }[] = [];
     for (let i = 0; i < SAMPLES; i++) {
-      const r = spawnSync(process.execPath, [probe, build.dir], {
+      const r = spawnSync(process.execPath, [probe, buildDir], {
         encoding: 'utf8',
         env: { ...process.env, VSCODE_API_NAMES: JSON.stringify(names) },
       });
@@ -185,8 +153,6 @@ export async function runActivationBench(): Promise<Row[]> {
       budget: '< 30 ms',
       met: req + act < 30,
     });
-  } finally {
-    build.cleanup();
   }
   // The real activation time, written by the last e2e run (test/e2e/run.mjs): the slowest of its runs.
   const e2e = join(root, 'test-results', 'e2e-activation.json');

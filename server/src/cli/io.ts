@@ -4,7 +4,7 @@ export interface Io {
   stdout(text: string): boolean | void;
   /** Resolves once stdout has taken what was queued. */
   drained?(): Promise<void>;
-  stdoutBytes(bytes: Uint8Array): void;
+  stdoutBytes(bytes: Uint8Array): boolean | void;
   stderr(text: string): void;
   cwd: string;
   env: NodeJS.ProcessEnv;

@@ -10,6 +10,7 @@ import { QueryError, SessionQuery, parseCondition } from '../sessions/sessionQue
 import { searchSessions, type SearchProgress } from '../sessions/sessionSearch.ts';
 import { SHAPE_BYTES, shapeOf } from '../sessions/sessionShape.ts';
 import { UsageError, type Io } from './io.ts';
+import { JsonRowWriter } from './jsonRows.ts';
 
 const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
 
@@ -42,11 +43,6 @@ export function compressionOption(value: string | undefined): SessionCompression
   if (!(COMPRESSIONS as readonly string[]).includes(value))
     throw new UsageError(`unknown --compression "${value}" (${COMPRESSIONS.join(', ')})`);
   return value as SessionCompression;
-}
-
-/** The JSON row of one session: `{ id, key, ttl, size, serializer, locked }`, written by hand (no object per row). */
-function jsonRow(s: SessionInfo, serializer: string | null): string {
-  return `{"id":${JSON.stringify(s.id)},"key":${JSON.stringify(s.key)},"ttl":${s.ttl},"size":${s.size},"serializer":${serializer === null ? 'null' : `"${serializer}"`},"locked":${s.locked}}`;
 }
 
 function tableRow(s: SessionInfo, serializer: string | null): string {
@@ -102,8 +98,8 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
   const found: SearchProgress = { scanned: 0, matched: 0, undecodable: 0 };
   let printed = 0;
   let headed = false;
-  const write = async (text: string): Promise<void> => {
-    if (io.stdout(text) === false) await io.drained?.();
+  const write = async (out: string | Buffer): Promise<void> => {
+    if ((typeof out === 'string' ? io.stdout(out) : io.stdoutBytes(out)) === false) await io.drained?.();
   };
   const head = (): string => {
     // Printed once the server answered, so a connection error is the only output.
@@ -113,19 +109,22 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
   };
   for (const target of targets) {
     const scanner = new SessionScanner(target, { readOnly: true });
+    const json = new JsonRowWriter(target.prefix);
     try {
       for await (const batch of rows(scanner, args, query, found)) {
         const take = limit === undefined ? batch.length : Math.min(batch.length, limit - printed);
         if (take <= 0) break;
         let text = head();
-        for (let i = 0; i < take; i++) {
-          const s = batch[i]!;
-          text += args.json
-            ? `${printed + i === 0 ? '\n  ' : ',\n  '}${jsonRow(s, serializerOf(s))}`
-            : tableRow(s, serializerOf(s));
-        }
+        if (args.json) {
+          json.text(text);
+          for (let i = 0; i < take; i++) {
+            const s = batch[i]!;
+            json.text(printed + i === 0 ? '\n  ' : ',\n  ');
+            json.row(s, serializerOf(s));
+          }
+        } else for (let i = 0; i < take; i++) text += tableRow(batch[i]!, serializerOf(batch[i]!));
         printed += take;
-        await write(text);
+        await write(args.json ? json.take() : text);
         if (limit !== undefined && printed >= limit) break;
       }
     } finally {

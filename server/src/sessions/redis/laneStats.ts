@@ -3,20 +3,19 @@
 // keys of every LOCK_PROBE sessions, written as one block of raw commands; locks found are read in
 // a second round trip. The same answers as keyStats.ts's pipeline, for a fraction of the client CPU.
 import { LOCK_SUFFIX } from '../connectionTarget.ts';
-import { RespError, RespWriter, name, type RespValue } from './resp.ts';
+import { KeyCommand, RespError, RespWriter, name, type RespValue } from './resp.ts';
 import type { RespLane } from './respLane.ts';
 import { sessionInfo, type SessionInfo, type SessionLock } from './sessionInfo.ts';
 
 /** Sessions per lock probe: a lock usually exists for none of them, and one EXISTS answers for all. */
 const LOCK_PROBE = 500;
 
-const STRLEN = name('STRLEN');
-const PTTL = name('PTTL');
-const GETRANGE = name('GETRANGE');
+const STRLEN = new KeyCommand('STRLEN');
+const PTTL = new KeyCommand('PTTL');
+const GET = new KeyCommand('GET');
 const EXISTS = name('EXISTS');
-const GET = name('GET');
+const EXISTS_ONE = new KeyCommand('EXISTS');
 const SUFFIX = Buffer.from(LOCK_SUFFIX);
-const ZERO = Buffer.from('0');
 
 function isLockKey(k: Buffer): boolean {
   const n = k.length - SUFFIX.length;
@@ -41,18 +40,18 @@ export function laneDescriber(
   prefix: string,
   headBytes: number,
 ): (keys: Buffer[]) => Promise<SessionInfo[]> {
-  const headEnd = Buffer.from(String(headBytes - 1));
   const whole = headBytes === Infinity;
+  const getRange = new KeyCommand('GETRANGE', '0', String(headBytes - 1));
   const w = new RespWriter();
   return async (keys) => {
     const sessions: Buffer[] = [];
     const lockKeys: Buffer[] = [];
     for (const k of keys) (isLockKey(k) ? lockKeys : sessions).push(k);
     for (const k of sessions) {
-      if (whole) w.head(2, GET).arg(k).head(2, PTTL).arg(k);
+      if (whole) w.keyed(GET, k).keyed(PTTL, k);
       else {
-        w.head(2, STRLEN).arg(k).head(2, PTTL).arg(k);
-        if (headBytes > 0) w.head(4, GETRANGE).arg(k).arg(ZERO).arg(headEnd);
+        w.keyed(STRLEN, k).keyed(PTTL, k);
+        if (headBytes > 0) w.keyed(getRange, k);
       }
     }
     const probes = Math.ceil(sessions.length / LOCK_PROBE);
@@ -62,7 +61,7 @@ export function laneDescriber(
       for (const k of chunk) w.arg(k, SUFFIX);
     }
     // Lock keys SCAN returned: listed alone when their session is gone (to be released).
-    for (const l of lockKeys) w.head(2, EXISTS).arg(l.subarray(0, l.length - SUFFIX.length));
+    for (const l of lockKeys) w.keyed(EXISTS_ONE, l.subarray(0, l.length - SUFFIX.length));
     const per = headBytes > 0 && !whole ? 3 : 2;
     const replies = await lane.call(w.take(), sessions.length * per + probes + lockKeys.length);
 
@@ -84,9 +83,11 @@ export function laneDescriber(
       if (pttl instanceof RespError) throw pttl;
       // Expired since SCAN saw it.
       if (pttl === -2 || first === null) continue;
-      const key = sessions[i]!.toString();
+      const keyBytes = sessions[i]!;
+      const key = keyBytes.toString();
       const value = whole ? (first as Buffer) : undefined;
       const info = sessionInfo(key, prefix, value ? value.length : (first as number), pttl as number);
+      info.keyBytes = keyBytes;
       if (value) info.head = value;
       else if (headBytes > 0) {
         const head = replies[i * per + 2]!;
@@ -121,7 +122,7 @@ async function readLocks(
   w: RespWriter,
   lockKeys: readonly Buffer[],
 ): Promise<Map<string, SessionLock>> {
-  for (const k of lockKeys) w.head(2, PTTL).arg(k).head(2, GET).arg(k);
+  for (const k of lockKeys) w.keyed(PTTL, k).keyed(GET, k);
   const replies = await lane.call(w.take(), 2 * lockKeys.length);
   const out = new Map<string, SessionLock>();
   for (let i = 0; i < lockKeys.length; i++) {

@@ -51,16 +51,25 @@ export class RespWriter {
     return this.raw(name);
   }
 
-  /** One argument (a bulk string). */
+  /** One argument (a bulk string): `bytes`, then `suffix` when given. */
   arg(bytes: Uint8Array, suffix?: Uint8Array): this {
     const n = bytes.length + (suffix?.length ?? 0);
     this.room(n + 16);
-    this.buf[this.len++] = DOLLAR;
-    this.digits(n);
+    this.copy(bulkHeader(n));
     this.copy(bytes);
     if (suffix) this.copy(suffix);
     this.buf[this.len++] = CR;
     this.buf[this.len++] = LF;
+    return this;
+  }
+
+  /** A whole command about one key: `command`'s name, the key, then its fixed arguments. */
+  keyed(command: KeyCommand, key: Uint8Array): this {
+    const head = command.head(key.length);
+    this.room(head.length + key.length + command.tail.length);
+    this.copy(head);
+    this.copy(key);
+    this.copy(command.tail);
     return this;
   }
 
@@ -108,6 +117,33 @@ export class RespWriter {
 /** A command name as written after the `*n` line: `$6\r\nSTRLEN\r\n`. */
 export function name(command: string): Uint8Array {
   return Buffer.from(`$${command.length}\r\n${command}\r\n`, 'latin1');
+}
+
+const BULK_HEADERS: Uint8Array[] = [];
+
+/** `$n\r\n`, made once per length. */
+function bulkHeader(n: number): Uint8Array {
+  return (BULK_HEADERS[n] ??= Buffer.from(`$${n}\r\n`, 'latin1'));
+}
+
+/**
+ * A command of one key and fixed arguments (`STRLEN key`, `GETRANGE key 0 255`): everything before
+ * the key is made once per key length, so writing one is three copies.
+ */
+export class KeyCommand {
+  private readonly heads: Uint8Array[] = [];
+  /** What follows the key: its CRLF, then the fixed arguments. */
+  readonly tail: Uint8Array;
+  private readonly start: string;
+
+  constructor(command: string, ...args: string[]) {
+    this.start = `*${2 + args.length}\r\n$${command.length}\r\n${command}\r\n`;
+    this.tail = Buffer.from(`\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`, 'latin1');
+  }
+
+  head(keyLength: number): Uint8Array {
+    return (this.heads[keyLength] ??= Buffer.from(`${this.start}$${keyLength}\r\n`, 'latin1'));
+  }
 }
 
 const NO_NAME = new Uint8Array(0);
