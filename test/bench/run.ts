@@ -1,7 +1,7 @@
 // `npm run bench`: every SPEC §6 figure, each with the peer measured in the same run, printed as
 // one markdown table (with the machine and its load) for the README: in-process figures, then the
 // user's view (cli: whole processes). Heavy: run it alone on the machine.
-//   node --import ./test/helpers/register.mjs test/bench/run.ts [lint] [listing] [search] [decode] [cli] [activation]
+//   node --import ./test/helpers/register.mjs test/bench/run.ts [lint] [listing] [search] [decode] [cli] [activation] [report]
 // Env: BENCH_KEYS / BENCH_SESSIONS (the Redis keyspace), BENCH_RUNS (in-process repetitions),
 // BENCH_CLI_RUNS (whole-process rounds), BENCH_BIG_KEYS / BENCH_BIG_SESSIONS (the flat-memory run;
 // 0 sessions skips it), BENCH_SESSIONS_DECODE (decoded values). Exit code 1 when a budget is missed
@@ -15,6 +15,7 @@ import { stopKeyspace } from './keyspace.ts';
 import { runLintBench } from './lint.bench.ts';
 import { runListingBench } from './listing.bench.ts';
 import { runSearchBench } from './search.bench.ts';
+import { runReportBench } from './report.bench.ts';
 
 const BENCHES: Record<string, () => Promise<Row[]>> = {
   lint: runLintBench,
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => Promise<Row[]>> = {
   decode: runDecodeBench,
   cli: runCliBench,
   activation: runActivationBench,
+  report: runReportBench,
 };
 
 async function main(): Promise<void> {

@@ -21,6 +21,7 @@ import {
 import type { CommandContext, CommandFactory } from './context.ts';
 import { findByValue } from './findByValue.ts';
 import { addConnection, editConnection, removeConnection, setPassword, testConnection } from './manageConnections.ts';
+import { showReport } from './report.ts';
 import { deleteAllSessions, deleteSession, releaseLock, setTtl } from './write.ts';
 
 export type { CommandContext } from './context.ts';
@@ -40,6 +41,7 @@ export function createCommands(): Record<string, CommandFactory> {
     'phpRedisSessions.copyAsJson': copyAsJson,
     'phpRedisSessions.showServerInfo': showServerInfo,
     [ClientCommands.browseSessions]: browseSessions, // also from the server's code lens
+    'phpRedisSessions.showReport': showReport,
     // Writes (refused on read-only connections).
     'phpRedisSessions.setTtl': setTtl,
     'phpRedisSessions.deleteSession': deleteSession,

@@ -1,8 +1,15 @@
 // `sessions`, `show` and `decode`: the sessions core from a terminal. Connection and decode
-// failures exit 2 with Redis's (or the decoder's) own words, the password masked.
+// failures exit 2 with Redis's (or the decoder's) own words, the password masked; what PHP itself
+// would refuse or do differently goes to stderr beside the JSON.
 import { parseConnectionTargets, type ConnectionTarget } from '../sessions/connectionTarget.ts';
 import { toCanonicalJson } from '../sessions/canonicalJson.ts';
-import { SESSION_SERIALIZERS, decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
+import {
+  SESSION_SERIALIZERS,
+  decodeSession,
+  type DecodedSession,
+  type DecodeSessionOptions,
+  type SessionSerializer,
+} from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
 import { formatTtl } from '../sessions/display.ts';
 import { SessionScanner, type SessionInfo } from '../sessions/redis/index.ts';
@@ -167,12 +174,8 @@ export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint
         writeRaw(value);
         return 0;
       }
-      const decoded = decodeSession(value, {
-        serializer: args.serializer,
-        compression: args.compression,
-        key: target.prefix + args.id,
-      });
-      io.stdout(toCanonicalJson(decoded, 2) + '\n');
+      const decoded = decodeSession(value, { ...decodeOptions(args), key: target.prefix + args.id });
+      printDecoded(decoded, io);
       return 0;
     } finally {
       scanner.close();
@@ -182,12 +185,31 @@ export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint
   return 2;
 }
 
+/** A serializer the user names is the one used, alone: detection only when none is named. */
+function decodeOptions(args: {
+  serializer?: SessionSerializer;
+  compression?: SessionCompression;
+}): DecodeSessionOptions {
+  return {
+    ...(args.serializer ? { serializer: args.serializer, serializerOnly: true } : {}),
+    ...(args.compression ? { compression: args.compression } : {}),
+  };
+}
+
+/** The canonical JSON on stdout; what PHP would make of the session on stderr. */
+function printDecoded(decoded: DecodedSession, io: Io): void {
+  io.stdout(toCanonicalJson(decoded, 2) + '\n');
+  if (decoded.phpUnreadable)
+    io.stderr(`php-redis-sessions: PHP cannot read this back: ${decoded.phpUnreadable.reason}\n`);
+  for (const note of decoded.notes ?? []) io.stderr(`php-redis-sessions: note: ${note}\n`);
+}
+
 export async function decodeCommand(
   args: { serializer?: SessionSerializer; compression?: SessionCompression },
   io: Io,
 ): Promise<number> {
   const bytes = await io.readStdin();
-  const options = { serializer: args.serializer, compression: args.compression };
+  const options = decodeOptions(args);
   let decoded;
   try {
     decoded = decodeSession(bytes, options);
@@ -196,6 +218,6 @@ export async function decodeCommand(
     if (bytes[bytes.length - 1] !== 0x0a) throw err;
     decoded = decodeSession(bytes.subarray(0, bytes.length - 1), options);
   }
-  io.stdout(toCanonicalJson(decoded, 2) + '\n');
+  printDecoded(decoded, io);
   return 0;
 }

@@ -6,5 +6,6 @@ export { quoteIniValue } from './ini.ts';
 export { encodeJsonStringBody } from './jsonString.ts';
 export { hasCredentials, maskCredentials, splitPassword } from './mask.ts';
 export { redisUrlToSavePath } from './redisUrl.ts';
+export { sessionSettingsOf, type SessionSettings } from './sessionSettings.ts';
 export { sessionStoreOf, type SessionStore } from './sessionStore.ts';
 export type { DocumentKind } from './types.ts';

@@ -42,3 +42,23 @@ export {
   type SearchProgress,
   type ValuedSession,
 } from './sessionSearch.ts';
+export {
+  HealthReportBuilder,
+  type HealthReport,
+  type HistogramBucket,
+  type LargestSession,
+  type ReportConfig,
+  type SessionObservation,
+  type SessionRef,
+} from './report/healthReport.ts';
+export { formatHealthReport } from './report/reportText.ts';
+export { scanInto, scanReport, type ScanReportOptions, type ScanReportResult } from './report/healthScan.ts';
+export {
+  editSession,
+  SessionEditRefused,
+  type EditRefusal,
+  type EditRequest,
+  type EditResult,
+} from './edit/safeEdit.ts';
+export { JsonValueError, phpValueFromJson } from './edit/jsonValue.ts';
+export { SessionEditError, parseDottedPath, setVariable } from './edit/setVariable.ts';
