@@ -2,7 +2,7 @@
 // failures exit 2 with Redis's (or the decoder's) own words, the password masked; what PHP itself
 // would refuse or do differently goes to stderr beside the JSON.
 import { parseConnectionTargets, type ConnectionTarget } from '../sessions/connectionTarget.ts';
-import { toCanonicalJson } from '../sessions/canonicalJson.ts';
+import { toCanonicalJsonBytes } from '../sessions/canonicalJson.ts';
 import {
   SESSION_SERIALIZERS,
   decodeSession,
@@ -198,7 +198,8 @@ function decodeOptions(args: {
 
 /** The canonical JSON on stdout; what PHP would make of the session on stderr. */
 function printDecoded(decoded: DecodedSession, io: Io): void {
-  io.stdout(toCanonicalJson(decoded, 2) + '\n');
+  io.stdoutBytes(toCanonicalJsonBytes(decoded, 2));
+  io.stdout('\n');
   if (decoded.phpUnreadable)
     io.stderr(`php-redis-sessions: PHP cannot read this back: ${decoded.phpUnreadable.reason}\n`);
   for (const note of decoded.notes ?? []) io.stderr(`php-redis-sessions: note: ${note}\n`);
