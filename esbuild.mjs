@@ -1,4 +1,8 @@
-// One build script, three bundles (client, language server, CLI); tsc only type-checks.
+// One build script, five bundles; tsc only type-checks. The client is three: extension.js (what
+// activation evaluates: stand-ins for the view, its commands and documents), languageClient.js
+// (required right after activate() returns) and sessionsView.js (required on first use of the PHP
+// Sessions view or a command: the tree, connections, ioredis, the decoders). Then the language
+// server and the CLI.
 import * as esbuild from 'esbuild';
 
 import { readFileSync, rmSync } from 'node:fs';
@@ -25,13 +29,15 @@ const entries = [
   {
     entryPoints: ['client/src/extension.ts'],
     outfile: 'dist/extension.js',
-    external: ['vscode'],
+    external: ['vscode', './languageClient.js', './sessionsView.js'],
     // The module-evaluation clock that activate() reports (client/src/extension.ts).
     banner: {
       js: 'var __phpRedisSessionsLoadStart = typeof performance === "object" ? performance.now() : undefined;',
     },
     footer: { js: 'var __phpRedisSessionsLoadEnd = typeof performance === "object" ? performance.now() : undefined;' },
   },
+  { entryPoints: ['client/src/languageClient.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] },
+  { entryPoints: ['client/src/sessionsView.ts'], outfile: 'dist/sessionsView.js', external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];

@@ -81,4 +81,10 @@ export default tseslint.config(
     files: ['test/e2e/**/*.{ts,mjs}', 'test/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.mocha, ...globals.browser } },
   },
+  {
+    // The benchmarks' peers: plain CommonJS scripts, run as processes the way a user would write them.
+    files: ['test/bench/peers/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

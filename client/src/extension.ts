@@ -1,11 +1,13 @@
-// Activation: start the language client, register the PHP Sessions view and the commands.
-// Nothing here connects to Redis: connections open when a node is expanded or a command runs.
+// Activation, kept to what must exist at once: the PHP Sessions view, its commands and its session
+// documents are registered with stand-ins that load the real ones (dist/sessionsView.js: the tree,
+// connections, ioredis, the decoders) on first use, and the language client (dist/languageClient.js)
+// starts right after activate() returns. Nothing here connects to Redis.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { registerCommands } from './commands/index.ts';
-import { ConnectionStore } from './connections.ts';
-import { SCHEME, SessionDocuments } from './sessionDocument.ts';
-import { SessionsTree, type Node } from './sessionsTree.ts';
+import type * as LanguageClientModule from './languageClient.ts';
+import { SCHEME } from './sessionScheme.ts';
+import type { Node } from './sessionsTree.ts';
+import type * as SessionsViewModule from './sessionsView.ts';
 
 /** Set by the bundle's first and last lines (esbuild.mjs banner and footer): its evaluation time. */
 declare const __phpRedisSessionsLoadStart: number | undefined;
@@ -25,13 +27,76 @@ export interface PhpRedisSessionsTestApi {
 let client: LanguageClient | undefined;
 let starting: Promise<void> | undefined;
 
+// The sibling bundles in dist/, evaluated when first required (esbuild.mjs keeps these external).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loadLanguageClient = (): typeof LanguageClientModule =>
+  require('./languageClient.js') as typeof LanguageClientModule;
+const loadSessionsView = (): typeof SessionsViewModule => require('./sessionsView.js') as typeof SessionsViewModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The tree's stand-in: asks the real tree once it is loaded, and loads it when first asked. */
+class LazyTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined | void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private forwarding: vscode.Disposable | undefined;
+
+  constructor(private readonly real: () => SessionsViewModule.SessionsView) {}
+
+  private tree(): vscode.TreeDataProvider<Node> {
+    const { tree } = this.real();
+    this.forwarding ??= tree.onDidChangeTreeData!((e) => this.changed.fire(e));
+    return tree;
+  }
+
+  getChildren(node?: Node): vscode.ProviderResult<Node[]> {
+    return this.tree().getChildren(node);
+  }
+  getTreeItem(node: Node): vscode.TreeItem | Thenable<vscode.TreeItem> {
+    return this.tree().getTreeItem(node);
+  }
+  getParent(node: Node): vscode.ProviderResult<Node> {
+    return this.tree().getParent?.(node);
+  }
+  resolveTreeItem(
+    item: vscode.TreeItem,
+    node: Node,
+    token: vscode.CancellationToken,
+  ): vscode.ProviderResult<vscode.TreeItem> {
+    const tree = this.tree();
+    return tree.resolveTreeItem ? tree.resolveTreeItem(item, node, token) : item;
+  }
+  dispose(): void {
+    this.forwarding?.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** The session documents' stand-in. */
+class LazyDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private forwarding: vscode.Disposable | undefined;
+
+  constructor(private readonly real: () => SessionsViewModule.SessionsView) {}
+
+  provideTextDocumentContent(uri: vscode.Uri): vscode.ProviderResult<string> {
+    const { documents } = this.real();
+    this.forwarding ??= documents.onDidChange((u) => this.changed.fire(u));
+    return documents.provideTextDocumentContent(uri);
+  }
+  dispose(): void {
+    this.forwarding?.dispose();
+    this.changed.dispose();
+  }
+}
+
 export function activate(context: vscode.ExtensionContext): PhpRedisSessionsTestApi {
   const t0 = performance.now();
-  // Not awaited: activation stays fast. vscode-languageclient is evaluated, and the server
-  // started, right after activate() returns (esbuild keeps it in this bundle, initialized lazily).
-  starting = import('./languageClient.ts')
-    .then(({ createLanguageClient }) => {
-      client = createLanguageClient(context);
+  // Not awaited: activation stays fast. The language client's bundle is evaluated, and the server
+  // started, right after activate() returns.
+  starting = Promise.resolve()
+    .then(() => {
+      client = loadLanguageClient().createLanguageClient(context);
       return client.start();
     })
     .catch((err: unknown) => {
@@ -43,20 +108,37 @@ export function activate(context: vscode.ExtensionContext): PhpRedisSessionsTest
       );
     });
 
-  const store = new ConnectionStore(context);
-  const tree = new SessionsTree(store);
+  let sessionsView: SessionsViewModule.SessionsView | undefined;
+  const real = (): SessionsViewModule.SessionsView =>
+    (sessionsView ??= loadSessionsView().createSessionsView(context, view));
+  const tree = new LazyTree(real);
   const view = vscode.window.createTreeView<Node>('phpRedisSessions.sessions', {
     treeDataProvider: tree,
     showCollapseAll: true,
   });
-  const documents = new SessionDocuments();
+  const documents = new LazyDocuments(real);
+  // Every contributed command, run by the view bundle's command table.
+  const commands = (context.extension.packageJSON as { contributes: { commands: { command: string }[] } }).contributes
+    .commands;
   context.subscriptions.push(
-    store,
     tree,
     view,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
-    ...registerCommands({ context, store, tree, view, documents }),
+    ...commands.map(({ command }) =>
+      vscode.commands.registerCommand(command, async (...args: unknown[]) => {
+        let run: SessionsViewModule.SessionsView['run'];
+        try {
+          run = real().run;
+        } catch (err) {
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t('PHP Redis Sessions: {0}', err instanceof Error ? err.message : String(err)),
+          );
+          return;
+        }
+        return run(command, args);
+      }),
+    ),
   );
   const end = performance.now();
   return {

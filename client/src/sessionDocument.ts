@@ -8,7 +8,9 @@ import { config } from './config.ts';
 import { errorText } from './errorText.ts';
 import { loadRedis, type HostState } from './sessionsTree.ts';
 
-export const SCHEME = 'php-redis-session';
+import { SCHEME } from './sessionScheme.ts';
+
+export { SCHEME };
 
 type Opened = { host: HostState; session: SessionInfo } | { hosts: HostState[] };
 

@@ -1,5 +1,7 @@
-// SPEC §6: extension activation (< 30 ms) and package size (.vsix < 1.5 MB; client and server each
-// one esbuild bundle).
+// SPEC §6: extension activation (< 30 ms; evaluating the activation bundle ≤ 5 ms) and package size
+// (.vsix < 1.5 MB). The client is three bundles: extension.js (what activation evaluates),
+// languageClient.js (required right after activate() returns) and sessionsView.js (first use of the
+// view or a command).
 //  - Sizes: the repo's own `node esbuild.mjs --production`, run in a scratch copy of the tree (so
 //    the shared dist/ of a developer or a running e2e suite is not overwritten), then `vsce package`
 //    there for the .vsix size.
@@ -11,45 +13,13 @@
 //    test-results/e2e-activation.json = { "activationMs": <slowest run>, "vscode": "<versions>" } (from
 //    the extension host's activation times); when that file exists this bench reports it too.
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { productionBuild, root } from './build.ts';
 import { bytes, isMain, median, ms, printRows, type Row } from './common.ts';
 
-const root = join(__dirname, '..', '..');
 const SAMPLES = 9;
-
-/**
- * A scratch copy of the tree (node_modules linked, dist/ and test output left out) where the
- * repo's own `node esbuild.mjs --production` runs; vsce packages from there too (it does not
- * follow symlinked folders, so the packaged files are real copies).
- */
-function productionBuild(): { dir: string; cleanup(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'prs-bench-build-'));
-  for (const name of readdirSync(root)) {
-    if (
-      ['dist', '.git', 'out', 'test', 'test-results', '.vscode-test', '.cache'].includes(name) ||
-      name.endsWith('.vsix')
-    )
-      continue;
-    if (name === 'node_modules') symlinkSync(join(root, name), join(dir, name));
-    else cpSync(join(root, name), join(dir, name), { recursive: true });
-  }
-  const r = spawnSync(process.execPath, [join(root, 'esbuild.mjs'), '--production'], { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`production build failed: ${r.stderr}`);
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** Every top-level export of the `vscode` API (from @types/vscode), for the stub module. */
 function vscodeApiNames(): string[] {
@@ -104,7 +74,7 @@ const context = {
   environmentVariableCollection: stub('env'),
   extensionMode: 1,
   logUri: stub('logUri'), storageUri: undefined, globalStorageUri: stub('gs'),
-  extension: stub('extension'),
+  extension: { id: 'php-redis-sessions.php-redis-sessions', packageJSON: require(path.join(extPath, 'package.json')) },
 };
 let error = null;
 const tAct0 = process.hrtime.bigint();
@@ -117,26 +87,31 @@ process.exit(0);
 
 export async function runActivationBench(): Promise<Row[]> {
   const rows: Row[] = [];
-  const build = productionBuild();
-  try {
-    const dist = join(build.dir, 'dist');
+  const buildDir = productionBuild();
+  {
+    const dist = join(buildDir, 'dist');
     const size = (f: string): number => statSync(join(dist, f)).size;
     const gz = (f: string): number => gzipSync(readFileSync(join(dist, f))).length;
-    for (const f of ['extension.js', 'server.js', 'cli.js']) {
+    const roles: Record<string, string> = {
+      'extension.js': 'evaluated at activation',
+      'languageClient.js': 'after activate() returns',
+      'sessionsView.js': 'on first use of the view',
+      'server.js': 'language server process',
+      'cli.js': 'command line',
+    };
+    for (const [f, role] of Object.entries(roles)) {
       rows.push({
-        what: `bundle dist/${f} (production, minified)`,
+        what: `bundle dist/${f}, ${role} (production, minified)`,
         ours: `${bytes(size(f))} (${bytes(gz(f))} gzip)`,
-        budget: f === 'cli.js' ? 'report' : 'one bundle',
-        met: f === 'cli.js' ? undefined : true,
       });
     }
-    const vsixPath = join(build.dir, 'bench.vsix');
+    const vsixPath = join(buildDir, 'bench.vsix');
     // vsce runs vscode:prepublish (the same production build) in the scratch copy.
     const vsce = spawnSync(
       process.execPath,
       [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsixPath],
       {
-        cwd: build.dir,
+        cwd: buildDir,
         encoding: 'utf8',
         input: 'y\n',
       },
@@ -157,12 +132,12 @@ export async function runActivationBench(): Promise<Row[]> {
       });
     }
 
-    const probe = join(build.dir, 'activate-probe.cjs');
+    const probe = join(buildDir, 'activate-probe.cjs');
     writeFileSync(probe, ACTIVATE_PROBE);
     const names = vscodeApiNames();
     const samples: { requireMs: number; activateMs: number; error: string | null }[] = [];
     for (let i = 0; i < SAMPLES; i++) {
-      const r = spawnSync(process.execPath, [probe, build.dir], {
+      const r = spawnSync(process.execPath, [probe, buildDir], {
         encoding: 'utf8',
         env: { ...process.env, VSCODE_API_NAMES: JSON.stringify(names) },
       });
@@ -178,19 +153,28 @@ export async function runActivationBench(): Promise<Row[]> {
       budget: '< 30 ms',
       met: req + act < 30,
     });
-  } finally {
-    build.cleanup();
   }
   // The real activation time, written by the last e2e run (test/e2e/run.mjs): the slowest of its runs.
   const e2e = join(root, 'test-results', 'e2e-activation.json');
   if (existsSync(e2e)) {
-    const { activationMs, vscode } = JSON.parse(readFileSync(e2e, 'utf8')) as { activationMs: number; vscode?: string };
+    const { activationMs, loadMs, vscode } = JSON.parse(readFileSync(e2e, 'utf8')) as {
+      activationMs: number;
+      loadMs?: number;
+      vscode?: string;
+    };
     rows.push({
-      what: `activation in code-server ${vscode ?? ''} (from the e2e run)`,
+      what: `activation in code-server ${vscode ?? ''} (from the e2e run, the slowest)`,
       ours: ms(activationMs),
       budget: '< 30 ms',
       met: activationMs < 30,
     });
+    if (loadMs !== undefined)
+      rows.push({
+        what: `of which evaluating dist/extension.js (from the e2e run, the slowest)`,
+        ours: ms(loadMs),
+        budget: '≤ 5 ms',
+        met: loadMs <= 5,
+      });
   } else {
     rows.push({
       what: 'activation in a real VS Code (from the e2e run)',

@@ -1,5 +1,6 @@
-// SPEC §6: listing every session with TTL and size in a Redis of 1,000,000 keys (100,000 of them
-// sessions), against two references run on the same server in the same process:
+// SPEC §6, in-process: listing every session with TTL and size in a Redis of 1,000,000 keys (100,000
+// of them sessions, keyspace.ts), against two references run on the same server in the same process
+// (cli.bench.ts has the same as whole processes):
 //  - the peer: RedisInsight's listing algorithm (the engine of Redis for VS Code, reference A2/C3),
 //    reproduced with ioredis: SCAN cursor MATCH p COUNT 2000, then per batch one pipeline of
 //    TTL key + MEMORY USAGE key SAMPLES 0;
@@ -9,45 +10,10 @@
 import { Redis } from 'ioredis';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
 import { SessionScanner } from '../../server/src/sessions/redis/index.ts';
-import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { isMain, median, ms, printRows, ratio, type Row } from './common.ts';
+import { PREFIX, SESSIONS, TOTAL, benchKeyspace, stopKeyspace } from './keyspace.ts';
 
-const PREFIX = 'PHPREDIS_SESSION:';
-const TOTAL = Number(process.env.BENCH_KEYS ?? 1_000_000);
-const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-/** A realistic php-format session of 150..900 bytes. */
-function sessionValue(i: number): string {
-  const items = Array.from(
-    { length: i % 6 },
-    (_, k) =>
-      `i:${k};a:3:{s:3:"sku";s:8:"SKU-${(i * 7 + k) % 99999}";s:3:"qty";i:${1 + (k % 3)};s:5:"price";d:${(9.99 + k).toFixed(2)};}`,
-  ).join('');
-  return (
-    `_token|s:40:"${i.toString(36).padStart(40, 'x')}";` +
-    `user|a:3:{s:2:"id";i:${i};s:5:"email";s:${`user${i}@example.com`.length}:"user${i}@example.com";s:5:"roles";a:1:{i:0;s:9:"ROLE_USER";}}` +
-    `cart|a:${i % 6}:{${items}}` +
-    `last_activity|i:${1700000000 + i};` +
-    `flash|a:0:{}` +
-    'x'.repeat(i % 300)
-  );
-}
-
-const sid = (i: number): string => i.toString(16).padStart(32, '0');
-
-async function fill(r: Redis): Promise<void> {
-  // The noise: 900k non-session keys in one server-side command.
-  await r.call('DEBUG', 'POPULATE', String(TOTAL - SESSIONS), 'cache:item', '64');
-  for (let start = 0; start < SESSIONS; start += 5000) {
-    const p = r.pipeline();
-    for (let i = start; i < Math.min(SESSIONS, start + 5000); i++)
-      p.setex(PREFIX + sid(i), 1440 + (i % 600), sessionValue(i));
-    await p.exec();
-  }
-  const size = await r.dbsize();
-  if (size !== TOTAL) throw new Error(`expected ${TOTAL} keys, found ${size}`);
-}
 
 /** RedisInsight's standalone scanner strategy + getKeysTtl + getKeysSize, for a full listing. */
 async function redisInsightListing(r: Redis): Promise<number> {
@@ -97,17 +63,11 @@ async function timed(fn: () => Promise<number>, expected: number, what: string):
 }
 
 export async function runListingBench(): Promise<Row[]> {
-  let server: RedisServer | undefined;
   const rows: Row[] = [];
-  try {
-    server = await startRedis({ args: ['--enable-debug-command', 'yes', '--maxmemory', '0'] });
+  const ks = await benchKeyspace();
+  const server = ks.server;
+  {
     const r = new Redis({ host: server.host, port: server.port, lazyConnect: false });
-    const tf = performance.now();
-    await fill(r);
-    console.error(
-      `[bench listing] filled ${TOTAL} keys (${SESSIONS} sessions) in ${((performance.now() - tf) / 1000).toFixed(1)} s`,
-    );
-    await r.config('RESETSTAT');
     const target = parseConnectionTarget(`tcp://127.0.0.1:${server.port}`, { env: {} });
     const scanner = new SessionScanner(target, { readOnly: true });
     await scanner.connection();
@@ -133,7 +93,7 @@ export async function runListingBench(): Promise<Row[]> {
       peer: "RedisInsight's algorithm (SCAN COUNT 2000 + pipelined TTL, MEMORY USAGE SAMPLES 0)",
       peerValue: ms(p),
       ratio: ratio(o, p),
-      budget: '≤ 0.7× peer',
+      budget: '≤ 0.7× peer (in-process)',
       met: o <= 0.7 * p,
     });
     rows.push({
@@ -178,12 +138,12 @@ export async function runListingBench(): Promise<Row[]> {
     });
     scanner.close();
     r.disconnect();
-  } finally {
-    await server?.stop();
   }
   return rows;
 }
 
 if (isMain(__filename)) {
-  void runListingBench().then((rows) => printRows('Listing', rows));
+  void runListingBench()
+    .then((rows) => printRows('Listing', rows))
+    .finally(() => stopKeyspace());
 }

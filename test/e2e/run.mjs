@@ -59,7 +59,7 @@ const ALLOWED = [
   /^readme\.md$/i, // (vsce stores README.md and CHANGELOG.md in lower case)
   /^changelog\.md$/i,
   /^LICENSE(\.txt|\.md)?$/,
-  /^dist\/(extension|server|cli)\.js$/,
+  /^dist\/(extension|languageClient|sessionsView|server|cli)\.js$/,
   /^syntaxes\/[\w.-]+\.json$/,
   /^images\/(icon\.png|activitybar\.svg)$/,
   /^images\/walkthrough\/[\w.-]+\.(svg|md|png)$/,
@@ -87,6 +87,8 @@ export async function packageVsix(outFile) {
     'package.json',
     'package.nls.json',
     'dist/extension.js',
+    'dist/languageClient.js',
+    'dist/sessionsView.js',
     'dist/server.js',
     'images/icon.png',
     'readme.md',
@@ -231,8 +233,10 @@ async function main() {
       path.join(REPO_ROOT, 'test-results', 'e2e-activation.json'),
       JSON.stringify(
         {
-          runs: activations.map((m) => ({ vscode: m.version, activationMs: m.activationMs })),
+          runs: activations.map((m) => ({ vscode: m.version, activationMs: m.activationMs, loadMs: m.loadMs })),
           activationMs: Math.max(...activations.map((m) => m.activationMs)),
+          // Evaluating dist/extension.js, the part of activation the bundle split is about.
+          loadMs: Math.max(...activations.map((m) => m.loadMs)),
           vscode: activations.map((m) => m.version).join(', '),
         },
         null,

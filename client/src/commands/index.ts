@@ -1,5 +1,6 @@
-// Every command the extension contributes, in one table: command id → named factory. Each is
-// registered with the same guard, so no command ends in an unhandled rejection.
+// Every command the extension contributes, in one table: command id → named factory. extension.ts
+// registers each contributed id at activation and hands its calls to `commandRunner` (this module
+// is in the lazily loaded view bundle, see sessionsView.ts).
 import * as vscode from 'vscode';
 import { errorText } from '../errorText.ts';
 import { logError, outputChannel } from '../output.ts';
@@ -21,6 +22,7 @@ import {
   sortSessions,
 } from './browse.ts';
 import type { CommandContext, CommandFactory } from './context.ts';
+import { findByValue } from './findByValue.ts';
 import {
   addConnection,
   editConnection,
@@ -44,6 +46,7 @@ export function createCommands(): Record<string, CommandFactory> {
     'phpRedisSessions.clearFilter': clearFilter,
     'phpRedisSessions.sortSessions': sortSessions,
     'phpRedisSessions.findSessions': findSessions,
+    'phpRedisSessions.findByValue': findByValue,
     'phpRedisSessions.openSession': openSession,
     'phpRedisSessions.openSessionRaw': openSessionRaw,
     'phpRedisSessions.copySessionId': copySessionId,
@@ -72,19 +75,27 @@ export function createCommands(): Record<string, CommandFactory> {
   };
 }
 
-export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(createCommands()).map(([id, factory]) => {
-    // Made on its first run, not during activation.
-    let cmd: ((...args: unknown[]) => unknown) | undefined;
-    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        cmd ??= factory(ctx) as (...args: unknown[]) => unknown;
-        await cmd(...args);
-      } catch (err) {
-        // The user sees Redis's (or the parser's) own words, masked; the output channel keeps them.
-        logError(`${id}: ${errorText(err)}`);
-        void vscode.window.showErrorMessage(vscode.l10n.t('PHP Redis Sessions: {0}', errorText(err)));
+/**
+ * The runner of every command in the table: each is made on its first run (not during activation),
+ * and run with the same guard, so no command ends in an unhandled rejection.
+ */
+export function commandRunner(ctx: CommandContext): (id: string, args: unknown[]) => Promise<unknown> {
+  const table = createCommands();
+  const made = new Map<string, (...args: unknown[]) => unknown>();
+  return async (id, args) => {
+    try {
+      const factory = table[id];
+      if (!factory) throw new Error(`no command ${id}`);
+      let cmd = made.get(id);
+      if (!cmd) {
+        cmd = factory(ctx) as (...args: unknown[]) => unknown;
+        made.set(id, cmd);
       }
-    });
-  });
+      return await cmd(...args);
+    } catch (err) {
+      // The user sees Redis's (or the parser's) own words, masked; the output channel keeps them.
+      logError(`${id}: ${errorText(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('PHP Redis Sessions: {0}', errorText(err)));
+    }
+  };
 }

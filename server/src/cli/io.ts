@@ -1,7 +1,10 @@
 // What a CLI command may touch: streams, cwd, environment. Tests pass their own.
 export interface Io {
-  stdout(text: string): void;
-  stdoutBytes(bytes: Uint8Array): void;
+  /** False when the text was queued behind a slow reader: wait for `drained` before writing more. */
+  stdout(text: string): boolean | void;
+  /** Resolves once stdout has taken what was queued. */
+  drained?(): Promise<void>;
+  stdoutBytes(bytes: Uint8Array): boolean | void;
   stderr(text: string): void;
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -15,6 +18,7 @@ export class UsageError extends Error {}
 export function processIo(): Io {
   return {
     stdout: (t) => process.stdout.write(t),
+    drained: () => new Promise((resolve) => process.stdout.once('drain', resolve)),
     stdoutBytes: (b) => process.stdout.write(b),
     stderr: (t) => process.stderr.write(t),
     cwd: process.cwd(),

@@ -28,7 +28,11 @@ const COMMANDS: Record<string, string> = {
       --match PATTERN               Only ids matching this glob (a * is appended)
       --limit N                     At most N sessions
       --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)
-      --json                        One JSON array of { id, key, ttl, size, serializer, locked }`,
+      --json                        One JSON array of { id, key, ttl, size, serializer, locked }
+      --where PATH=VALUE            Only sessions whose decoded contents match (repeatable: all must hold);
+                                    also PATH!=VALUE and PATH~TEXT (substring, or a glob with * and ?).
+                                    PATH: variable.key.key…, * for any key, __class for a class name
+      --serializer NAME, --compression NAME   How to decode for --where (default: detected)`,
   show: `  show <url|save_path> <id>     Print one session as canonical JSON
       --raw                         The stored bytes instead
       --serializer NAME             php, php_binary, php_serialize, igbinary, msgpack: decode with it
@@ -129,12 +133,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
             limit: { type: 'string' },
             json: { type: 'boolean', default: false },
             prefix: { type: 'string' },
+            where: { type: 'string', multiple: true },
+            serializer: { type: 'string' },
+            compression: { type: 'string' },
           },
         });
         return await sessionsCommand(
           {
             target: positionals[0] ?? '',
             json: !!values.json,
+            ...(values.where?.length ? { where: values.where } : {}),
+            serializer: serializerOption(values.serializer),
+            compression: compressionOption(values.compression),
             ...(values.match !== undefined ? { match: values.match } : {}),
             ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}),
             ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),

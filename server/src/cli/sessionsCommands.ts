@@ -2,7 +2,7 @@
 // failures exit 2 with Redis's (or the decoder's) own words, the password masked; what PHP itself
 // would refuse or do differently goes to stderr beside the JSON.
 import { parseConnectionTargets, type ConnectionTarget } from '../sessions/connectionTarget.ts';
-import { toCanonicalJson } from '../sessions/canonicalJson.ts';
+import { toCanonicalJsonBytes } from '../sessions/canonicalJson.ts';
 import {
   SESSION_SERIALIZERS,
   decodeSession,
@@ -12,9 +12,12 @@ import {
 } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
 import { formatTtl } from '../sessions/display.ts';
-import { SessionScanner, readSessionHeads, type SessionInfo } from '../sessions/redis/index.ts';
-import { SHAPE_BYTES, shapeOf, type SessionShape } from '../sessions/sessionShape.ts';
+import { SessionScanner, type SessionInfo } from '../sessions/redis/index.ts';
+import { QueryError, SessionQuery, parseCondition } from '../sessions/sessionQuery.ts';
+import { searchSessions, type SearchProgress } from '../sessions/sessionSearch.ts';
+import { SHAPE_BYTES, shapeOf } from '../sessions/sessionShape.ts';
 import { UsageError, type Io } from './io.ts';
+import { JsonRowWriter } from './jsonRows.ts';
 
 const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
 
@@ -24,6 +27,10 @@ export interface SessionsArgs {
   limit?: number;
   json: boolean;
   prefix?: string;
+  /** Conditions on the decoded contents (`--where`), all of which must hold. */
+  where?: string[];
+  serializer?: SessionSerializer;
+  compression?: SessionCompression;
 }
 
 function targetsOf(input: string | undefined, io: Io, prefix?: string): ConnectionTarget[] {
@@ -45,61 +52,86 @@ export function compressionOption(value: string | undefined): SessionCompression
   return value as SessionCompression;
 }
 
-interface Row {
-  id: string;
-  key: string;
-  ttl: number;
-  size: number;
-  serializer: string | null;
-  locked: boolean;
+function tableRow(s: SessionInfo, serializer: string | null): string {
+  return `${s.id.padEnd(40)} ${formatTtl(s.ttl).padStart(8)} ${String(s.size).padStart(9)}  ${(serializer ?? '?').padEnd(14)} ${s.locked ? 'locked' : ''}\n`;
 }
 
-function row(s: SessionInfo, shape: SessionShape | undefined): Row {
-  const serializer = shape?.compression ? `${shape.compression}` : (shape?.serializer ?? null);
-  return { id: s.id, key: s.key, ttl: s.ttl, size: s.size, serializer, locked: s.locked };
+/** The serializer column: the compression envelope when there is one, else the detected serializer. */
+function serializerOf(s: SessionInfo): string | null {
+  if (!s.head) return null;
+  const shape = shapeOf(s.head);
+  return shape.compression ?? shape.serializer;
 }
 
+/** The listing's batches, or with `--where` the matching sessions of each batch (counts in `found`). */
+async function* rows(
+  scanner: SessionScanner,
+  args: SessionsArgs,
+  query: SessionQuery | undefined,
+  found: SearchProgress,
+): AsyncGenerator<SessionInfo[]> {
+  const pattern = args.match ? { pattern: args.match } : {};
+  if (!query) {
+    yield* scanner.listAll({ headBytes: SHAPE_BYTES, ...pattern });
+    return;
+  }
+  const start = { ...found };
+  const batches = scanner.listAll({ headBytes: Infinity, ...pattern });
+  const decode = { serializer: args.serializer, compression: args.compression };
+  for await (const { matches, progress } of searchSessions(batches, query, decode)) {
+    found.scanned = start.scanned + progress.scanned;
+    found.matched = start.matched + progress.matched;
+    found.undecodable = start.undecodable + progress.undecodable;
+    if (matches.length) yield matches;
+  }
+}
+
+/**
+ * Streams the listing: one write per batch (a SCAN's worth of sessions), after the previous one
+ * drained, so memory stays flat however many sessions there are and however slow the reader.
+ */
 export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<number> {
   const limit = args.limit;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
     throw new UsageError('--limit wants a whole number ≥ 1');
+  let query: SessionQuery | undefined;
+  try {
+    query = args.where?.length ? new SessionQuery(args.where.map(parseCondition)) : undefined;
+  } catch (err) {
+    if (err instanceof QueryError) throw new UsageError(`--where ${err.message}`);
+    throw err;
+  }
   const targets = targetsOf(args.target, io, args.prefix);
+  const found: SearchProgress = { scanned: 0, matched: 0, undecodable: 0 };
   let printed = 0;
-  let first = true;
   let headed = false;
-  const head = (): void => {
+  const write = async (out: string | Buffer): Promise<void> => {
+    if ((typeof out === 'string' ? io.stdout(out) : io.stdoutBytes(out)) === false) await io.drained?.();
+  };
+  const head = (): string => {
     // Printed once the server answered, so a connection error is the only output.
-    if (headed) return;
+    if (headed) return '';
     headed = true;
-    io.stdout(
-      args.json ? '[' : `${'ID'.padEnd(40)} ${'TTL'.padStart(8)} ${'SIZE'.padStart(9)}  SERIALIZER     LOCKED\n`,
-    );
+    return args.json ? '[' : `${'ID'.padEnd(40)} ${'TTL'.padStart(8)} ${'SIZE'.padStart(9)}  SERIALIZER     LOCKED\n`;
   };
   for (const target of targets) {
     const scanner = new SessionScanner(target, { readOnly: true });
+    const json = new JsonRowWriter(target.prefix);
     try {
-      for await (const batch of scanner.listAll(args.match ? { pattern: args.match } : {})) {
-        head();
-        const take = limit === undefined ? batch : batch.slice(0, limit - printed);
-        if (take.length === 0) break;
-        const heads = await readSessionHeads(
-          await scanner.connection(),
-          take.filter((s) => !s.lockOnly).map((s) => s.key),
-          SHAPE_BYTES,
-        );
-        for (const s of take) {
-          const head = heads.get(s.key);
-          const r = row(s, head && shapeOf(head));
-          if (args.json) {
-            io.stdout(`${first ? '\n  ' : ',\n  '}${JSON.stringify(r)}`);
-            first = false;
-          } else {
-            io.stdout(
-              `${r.id.padEnd(40)} ${formatTtl(r.ttl).padStart(8)} ${String(r.size).padStart(9)}  ${(r.serializer ?? '?').padEnd(14)} ${r.locked ? 'locked' : ''}\n`,
-            );
+      for await (const batch of rows(scanner, args, query, found)) {
+        const take = limit === undefined ? batch.length : Math.min(batch.length, limit - printed);
+        if (take <= 0) break;
+        let text = head();
+        if (args.json) {
+          json.text(text);
+          for (let i = 0; i < take; i++) {
+            const s = batch[i]!;
+            json.text(printed + i === 0 ? '\n  ' : ',\n  ');
+            json.row(s, serializerOf(s));
           }
-        }
-        printed += take.length;
+        } else for (let i = 0; i < take; i++) text += tableRow(batch[i]!, serializerOf(batch[i]!));
+        printed += take;
+        await write(args.json ? json.take() : text);
         if (limit !== undefined && printed >= limit) break;
       }
     } finally {
@@ -107,9 +139,17 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
     }
     if (limit !== undefined && printed >= limit) break;
   }
-  head();
-  if (args.json) io.stdout(first ? ']\n' : '\n]\n');
-  else io.stderr(`${printed} session${printed === 1 ? '' : 's'}\n`);
+  const tail = head();
+  if (args.json) await write(tail + (printed === 0 ? ']\n' : '\n]\n'));
+  else if (tail) await write(tail);
+  const s = (n: number): string => (n === 1 ? '' : 's');
+  if (query) {
+    // Counted among the sessions that had to be decoded (the others cannot hold a match).
+    const skipped = found.undecodable
+      ? `; ${found.undecodable} could not be decoded, so whether ${found.undecodable === 1 ? 'it matches' : 'they match'} is unknown`
+      : '';
+    io.stderr(`${printed} of ${found.scanned} session${s(found.scanned)} match${skipped}\n`);
+  } else if (!args.json) io.stderr(`${printed} session${s(printed)}\n`);
   return 0;
 }
 
@@ -158,7 +198,8 @@ function decodeOptions(args: {
 
 /** The canonical JSON on stdout; what PHP would make of the session on stderr. */
 function printDecoded(decoded: DecodedSession, io: Io): void {
-  io.stdout(toCanonicalJson(decoded, 2) + '\n');
+  io.stdoutBytes(toCanonicalJsonBytes(decoded, 2));
+  io.stdout('\n');
   if (decoded.phpUnreadable)
     io.stderr(`php-redis-sessions: PHP cannot read this back: ${decoded.phpUnreadable.reason}\n`);
   for (const note of decoded.notes ?? []) io.stderr(`php-redis-sessions: note: ${note}\n`);

@@ -3,7 +3,8 @@
 // JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION and the default
 // serialize_precision=-1, so the output can be checked against real PHP byte for byte.
 // Written with an explicit stack: a deep tree must not overflow the JS stack.
-import { isValidUtf8, propertyLabels, type PhpArray, type PhpObject, type PhpValue } from './phpValue.ts';
+import { JsonBytes } from './jsonBytes.ts';
+import { SourceString, propertyLabels, type PhpArray, type PhpObject, type PhpValue } from './phpValue.ts';
 
 /** A decoded session as far as JSON is concerned (see sessionFormats.ts). */
 export interface CanonicalJsonSession {
@@ -16,7 +17,7 @@ export interface CanonicalJsonSession {
 }
 
 /** Shared references can make the output exponentially larger than the input: refuse past this. */
-const MAX_OUTPUT_CHARS = 32_000_000;
+const MAX_OUTPUT_BYTES = 64_000_000;
 /**
  * Shared references are printed in full each time (canonical JSON has no back-references), so a
  * few hundred bytes of nested `R:` can stand for billions of nodes: refuse past this many.
@@ -29,6 +30,10 @@ const MAX_NODES = 2_000_000;
  * integral values. NaN/±Infinity are not JSON numbers: canonical JSON prints them as strings.
  */
 export function formatPhpFloat(v: number): string {
+  // The common case: JavaScript's shortest round-trip digits in plain notation, as PHP prints them
+  // there (both switch to exponents only outside this range).
+  const a = Math.abs(v);
+  if (a >= 1e-4 && a < 1e15) return Number.isInteger(v) ? `${v}.0` : String(v);
   if (Number.isNaN(v)) return '"NAN"';
   if (!Number.isFinite(v)) return v > 0 ? '"INF"' : '"-INF"';
   if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
@@ -61,12 +66,6 @@ export function jsonString(s: string): string {
     : j;
 }
 
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-const utf8 = new TextDecoder('utf-8');
-
 interface Frame {
   /** The array/object being written (for cycle detection), or null for the session root. */
   readonly node: PhpArray | PhpObject | null;
@@ -83,58 +82,93 @@ interface Frame {
  * `indent` works like JSON.stringify's: a number of spaces (max 10) or a string; none = compact.
  */
 export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: number | string): string {
+  return writeCanonicalJson(input, indent).toString();
+}
+
+/** The same as UTF-8 bytes (what the CLI prints: no string in between). */
+export function toCanonicalJsonBytes(input: PhpValue | CanonicalJsonSession, indent?: number | string): Buffer {
+  return writeCanonicalJson(input, indent).bytes();
+}
+
+function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: number | string): JsonBytes {
   const unit =
     typeof indent === 'number'
       ? ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent))))
       : (indent ?? '').slice(0, 10);
-  const nl = unit ? '\n' : '';
   const colon = unit ? ': ' : ':';
-  const pad = (depth: number): string => (unit ? nl + unit.repeat(depth) : '');
+  const pads: string[] = [];
+  const pad = (depth: number): void => {
+    if (unit) out.ascii((pads[depth] ??= '\n' + unit.repeat(depth)));
+  };
   const onPath = new Set<PhpArray | PhpObject>();
   const stack: Frame[] = [];
-  let out = '';
+  const out = new JsonBytes();
   let nodes = 0;
 
-  /** A small fixed object ({"__enum": …} and friends) at the current depth. */
-  const small = (pairs: Array<[string, string]>): string => {
-    const d = stack.length;
-    return `{${pairs.map(([k, v]) => `${pad(d + 1)}${jsonString(k)}${colon}${v}`).join(',')}${pad(d)}}`;
+  const key = (k: string): void => {
+    out.string(k);
+    out.ascii(colon);
   };
-  const str = (bytes: Uint8Array): string =>
-    isValidUtf8(bytes) ? jsonString(utf8.decode(bytes)) : small([['__binary', JSON.stringify(base64(bytes))]]);
+  /** `{"name": <value>}` at the current depth (`__enum`, `__binary`, `__recursion`). */
+  const small = (name: string, value: () => void): void => {
+    const d = stack.length;
+    out.ascii('{');
+    pad(d + 1);
+    key(name);
+    value();
+    pad(d);
+    out.ascii('}');
+  };
+  const binary = (bytes: Uint8Array): void =>
+    small('__binary', () =>
+      out.ascii(`"${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}"`),
+    );
+  const str = (bytes: Uint8Array): void => {
+    if (!out.utf8String(bytes, 0, bytes.length)) binary(bytes);
+  };
 
   /** Writes a scalar, or opens a frame for a non-empty container. */
   const write = (value: PhpValue): void => {
     const v = value.kind === 'reference' ? value.target : value;
     switch (v.kind) {
       case 'null':
-        out += 'null';
+        out.ascii('null');
         return;
       case 'bool':
-        out += v.value ? 'true' : 'false';
+        out.ascii(v.value ? 'true' : 'false');
         return;
       case 'int':
-        out += v.value.toString();
+        out.ascii(v.value.toString());
         return;
       case 'float':
-        out += formatPhpFloat(v.value);
+        out.ascii(formatPhpFloat(v.value));
         return;
       case 'string':
-        out += str(v.bytes);
+        if (v instanceof SourceString) {
+          if (!out.utf8String(v.source, v.start, v.end)) binary(v.bytes);
+        } else str(v.bytes);
         return;
       case 'enum':
-        out += small([['__enum', jsonString(`${v.className}::${v.caseName}`)]]);
+        small('__enum', () => out.string(`${v.className}::${v.caseName}`));
         return;
-      case 'custom':
-        out += small([
-          ['__class', jsonString(v.className)],
-          ['__serialized', str(v.payload)],
-        ]);
+      case 'custom': {
+        const d = stack.length;
+        out.ascii('{');
+        pad(d + 1);
+        key('__class');
+        out.string(v.className);
+        out.ascii(',');
+        pad(d + 1);
+        key('__serialized');
+        str(v.payload);
+        pad(d);
+        out.ascii('}');
         return;
+      }
       case 'array':
       case 'object': {
         if (onPath.has(v)) {
-          out += small([['__recursion', 'true']]);
+          small('__recursion', () => out.ascii('true'));
           return;
         }
         if (v.kind === 'array') {
@@ -148,13 +182,13 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
             }
           }
           if (entries.length === 0) {
-            out += '[]';
+            out.ascii('[]');
             return;
           }
-          out += list ? '[' : '{';
+          out.ascii(list ? '[' : '{');
           stack.push({ node: v, list, session: null, names: null, i: 0, n: entries.length });
         } else {
-          out += '{';
+          out.ascii('{');
           // One extra member: "__class" comes first.
           stack.push({
             node: v,
@@ -172,8 +206,11 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
   };
 
   if ('variables' in input) {
-    if (input.variables.length === 0) return '{}';
-    out = '{';
+    if (input.variables.length === 0) {
+      out.ascii('{}');
+      return out;
+    }
+    out.ascii('{');
     if (input.root) onPath.add(input.root);
     stack.push({ node: null, list: false, session: input, names: null, i: 0, n: input.variables.length });
   } else {
@@ -184,21 +221,26 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
     const f = stack[stack.length - 1]!;
     if (f.i < f.n) {
       const i = f.i++;
-      out += (i > 0 ? ',' : '') + pad(stack.length);
+      if (i > 0) out.ascii(',');
+      pad(stack.length);
       let child: PhpValue;
       if (f.session !== null) {
         const [name, value] = f.session.variables[i]!;
-        out += jsonString(name) + colon;
+        key(name);
         child = value;
       } else if (f.node!.kind === 'array') {
         const entry = f.node!.entries[i]!;
-        if (!f.list) out += (typeof entry.key === 'bigint' ? `"${entry.key}"` : jsonString(entry.key)) + colon;
+        if (!f.list) {
+          if (typeof entry.key === 'bigint') out.ascii(`"${entry.key}"${colon}`);
+          else key(entry.key);
+        }
         child = entry.value;
       } else if (i === 0) {
-        out += `"__class"${colon}${jsonString(f.node!.className)}`;
+        key('__class');
+        out.string(f.node!.className);
         continue;
       } else {
-        out += jsonString(f.names![i - 1]!) + colon;
+        key(f.names![i - 1]!);
         child = (f.node as PhpObject).properties[i - 1]!.value;
       }
       write(child);
@@ -206,10 +248,11 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
         throw new RangeError(
           `Canonical JSON would print more than ${MAX_NODES} values (shared references repeated): refused`,
         );
-      if (out.length > MAX_OUTPUT_CHARS) throw new RangeError(`Canonical JSON exceeds ${MAX_OUTPUT_CHARS} characters`);
+      if (out.len > MAX_OUTPUT_BYTES) throw new RangeError(`Canonical JSON exceeds ${MAX_OUTPUT_BYTES} bytes`);
     } else {
       stack.pop();
-      out += pad(stack.length) + (f.list ? ']' : '}');
+      pad(stack.length);
+      out.ascii(f.list ? ']' : '}');
       if (f.node !== null) onPath.delete(f.node);
     }
   }

@@ -1,6 +1,16 @@
 // What every session decoder (serialize, igbinary, msgpack) shares: the error they throw, PHP's
 // depth limit, PHP's integer and array-key rules, and the unmangling of property names.
-import { decodeUtf8, isValidUtf8, PHP_NULL, type PhpInt, type PhpProperty, type PhpVisibility } from './phpValue.ts';
+import {
+  decodeUtf8,
+  isValidUtf8,
+  PHP_NULL,
+  type PhpArrayEntry,
+  type PhpCell,
+  type PhpInt,
+  type PhpKey,
+  type PhpProperty,
+  type PhpVisibility,
+} from './phpValue.ts';
 
 /** Any refusal to decode: malformed, truncated or hostile bytes. `offset` is where it went wrong. */
 export class SessionDecodeError extends Error {
@@ -92,4 +102,88 @@ export function unmangleProperty(b: Uint8Array, start: number, end: number): Php
   if (declaringClass !== undefined) prop.declaringClass = declaringClass;
   if (!isValidUtf8(b, start, end)) prop.rawName = b.slice(start, end);
   return prop;
+}
+
+/** Containers up to this size find duplicate keys by scanning instead of a Map. */
+export const SCAN_LIMIT = 8;
+
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Same mangled name: the same property slot of the object. */
+export function sameProperty(a: PhpProperty, b: PhpProperty): boolean {
+  return (
+    a.name === b.name &&
+    a.visibility === b.visibility &&
+    a.declaringClass === b.declaringClass &&
+    sameBytes(a.rawName, b.rawName)
+  );
+}
+
+function utf8Latin1(s: string): string {
+  const b = new TextEncoder().encode(s);
+  return latin1(b, 0, b.length);
+}
+
+/** The latin1 form of a property's mangled name, for duplicate detection. */
+export function mangledKey(p: PhpProperty): string {
+  if (p.rawName) return latin1(p.rawName, 0, p.rawName.length);
+  const name = utf8Latin1(p.name);
+  if (p.visibility === 'public') return name;
+  return `\0${p.visibility === 'protected' ? '*' : utf8Latin1(p.declaringClass ?? '')}\0${name}`;
+}
+
+/** An array key as exact bytes for a Map: the integer, or the string's bytes. */
+function entryKey(e: { key: PhpKey; keyBytes?: Uint8Array }): bigint | string {
+  return typeof e.key === 'bigint' ? e.key : e.keyBytes ? latin1(e.keyBytes, 0, e.keyBytes.length) : e.key;
+}
+
+/**
+ * The members of a container being read, found by key the way PHP's hash table finds them (exact
+ * bytes): scanned while the container is small, through a Map made on first need after that (a
+ * Map and a key string per member dominated the decoding of large sessions).
+ */
+export class Members {
+  private index: Map<bigint | string, PhpCell> | null = null;
+
+  /** The array entry with this key, if any. */
+  entry(entries: readonly PhpArrayEntry[], key: PhpKey, keyBytes: Uint8Array | undefined): PhpArrayEntry | undefined {
+    if (this.index === null && entries.length < SCAN_LIMIT) {
+      for (const e of entries) if (e.key === key && sameBytes(e.keyBytes, keyBytes)) return e;
+      return undefined;
+    }
+    if (this.index === null) {
+      this.index = new Map();
+      for (const e of entries) this.index.set(entryKey(e), e);
+    }
+    return this.index.get(entryKey({ key, ...(keyBytes ? { keyBytes } : {}) })) as PhpArrayEntry | undefined;
+  }
+
+  /** A new entry (after `entry` found none). */
+  addEntry(entries: PhpArrayEntry[], e: PhpArrayEntry): void {
+    entries.push(e);
+    this.index?.set(entryKey(e), e);
+  }
+
+  /** The property with this mangled name, if any. */
+  property(props: readonly PhpProperty[], p: PhpProperty): PhpProperty | undefined {
+    if (this.index === null && props.length < SCAN_LIMIT) {
+      for (const q of props) if (sameProperty(q, p)) return q;
+      return undefined;
+    }
+    if (this.index === null) {
+      this.index = new Map();
+      for (const q of props) this.index.set(mangledKey(q), q);
+    }
+    return this.index.get(mangledKey(p)) as PhpProperty | undefined;
+  }
+
+  addProperty(props: PhpProperty[], p: PhpProperty): void {
+    props.push(p);
+    this.index?.set(mangledKey(p), p);
+  }
 }

@@ -2,7 +2,7 @@
 // the value tree. Big-endian lengths, a table of strings seen so far (string_id = index into it),
 // and a table of "references" (arrays, objects and &-scalars, in the order igbinary registers
 // them) that ref/objref point into. Iterative with a depth cap, lengths checked before use.
-import { SessionDecodeError, latin1, phpInt, unmangleProperty } from './decodeCommon.ts';
+import { Members, SessionDecodeError, phpInt, unmangleProperty } from './decodeCommon.ts';
 import { canonicalClassName, checkPhpObject, instantiationRefusal, phpClass } from './phpClasses.ts';
 import { readSplCustom } from './phpSerialize.ts';
 import { SPL_PAYLOAD_CLASSES } from './splPayloads.ts';
@@ -10,6 +10,7 @@ import {
   PHP_FALSE,
   PHP_NULL,
   PHP_TRUE,
+  SourceString,
   decodeUtf8,
   isValidUtf8,
   type PhpArray,
@@ -89,12 +90,12 @@ interface Frame {
   array: PhpArray | null;
   object: PhpObject | null;
   remaining: number;
-  index: Map<bigint | string, PhpCell> | null;
+  members: Members;
 }
 
 class IgbinaryReader {
   private p: number;
-  private readonly strings: Uint8Array[] = [];
+  private readonly strings: SourceString[] = [];
   private readonly refs: PhpValue[] = [];
   private depth = 0;
   /** PHP's reason for refusing the first value it would refuse (the value itself is marked too). */
@@ -171,18 +172,19 @@ class IgbinaryReader {
     return neg ? -v : v;
   }
 
-  private chars(t: number): Uint8Array {
+  /** A string of the input; also the next id of the string table (values, keys, class names share it). */
+  private chars(t: number): SourceString {
     const size =
       t === T.string8 || t === T.object8 ? 1 : t === T.string16 || t === T.object16 ? 2 : t === T.string64 ? 8 : 4;
     const len = this.uint(size, 'a string length');
     if (this.b.length - this.p < len) this.fail(`string of ${len} bytes but only ${this.b.length - this.p} remain`);
-    const s = this.b.subarray(this.p, this.p + len);
+    const s = new SourceString(this.b, this.p, this.p + len);
     this.p += len;
     this.strings.push(s);
     return s;
   }
 
-  private stringId(t: number): Uint8Array {
+  private stringId(t: number): SourceString {
     const at = this.p;
     const size = t === T.stringId8 || t === T.objectId8 ? 1 : t === T.stringId16 || t === T.objectId16 ? 2 : 4;
     const i = this.uint(size, 'a string id');
@@ -264,13 +266,17 @@ class IgbinaryReader {
       case T.stringId8:
       case T.stringId16:
       case T.stringId32:
-        scalar = { kind: 'string', bytes: this.stringId(t) };
+        {
+          // Each occurrence its own value: the encoders tell occurrences apart by identity.
+          const s = this.stringId(t);
+          scalar = new SourceString(s.source, s.start, s.end);
+        }
         break;
       case T.string8:
       case T.string16:
       case T.string32:
       case T.string64:
-        scalar = { kind: 'string', bytes: this.chars(t) };
+        scalar = this.chars(t);
         break;
       case T.ref8:
       case T.ref16:
@@ -301,7 +307,7 @@ class IgbinaryReader {
         this.refs.push(array);
         if (n === 0) return null;
         this.enter(at);
-        return { array, object: null, remaining: n, index: null };
+        return { array, object: null, remaining: n, members: new Members() };
       }
       case T.object8:
       case T.object16:
@@ -323,7 +329,7 @@ class IgbinaryReader {
   }
 
   private readObject(cell: PhpCell, t: number, at: number): Frame | null {
-    const nameBytes = t <= T.object32 ? this.chars(t) : this.stringId(t);
+    const nameBytes = (t <= T.object32 ? this.chars(t) : this.stringId(t)).bytes;
     if (nameBytes.length === 0) this.fail('empty class name', at);
     const className = canonicalClassName(decodeUtf8(nameBytes));
     const info = phpClass(className);
@@ -346,7 +352,7 @@ class IgbinaryReader {
           return null;
         }
         this.enter(at);
-        return { array: null, object, remaining: n, index: null };
+        return { array: null, object, remaining: n, members: new Members() };
       }
       case T.objectSer8:
       case T.objectSer16:
@@ -365,12 +371,13 @@ class IgbinaryReader {
       }
       case T.enumCase: {
         const ct = this.u8('an enum case name');
-        const caseBytes =
+        const caseBytes = (
           ct === T.string8 || ct === T.string16 || ct === T.string32 || ct === T.string64
             ? this.chars(ct)
             : ct === T.stringId8 || ct === T.stringId16 || ct === T.stringId32
               ? this.stringId(ct)
-              : this.fail(`unknown enum case name type 0x${ct.toString(16)}`);
+              : this.fail(`unknown enum case name type 0x${ct.toString(16)}`)
+        ).bytes;
         const value: PhpValue = { kind: 'enum', className, caseName: decodeUtf8(caseBytes) };
         // An application enum is assumed to have the case; one of PHP's classes would have to be an enum.
         if (info && !info.flags.has('enum')) {
@@ -431,13 +438,13 @@ class IgbinaryReader {
       case T.stringId8:
       case T.stringId16:
       case T.stringId32:
-        bytes = this.stringId(t);
+        bytes = this.stringId(t).bytes;
         break;
       case T.string8:
       case T.string16:
       case T.string32:
       case T.string64:
-        bytes = this.chars(t);
+        bytes = this.chars(t).bytes;
         break;
       default:
         this.fail(`unknown key type 0x${t.toString(16).padStart(2, '0')}`, at);
@@ -452,36 +459,23 @@ class IgbinaryReader {
         if (!isValidUtf8(bytes!)) keyBytes = bytes!;
       }
       // Duplicates are found by exact bytes; a duplicate key is overwritten in place.
-      const dedup = intKey ?? latin1(bytes!);
-      const index = this.index(frame);
-      const existing = index.get(dedup);
+      const entries = frame.array.entries;
+      const existing = frame.members.entry(entries, key, keyBytes);
       if (existing !== undefined) return existing;
       const entry: PhpArrayEntry = { key, value: PHP_NULL };
       if (keyBytes) entry.keyBytes = keyBytes;
-      frame.array.entries.push(entry);
-      index.set(dedup, entry);
+      frame.members.addEntry(entries, entry);
       return entry;
     }
     const props = frame.object!.properties;
-    let prop: PhpProperty;
-    let dedup: string;
-    if (intKey !== null) {
-      dedup = intKey.toString();
-      prop = { name: dedup, visibility: 'public', value: PHP_NULL };
-    } else {
-      prop = unmangleProperty(bytes!, 0, bytes!.length);
-      dedup = latin1(bytes!);
-    }
-    const index = this.index(frame);
-    const existing = index.get(dedup);
+    const prop: PhpProperty =
+      intKey !== null
+        ? { name: intKey.toString(), visibility: 'public', value: PHP_NULL }
+        : unmangleProperty(bytes!, 0, bytes!.length);
+    const existing = frame.members.property(props, prop);
     if (existing !== undefined) return existing;
-    index.set(dedup, prop);
-    props.push(prop);
+    frame.members.addProperty(props, prop);
     return prop;
-  }
-
-  private index(frame: Frame): Map<bigint | string, PhpCell> {
-    return (frame.index ??= new Map());
   }
 }
 

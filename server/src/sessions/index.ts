@@ -29,6 +29,21 @@ export {
 export { compactId, formatCount, formatSize, formatTtl, sortSessions, type SessionOrder } from './display.ts';
 export { SHAPE_BYTES, shapeOf, type SessionShape } from './sessionShape.ts';
 export {
+  QueryError,
+  SessionQuery,
+  parseCondition,
+  parseConditions,
+  type Condition,
+  type QueryOp,
+} from './sessionQuery.ts';
+export {
+  matchValue,
+  searchSessions,
+  type SearchDecodeOptions,
+  type SearchProgress,
+  type ValuedSession,
+} from './sessionSearch.ts';
+export {
   HealthReportBuilder,
   type HealthReport,
   type HistogramBucket,

@@ -9,6 +9,7 @@ import {
   PHP_FALSE,
   PHP_NULL,
   PHP_TRUE,
+  SourceString,
   decodeUtf8,
   deref,
   isValidUtf8,
@@ -146,6 +147,14 @@ class MsgpackReader {
     if (this.b.length - this.p < n) this.fail(`insufficient data: ${n} bytes needed, ${this.b.length - this.p} left`);
   }
 
+  /** A string of the input (its bytes are read when asked for). */
+  private str(len: number): SourceString {
+    this.need(len);
+    const s = new SourceString(this.b, this.p, this.p + len);
+    this.p += len;
+    return s;
+  }
+
   private bytes(len: number): Uint8Array {
     this.need(len);
     const s = this.b.subarray(this.p, this.p + len);
@@ -173,7 +182,7 @@ class MsgpackReader {
       let isMap = false;
       if (h <= 0x7f) cell.value = phpInt(BigInt(h));
       else if (h >= 0xe0) cell.value = phpInt(BigInt(h - 256));
-      else if (h >= 0xa0 && h <= 0xbf) cell.value = { kind: 'string', bytes: this.bytes(h & 0x1f) };
+      else if (h >= 0xa0 && h <= 0xbf) cell.value = this.str(h & 0x1f);
       else if (h >= 0x90 && h <= 0x9f) count = h & 0x0f;
       else if (h >= 0x80 && h <= 0x8f) {
         count = h & 0x0f;
@@ -193,15 +202,15 @@ class MsgpackReader {
             break;
           case 0xc4: // bin 8/16/32 and str 8/16/32 are both PHP strings
           case 0xd9:
-            cell.value = { kind: 'string', bytes: this.bytes(this.uint(1)) };
+            cell.value = this.str(this.uint(1));
             break;
           case 0xc5:
           case 0xda:
-            cell.value = { kind: 'string', bytes: this.bytes(this.uint(2)) };
+            cell.value = this.str(this.uint(2));
             break;
           case 0xc6:
           case 0xdb:
-            cell.value = { kind: 'string', bytes: this.bytes(this.uint(4)) };
+            cell.value = this.str(this.uint(4));
             break;
           case 0xc7: // ext 8/16/32: msgpack-php makes them null
           case 0xc8:

@@ -3,17 +3,22 @@
 // stack; every declared length is checked against the bytes left before anything is allocated.
 import {
   DEFAULT_MAX_DEPTH,
+  SCAN_LIMIT,
   SMALL_BIGINTS,
   SessionDecodeError,
   latin1,
+  mangledKey,
   numericStringKey,
   phpInt,
+  sameBytes,
+  sameProperty,
   unmangleProperty,
 } from './decodeCommon.ts';
 import {
   PHP_FALSE,
   PHP_NULL,
   PHP_TRUE,
+  SourceString,
   decodeUtf8,
   isValidUtf8,
   type PhpArray,
@@ -300,17 +305,19 @@ export class PhpUnserializer implements NestedReader {
         const start = de + 2;
         if (this.end - start < len)
           this.fail(`String declares ${len} bytes but only ${this.end - start} remain`, p + 2);
-        let bytes: Uint8Array;
+        let value: PhpValue;
         let q: number;
         if (c === 0x73) {
           q = start + len;
-          bytes = b.subarray(start, q);
+          value = new SourceString(b, start, q);
         } else {
+          let bytes: Uint8Array;
           ({ bytes, next: q } = this.unescape(start, len));
+          value = { kind: 'string', bytes };
         }
         if (this.at(q) !== QUOTE) this.fail(`Expected '"' after a ${len}-byte string, found ${this.found(q)}`, q);
         if (this.at(q + 1) !== SEMI) this.fail(`Expected ';' after a string, found ${this.found(q + 1)}`, q + 1);
-        cell.value = { kind: 'string', bytes };
+        cell.value = value;
         this.pos = q + 2;
         return null;
       }
@@ -703,39 +710,6 @@ export class PhpUnserializer implements NestedReader {
     frame.index = index;
     return index;
   }
-}
-
-/** Containers up to this size find duplicate keys by scanning instead of a Map. */
-const SCAN_LIMIT = 8;
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Same mangled name: the same property slot of the object. */
-function sameProperty(a: PhpProperty, b: PhpProperty): boolean {
-  return (
-    a.name === b.name &&
-    a.visibility === b.visibility &&
-    a.declaringClass === b.declaringClass &&
-    sameBytes(a.rawName, b.rawName)
-  );
-}
-
-/** The latin1 form of a property's mangled name, for duplicate detection. */
-function mangledKey(p: PhpProperty): string {
-  if (p.rawName) return latin1(p.rawName, 0, p.rawName.length);
-  const name = utf8Latin1(p.name);
-  if (p.visibility === 'public') return name;
-  return `\0${p.visibility === 'protected' ? '*' : utf8Latin1(p.declaringClass ?? '')}\0${name}`;
-}
-
-function utf8Latin1(s: string): string {
-  const b = new TextEncoder().encode(s);
-  return latin1(b, 0, b.length);
 }
 
 export interface UnserializeOneOptions extends UnserializeOptions {

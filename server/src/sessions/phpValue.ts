@@ -29,6 +29,23 @@ export interface PhpString {
   readonly bytes: Uint8Array;
 }
 
+/**
+ * A string the decoders read from their input: it keeps where its bytes are, and makes the view
+ * only when asked (a large session holds hundreds of thousands of strings, and a view per string
+ * was a fifth of the decoding time and most of its memory). Canonical JSON reads the range.
+ */
+export class SourceString implements PhpString {
+  readonly kind = 'string';
+  constructor(
+    readonly source: Uint8Array,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  get bytes(): Uint8Array {
+    return this.source.subarray(this.start, this.end);
+  }
+}
+
 /** One array element. Mutable: PHP overwrites a duplicate key in place, keeping its position. */
 export interface PhpArrayEntry {
   key: PhpKey;
@@ -191,14 +208,31 @@ export function isValidUtf8(b: Uint8Array, start = 0, end = b.length): boolean {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** ASCII-only fast path: most keys and class names are short ASCII. */
+/** Recently made short ASCII strings, by a hash of their bytes: keys repeat (every cart line's "sku"). */
+const RECENT = new Array<string | undefined>(4096);
+
+/** ASCII-only fast path: most keys and class names are short ASCII, and the same ones again. */
 function asciiString(b: Uint8Array, start: number, end: number): string | null {
-  let s = '';
+  let h = 0x811c9dc5 ^ (end - start);
   for (let i = start; i < end; i++) {
     const c = b[i]!;
     if (c >= 0x80) return null;
-    s += String.fromCharCode(c);
+    h = Math.imul(h ^ c, 16777619);
   }
+  const slot = (h >>> 20) & 4095;
+  const recent = RECENT[slot];
+  if (recent !== undefined && recent.length === end - start) {
+    let same = true;
+    for (let i = start; i < end; i++)
+      if (recent.charCodeAt(i - start) !== b[i]) {
+        same = false;
+        break;
+      }
+    if (same) return recent;
+  }
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
+  RECENT[slot] = s;
   return s;
 }
 

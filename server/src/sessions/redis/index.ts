@@ -2,7 +2,7 @@
 // Test connection, errors. The VS Code client loads it only on first use (client/src/redisRuntime.ts)
 // so that activation never evaluates ioredis; statically it may import types from here only.
 export { SessionScanner, type ScannerOptions } from './sessionScanner.ts';
-export type { ListOptions, ScanState, SessionPage } from './listing.ts';
+export type { AllOptions, ListOptions, ScanState, SessionPage } from './listing.ts';
 export type { SessionInfo, SessionLock } from './sessionInfo.ts';
 export type { DeleteAllOptions } from './sessionAccess.ts';
 export type { SearchOptions, SessionMatch } from './valueSearch.ts';

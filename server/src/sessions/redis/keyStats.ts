@@ -1,26 +1,10 @@
-// Sizes, TTLs and locks of scanned keys: a short server-side script per 500 keys where scripting
-// is allowed, a pipeline of STRLEN + PTTL otherwise; lock keys folded into their session.
-import { createHash } from 'node:crypto';
+// Sizes, TTLs and locks of scanned keys through ioredis (a page of the tree, a cluster's listing):
+// a pipeline of STRLEN + PTTL; lock keys folded into their session. (A standalone server's full
+// listing uses laneStats.ts: the same answers in raw RESP.)
 import type { Redis } from 'ioredis';
 import { LOCK_SUFFIX } from '../connectionTarget.ts';
 import type { RedisHandle } from './redisHandle.ts';
 import { sessionInfo, type SessionInfo, type SessionLock } from './sessionInfo.ts';
-
-/** Keys per script call: about a millisecond of server time, so other clients barely wait. */
-const SCRIPT_CHUNK = 500;
-// Size and PTTL of each key (size -1 when the key is not a string; any other error is returned).
-const STATS_SCRIPT = `local out = {}
-for i = 1, #KEYS do
-  local size = redis.pcall('STRLEN', KEYS[i])
-  if type(size) == 'table' then
-    if string.sub(size.err, 1, 9) ~= 'WRONGTYPE' then return size end
-    size = -1
-  end
-  out[2 * i - 1] = size
-  out[2 * i] = redis.call('PTTL', KEYS[i])
-end
-return out`;
-const STATS_SHA = createHash('sha1').update(STATS_SCRIPT).digest('hex');
 
 interface KeyStats {
   /** size, pttl per key, in order. */
@@ -29,34 +13,21 @@ interface KeyStats {
   lockedChunks: string[][];
 }
 
-/** Describes keys for one target; remembers whether the server refused the stats script. */
+/** Describes keys for one target. */
 export class KeyDescriber {
-  /** Set once the server refused the stats script: the pipeline is used from then on. */
-  private scripts: 'unknown' | 'denied' = 'unknown';
-
   constructor(private readonly prefix: string) {}
 
   /** Sizes, TTLs and locks of scanned keys, fetched on the node that holds them. */
-  async describe(
-    h: RedisHandle,
-    node: Redis,
-    nodeId: string,
-    keys: readonly string[],
-    preferScript = false,
-  ): Promise<SessionInfo[]> {
+  async describe(h: RedisHandle, node: Redis, nodeId: string, keys: readonly string[]): Promise<SessionInfo[]> {
     const cluster = h.target.kind === 'cluster';
     const sessionKeys: string[] = [];
     const lockKeys: string[] = [];
     for (const k of keys) (k.endsWith(LOCK_SUFFIX) ? lockKeys : sessionKeys).push(k);
 
     // [size, pttl] per session key (size -1: not a string), and which chunks hold a lock.
-    let stats: number[] = [];
-    let lockedChunks: string[][] = [];
-    if (sessionKeys.length) {
-      const viaScript =
-        preferScript && !cluster && this.scripts !== 'denied' ? await this.statsByScript(node, sessionKeys) : undefined;
-      ({ stats, lockedChunks } = viaScript ?? (await statsByPipeline(node, sessionKeys, !cluster)));
-    }
+    const { stats, lockedChunks } = sessionKeys.length
+      ? await statsByPipeline(node, sessionKeys, !cluster)
+      : { stats: [], lockedChunks: [] };
     const locks = new Map<string, SessionLock>();
     for (const chunk of lockedChunks) {
       const found = await readLocks(
@@ -84,43 +55,6 @@ export class KeyDescriber {
     }
     if (lockKeys.length) out.push(...(await this.orphanLocks(h, node, nodeId, lockKeys)));
     return out;
-  }
-
-  /** `statsByPipeline`'s answer from the server-side script, or undefined when scripts are refused. */
-  private async statsByScript(node: Redis, keys: readonly string[]): Promise<KeyStats | undefined> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < keys.length; i += SCRIPT_CHUNK) chunks.push(keys.slice(i, i + SCRIPT_CHUNK));
-    // Per chunk: the script, then one EXISTS over the chunk's lock keys (cheaper outside the script).
-    const run = async (): Promise<[Error | null, unknown][]> => {
-      const p = node.pipeline();
-      for (const c of chunks) p.evalsha(STATS_SHA, c.length, ...c).exists(...c.map((k) => k + LOCK_SUFFIX));
-      return (await p.exec()) ?? [];
-    };
-    // Scripting off for this user or server (NOPERM, a proxy without EVAL…): pipeline from now on.
-    const refused = (err: Error): boolean => /NOPERM|unknown command|not allowed|disabled|NOSCRIPT/i.test(err.message);
-    let replies = await run();
-    try {
-      if (replies.some(([err]) => err && /^NOSCRIPT/.test(err.message))) {
-        await node.script('LOAD', STATS_SCRIPT);
-        replies = await run();
-      }
-    } catch (err) {
-      if (!(err instanceof Error) || !refused(err)) throw err;
-      replies = [[err, null]];
-    }
-    const failed = replies.find(([err]) => err)?.[0];
-    if (failed) {
-      if (!refused(failed)) throw failed;
-      this.scripts = 'denied';
-      return undefined;
-    }
-    const stats: number[] = [];
-    const lockedChunks: string[][] = [];
-    chunks.forEach((chunk, i) => {
-      for (const v of replies[2 * i][1] as number[]) stats.push(v);
-      if (Number(replies[2 * i + 1][1]) > 0) lockedChunks.push(chunk);
-    });
-    return { stats, lockedChunks };
   }
 
   /**

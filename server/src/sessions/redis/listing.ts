@@ -4,9 +4,12 @@ import type { Redis } from 'ioredis';
 import { sessionMatchPattern } from '../connectionTarget.ts';
 import { KeyDescriber } from './keyStats.ts';
 import type { LiveConnection } from './liveConnection.ts';
-import { RedisSessionError, throwIfAborted } from './redisError.ts';
+import { RedisSessionError, throwIfAborted, toSessionError } from './redisError.ts';
 import type { RedisHandle } from './redisHandle.ts';
+import { laneDescriber } from './laneStats.ts';
+import { scanOverLane } from './laneScan.ts';
 import { pumpScan } from './scanPump.ts';
+import { readSessionHeads } from './sessionHeads.ts';
 import type { SessionInfo } from './sessionInfo.ts';
 
 interface NodeCursor {
@@ -37,6 +40,17 @@ export interface SessionPage {
   sessions: SessionInfo[];
   state: ScanState;
   done: boolean;
+}
+
+export interface AllOptions {
+  /** A glob on the session id; `*` is appended. */
+  pattern?: string;
+  signal?: AbortSignal;
+  /**
+   * Read each value's first bytes too (`SessionInfo.head`): what the serializer is detected from.
+   * Infinity reads whole values (a search by contents).
+   */
+  headBytes?: number;
 }
 
 export interface ListOptions {
@@ -104,19 +118,44 @@ export class SessionListing {
   }
 
   /**
-   * Every session, streamed in batches (one per SCAN call). SCANs are chained without waiting for
-   * the batches' sizes and TTLs, so the server always has the next request queued. On a standalone
-   * server sizes and TTLs come from one short script call per 500 keys (plus one EXISTS over their
-   * lock keys): measured on 1M keys, a third to a fifth of the client CPU of a two-commands-per-key
-   * pipeline for the same server CPU. The pipeline stays the fallback where scripting is refused.
+   * Every session, streamed in batches (one per SCAN call). A standalone server is listed over a
+   * connection of its own in raw RESP (laneScan.ts, laneStats.ts): SCANs chained so the server
+   * always has the next one queued, sizes, TTLs and locks in one block of commands per batch.
+   * A cluster's masters are listed one after the other through ioredis. `headBytes` > 0 adds each
+   * value's first bytes (`SessionInfo.head`).
    */
-  async *listAll(options: { pattern?: string; signal?: AbortSignal } = {}): AsyncGenerator<SessionInfo[]> {
-    const h = await this.live.guard(async (c) => c);
-    const match = sessionMatchPattern(this.live.target.prefix, options.pattern);
+  async *listAll(options: AllOptions = {}): AsyncGenerator<SessionInfo[]> {
+    const target = this.live.target;
+    const match = sessionMatchPattern(target.prefix, options.pattern);
     const count = this.options.scanCount;
+    if (target.kind !== 'cluster') {
+      const lane = await this.live.lane();
+      try {
+        const describe = laneDescriber(lane, target.prefix, options.headBytes ?? 0);
+        const batches = scanOverLane(lane, match, count, describe, options.signal);
+        for (;;) {
+          let next: IteratorResult<SessionInfo[]>;
+          try {
+            next = await batches.next();
+          } catch (err) {
+            throw toSessionError(err, target, lane.bounds);
+          }
+          if (next.done) break;
+          if (next.value.length) yield next.value;
+        }
+      } finally {
+        lane.close();
+      }
+      return;
+    }
+    const h = await this.live.guard(async (c) => c);
     for (const node of h.scanNodes()) {
       const nodeId = h.nodeId(node);
-      const describe = (keys: string[]): Promise<SessionInfo[]> => this.keys.describe(h, node, nodeId, keys, true);
+      const describe = async (keys: string[]): Promise<SessionInfo[]> => {
+        const sessions = await this.keys.describe(h, node, nodeId, keys);
+        if (options.headBytes) await addHeads(h, sessions, options.headBytes);
+        return sessions;
+      };
       const batches = pumpScan(node, match, count, describe, options.signal);
       try {
         for (;;) {
@@ -155,4 +194,15 @@ function groupByNode(keys: readonly PendingKey[]): Map<string, string[]> {
     else out.set(node, [key]);
   }
   return out;
+}
+
+/** The first bytes of each (non lock-only) session, routed by the cluster client. */
+async function addHeads(h: RedisHandle, sessions: SessionInfo[], length: number): Promise<void> {
+  const withValue = sessions.filter((s) => !s.lockOnly);
+  const heads = await readSessionHeads(
+    h,
+    withValue.map((s) => s.key),
+    length,
+  );
+  for (const s of withValue) s.head = heads.get(s.key);
 }

@@ -4,6 +4,7 @@ import type { ConnectionTarget } from '../connectionTarget.ts';
 import { openConnection } from './openConnection.ts';
 import { toSessionError } from './redisError.ts';
 import type { OpenOptions, RedisHandle } from './redisHandle.ts';
+import { RespLane } from './respLane.ts';
 
 export class LiveConnection {
   private opening: Promise<RedisHandle> | undefined;
@@ -30,6 +31,25 @@ export class LiveConnection {
         if (this.opening === opening) this.opening = undefined;
       });
       return opening;
+    }
+  }
+
+  /**
+   * A connection of its own for a whole-keyspace loop, spoken to in raw RESP (standalone servers):
+   * the caller closes it. Failures leave as RedisSessionErrors.
+   */
+  async lane(): Promise<RespLane> {
+    let h: RedisHandle;
+    try {
+      h = await openConnection(this.target, this.options);
+    } catch (err) {
+      throw toSessionError(err, this.target);
+    }
+    try {
+      return await RespLane.borrow(h);
+    } catch (err) {
+      h.close();
+      throw toSessionError(err, this.target, h.bounds);
     }
   }
 

@@ -24,6 +24,10 @@ export interface SessionInfo {
   lockOnly?: boolean;
   /** The node (`host:port`) holding the key; set for clusters. */
   node?: string;
+  /** The value's first bytes, when the listing was asked for them (`listAll`'s `headBytes`). */
+  head?: Uint8Array;
+  /** The key as the server sent it (the full listing of a standalone server sets it). */
+  keyBytes?: Uint8Array;
 }
 
 /** The info of `key` under `prefix` (no lock yet). */

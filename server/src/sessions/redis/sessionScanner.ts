@@ -2,7 +2,7 @@
 // writes, value search, server info and reconnect handling live in their own modules; this
 // facade gives them one connection and one set of options.
 import { LOCK_SUFFIX, sessionMatchPattern, type ConnectionTarget } from '../connectionTarget.ts';
-import { SessionListing, type ListOptions, type ScanState, type SessionPage } from './listing.ts';
+import { SessionListing, type AllOptions, type ListOptions, type ScanState, type SessionPage } from './listing.ts';
 import { LiveConnection } from './liveConnection.ts';
 import type { OpenOptions, RedisHandle } from './redisHandle.ts';
 import { DEFAULT_SCAN_COUNT } from './scanPump.ts';
@@ -54,8 +54,8 @@ export class SessionScanner {
     return this.listing.listPage(options);
   }
 
-  /** Every session, streamed in batches (one per SCAN call). */
-  listAll(options: { pattern?: string; signal?: AbortSignal } = {}): AsyncGenerator<SessionInfo[]> {
+  /** Every session, streamed in batches (one per SCAN call); `headBytes` adds each value's first bytes. */
+  listAll(options: AllOptions = {}): AsyncGenerator<SessionInfo[]> {
     return this.listing.listAll(options);
   }
 
