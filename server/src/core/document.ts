@@ -3,6 +3,7 @@
 import { parseComposer, type ComposerDocument } from './composer.ts';
 import { buildConfig, type SessionConfig } from './config.ts';
 import type { ConfigLine } from './configLine.ts';
+import { isFrameworkKind } from './fileKinds.ts';
 import { iniDocumentLines } from './iniDocument.ts';
 import type { DocumentKind } from './types.ts';
 
@@ -22,6 +23,8 @@ export function parseDocument(text: string, kind: DocumentKind): ParsedDocument 
     const effectiveLines = composer.lines.filter((l) => l.origin === composer.effectiveOrigin);
     return { kind, text, composer, lines: composer.lines, config: buildConfig(effectiveLines) };
   }
+  // Framework files hold no php.ini line; their rules read them with the project (frameworks/).
+  if (isFrameworkKind(kind)) return { kind, text, lines: [], config: buildConfig([]) };
   let lines: ConfigLine[] = iniDocumentLines(text, kind === 'fpm');
   // A php-fpm pool file also holds fpm's own directives: only php_value[...] lines reach PHP.
   if (kind === 'fpm') lines = lines.filter((l) => l.ini.fpmPrefix !== undefined);

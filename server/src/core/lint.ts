@@ -3,6 +3,7 @@
 import { parseDocument, type ParsedDocument } from './document.ts';
 import { documentKind } from './fileKinds.ts';
 import type { Rule, RuleContext } from './ruleContext.ts';
+import { frameworkRules } from './frameworks/rules.ts';
 import { extensionRules } from './rules/extensions.ts';
 import { handlerRules } from './rules/handler.ts';
 import { iniLineRules } from './rules/iniLines.ts';
@@ -11,7 +12,15 @@ import { savePathRules } from './rules/savePath.ts';
 import { structureRules } from './rules/structure.ts';
 import type { Finding, LintOptions } from './types.ts';
 
-const RULES: Rule[] = [structureRules, iniLineRules, handlerRules, extensionRules, savePathRules, otherRules];
+const RULES: Rule[] = [
+  structureRules,
+  iniLineRules,
+  handlerRules,
+  extensionRules,
+  savePathRules,
+  otherRules,
+  frameworkRules,
+];
 
 /** Lints a composer.json or php.ini-style document. Never throws on any input. */
 export function lint(text: string, fileName: string, options: LintOptions = {}): Finding[] {
@@ -22,7 +31,11 @@ export function lint(text: string, fileName: string, options: LintOptions = {}):
 export function lintDocument(doc: ParsedDocument, options: LintOptions = {}): Finding[] {
   const text = doc.text;
   const findings: Finding[] = [];
-  const ctx: RuleContext = { ...doc, report: (f) => findings.push(f) };
+  const ctx: RuleContext = {
+    ...doc,
+    ...(options.project ? { project: options.project } : {}),
+    report: (f) => findings.push(f),
+  };
   for (const rule of RULES) {
     try {
       rule(ctx);

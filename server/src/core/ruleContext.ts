@@ -4,9 +4,11 @@ import type { ParsedDocument } from './document.ts';
 import type { IniValue } from './ini.ts';
 import { DEFAULT_SEVERITY } from './rules/catalogue.ts';
 import type { Span } from './span.ts';
-import type { Finding, Fix, RelatedInfo, RuleId, Severity, TextEdit } from './types.ts';
+import type { Finding, Fix, ProjectInput, RelatedInfo, RuleId, Severity, TextEdit } from './types.ts';
 
 export interface RuleContext extends ParsedDocument {
+  /** The project around the document (framework rules only). */
+  project?: ProjectInput;
   report(finding: Finding): void;
 }
 

@@ -230,7 +230,7 @@ function resolve(v: ParsedValue, known: Map<string, string | null>): string {
     const m = /^\$\{([a-zA-Z0-9_.]+)\}/.exec(rest);
     if (!m) continue;
     const value = known.get(m[1]!);
-    s = s.slice(0, i) + (value == null ? m[0] : value) + rest.slice(m[0].length);
+    s = s.slice(0, i) + (value === null || value === undefined ? m[0] : value) + rest.slice(m[0].length);
   }
   return s;
 }
