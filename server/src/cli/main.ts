@@ -16,7 +16,9 @@ export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-de
 export const USAGE = `Usage: php-redis-sessions <command> [options]
 
 Commands:
-  lint [paths…]                 Lint composer.json / php.ini files (default: ./composer.json)
+  lint [paths…]                 Lint composer.json / php.ini / framework files (default: ./composer.json);
+                                a directory is linted as a project: composer.json, .env*, Laravel
+                                config/*.php, Symfony config/packages/*.yaml, php.ini-style files
       --format stylish|json|sarif   Output format (default: stylish)
       --fix                         Apply the safe fixes and write the files
   sessions <url|save_path>      List the PHP sessions stored in Redis (all of them unless --limit)

@@ -5,7 +5,7 @@ import { phpParseUrl } from '../phpUrl.ts';
 import { nearest } from '../suggest.ts';
 import type { Fix, Finding, ProjectInput, Severity } from '../types.ts';
 import { deploymentOf } from './deployment.ts';
-import { dotenvLiteral, laravelEnvValue, type DotenvEntry, type DotenvFile } from './dotenv.ts';
+import { dotenvLiteral, lastEntry, laravelEnvValue, type DotenvEntry, type DotenvFile } from './dotenv.ts';
 import {
   deciding,
   envNameOf,
@@ -80,6 +80,9 @@ function siteOf(t: LaravelLintTarget, path: string, fallback = true): Site | und
   const file = path.split('.')[0] as LaravelConfigName;
   if (t.path !== `config/${file}.php` && !t.path.endsWith(`/config/${file}.php`)) return undefined;
   const expr = settingExpr(t.app, path);
+  // The project's .env decides when it sets the variable: the fallback is then not what runs.
+  const name = envNameOf(expr);
+  if (name && t.env && lastEntry(t.env, name)) return undefined;
   // A literal, or env()'s fallback literal (used whenever the variable is not set).
   return literalSite(expr) ?? (fallback && expr?.kind === 'env' ? literalSite(expr.fallback) : undefined);
 }
