@@ -9,7 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { LINTED_FILES } from '../../server/src/core/index.ts';
+import { LINTED_FILES, PROJECT_WATCH_GLOBS } from '../../server/src/core/index.ts';
 import { LintStatusNotification, SERVER_SECTION, type LintStatusParams } from '../../server/src/protocol.ts';
 
 export const DOCUMENT_SELECTOR: DocumentSelector = LINTED_FILES.map((f) => ({ scheme: 'file', pattern: f.glob }));
@@ -25,7 +25,11 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: SERVER_SECTION },
+    // Framework findings depend on other files (composer.json, .env, a Procfile): the server hears of their changes.
+    synchronize: {
+      configurationSection: SERVER_SECTION,
+      fileEvents: PROJECT_WATCH_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
+    },
     diagnosticPullOptions: { onChange: true, onSave: true },
   };
   const client = new LanguageClient('phpRedisSessions', 'PHP Redis Sessions', serverOptions, clientOptions);

@@ -21,6 +21,24 @@ const PROJECT_FILE = [
   /^(k8s|kubernetes|kube|deploy|deployment|manifests|\.k8s|helm|charts)\/.+\.ya?ml$/,
 ];
 
+/** The same files as VS Code globs: the client watches them and tells the server when they change. */
+export const PROJECT_WATCH_GLOBS = [
+  '**/composer.json',
+  '**/artisan',
+  '**/symfony.lock',
+  '**/.env',
+  '**/.env.*',
+  '**/config/*.php',
+  '**/config/**/*.yaml',
+  '**/config/**/*.yml',
+  '**/Procfile',
+  '**/scalingo.json',
+  '**/app.json',
+  '**/*compose*.yml',
+  '**/*compose*.yaml',
+  '**/{k8s,kubernetes,kube,deploy,deployment,manifests,.k8s,helm,charts}/**',
+];
+
 /** Folders a project scan never enters. */
 export const SKIPPED_DIRS = new Set(['vendor', 'node_modules', '.git', 'var', 'storage', 'public', 'tests', 'test']);
 
