@@ -39,7 +39,22 @@ const entries = [
 // A production build has no source maps: drop the ones an earlier development build left.
 if (production) for (const e of entries) rmSync(`${e.outfile}.map`, { force: true });
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+/** The lines VS Code's `$esbuild-watch` problem matcher waits for (.vscode/tasks.json). */
+const watchLog = {
+  name: 'watch-log',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((r) => {
+      for (const e of r.errors)
+        console.error(`✘ [ERROR] ${e.text}\n    ${e.location?.file}:${e.location?.line}:${e.location?.column}:`);
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const contexts = await Promise.all(
+  entries.map((e) => esbuild.context({ ...common, ...e, plugins: watch ? [watchLog] : [] })),
+);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

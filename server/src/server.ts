@@ -97,7 +97,9 @@ function warnOnce(message: string): void {
 }
 
 function lintOptions(settings: ServerSettings): LintOptions {
-  const rules: Record<string, RuleSetting> = {};
+  // VS Code's JSON language already reports JSON syntax errors in the editor: one message is enough.
+  // (The CLI keeps invalid-json; a severity set in settings brings it back here too.)
+  const rules: Record<string, RuleSetting> = { 'invalid-json': 'off' };
   for (const [id, value] of Object.entries(settings.rules ?? {})) {
     if (!isRuleId(id)) warnOnce(`phpRedisSessions.rules: "${id}" is not a rule id; it is ignored.`);
     else if (typeof value === 'string' && RULE_SETTINGS.has(value)) rules[id] = value as RuleSetting;
@@ -346,6 +348,7 @@ connection.onCompletion((params) => {
     detail: c.detail,
     documentation: { kind: 'markdown' as const, value: c.documentation },
     textEdit: { range: { start: doc.positionAt(c.start), end: doc.positionAt(c.end) }, newText: c.insertText },
+    ...(c.retrigger ? { command: { title: 'Suggest values', command: 'editor.action.triggerSuggest' } } : {}),
   }));
 });
 

@@ -1,7 +1,8 @@
 // Hover on a directive, a handler / serializer name, or a save_path parameter: what it does,
 // its default and valid values.
-import { CLUSTER_PARAMS, directiveDoc, REDIS_PARAMS, SAVE_HANDLERS, SERIALIZE_HANDLERS } from './directives.ts';
-import { phpIniValue } from './ini.ts';
+import { CLUSTER_PARAMS, directiveDoc, REDIS_PARAMS, SERIALIZE_HANDLERS } from './directives.ts';
+import { phpIniValue, type IniValue } from './ini.ts';
+import { REDIS_URL_ENV } from './redisUrl.ts';
 import type { ParsedDocument } from './document.ts';
 import { lineAt, paramKeyAt } from './position.ts';
 
@@ -20,6 +21,29 @@ const HANDLER_NOTES: Record<string, string> = {
   mm: 'Shared memory (libmm), single host only.',
 };
 
+/** Hover on a `${VAR}` reference: what PHP does with it (line offsets). */
+function envHover(name: string, v: IniValue, local: number): HoverResult | undefined {
+  const literal = v.literalEnv.find((e) => local >= e.span.start && local <= e.span.end);
+  if (literal) {
+    return {
+      markdown: `\`\${${literal.name}}\` is inside single quotes: PHP keeps it as written and does not read the environment variable. Use double quotes.`,
+      ...literal.span,
+    };
+  }
+  const ref = v.env.find((e) => local >= e.span.start && local <= e.span.end);
+  if (!ref) return undefined;
+  const [varName, fallback] = ref.name.split(':-');
+  const lines = [
+    `\`\${${ref.name}}\` — PHP replaces it with the environment variable \`${varName}\` when it reads the configuration${fallback !== undefined ? ` (PHP ≥ 8.3: \`${fallback}\` when it is unset or empty)` : ''}. Under php-fpm the pool must pass the variable (\`clear_env = no\` or \`env[${varName}]\`).`,
+  ];
+  if (name === 'session.save_path' && REDIS_URL_ENV.test(varName ?? '')) {
+    lines.push(
+      `On Scalingo and Heroku \`${varName}\` holds a \`redis://\` URL, which phpredis cannot use as a save_path: keep the save_path in its own variable (\`tcp://host:port?auth=…\`).`,
+    );
+  }
+  return { markdown: lines.join('\n\n'), ...ref.span };
+}
+
 export function hover(model: ParsedDocument, offset: number): HoverResult | undefined {
   const pos = lineAt(model.lines, offset);
   if (!pos || pos.line.ini.kind !== 'directive') return undefined;
@@ -37,16 +61,13 @@ export function hover(model: ParsedDocument, offset: number): HoverResult | unde
   }
   const v = ini.value;
   if (!v || local < v.span.start || local > v.span.end) return undefined;
+  const env = envHover(ini.name, v, local);
+  if (env) return { markdown: env.markdown, ...span(env.start, env.end) };
   const valueSpan = span(v.span.start, v.span.end);
   if (ini.name === 'session.save_handler') {
-    const name = phpIniValue(v).toLowerCase();
-    const note = HANDLER_NOTES[name];
-    return {
-      markdown: note
-        ? `**${name}** — ${note}`
-        : `Not a session save handler. Valid: ${SAVE_HANDLERS.map((h) => `\`${h}\``).join(', ')}`,
-      ...valueSpan,
-    };
+    // An unknown name already has its diagnostic (with the valid names): no second message.
+    const note = HANDLER_NOTES[phpIniValue(v).toLowerCase()];
+    return note ? { markdown: `**${phpIniValue(v).toLowerCase()}** — ${note}`, ...valueSpan } : undefined;
   }
   if (ini.name === 'session.serialize_handler') {
     return {

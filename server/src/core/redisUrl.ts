@@ -1,5 +1,8 @@
 // Redis URLs (redis://, rediss://, as platforms put in REDIS_URL) and their conversion to the
-// session.save_path phpredis understands (reference §5), plus PHP's rawurlencode().
+// session.save_path phpredis understands, plus PHP's rawurlencode().
+
+/** Env vars that hold a redis:// URL on Scalingo / Heroku: phpredis cannot use them as a save_path. */
+export const REDIS_URL_ENV = /^(?:SCALINGO_)?REDIS(?:_TLS)?_URL$|^[A-Z0-9_]*REDIS[A-Z0-9_]*_URL$/;
 
 /** PHP rawurlencode(): every UTF-8 byte outside A-Za-z0-9-_.~ becomes %XX (uppercase). */
 export function rawurlencode(s: string): string {

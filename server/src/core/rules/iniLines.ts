@@ -5,12 +5,11 @@ import { effective } from '../config.ts';
 import { DIRECTIVES, directiveDoc, isSessionNamespace } from '../directives.ts';
 import { phpIniValue, quoteIniValue, type IniProblem } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
+import { REDIS_URL_ENV } from '../redisUrl.ts';
 import { nearest } from '../suggest.ts';
 import type { Fix } from '../types.ts';
 
 const DIRECTIVE_NAMES = DIRECTIVES.map((x) => x.name);
-/** Env vars that hold a redis:// URL on Scalingo / Heroku: phpredis cannot use them as a save_path. */
-export const REDIS_URL_ENV = /^(?:SCALINGO_)?REDIS(?:_TLS)?_URL$|^[A-Z0-9_]*REDIS[A-Z0-9_]*_URL$/;
 
 function syntaxFixes(line: ConfigLine, problem: IniProblem): Fix[] {
   const ini = line.ini;
