@@ -36,22 +36,51 @@ test('laravel: each rule on the .env value that decides it', () => {
     'REDIS_DB=sessions',
     '',
   ].join('\n');
+  // The Redis settings are judged only where the sessions use them (a driver that is not redis: no).
   assert.deepEqual(at(env, lintIn({ 'composer.json': L10R, '.env': env }, '.env')), [
     'laravel-unknown-session-driver@reddis',
     'laravel-invalid-session-lifetime@0',
     'laravel-unknown-redis-client@PhpRedis',
+  ]);
+  const redis = env.replace('reddis', 'redis').replace('PhpRedis', 'phpredis');
+  const fs = lintIn({ 'composer.json': L10R, '.env': redis }, '.env');
+  assert.deepEqual(at(redis, fs), [
+    'laravel-invalid-session-lifetime@0',
     'laravel-invalid-redis-setting@sixthree',
     'laravel-invalid-redis-setting@sessions',
   ]);
+  assert.equal(fs[2]!.severity, 'warning'); // phpredis selects (int) "sessions": database 0
+  // predis sends SELECT sessions, which Redis refuses: an error.
+  const predis = redis.replace('phpredis', 'predis');
+  const pfs = lintIn(
+    { 'composer.json': composer({ 'predis/predis': '^2.0', 'laravel/framework': '^10.10' }), '.env': predis },
+    '.env',
+  );
+  assert.deepEqual(
+    pfs
+      .filter((f) => f.rule === 'laravel-invalid-redis-setting')
+      .map((f) => `${predis.slice(f.start, f.end)}:${f.severity}`),
+    ['sixthree:error', 'sessions:error'],
+  );
 });
 
 test('laravel: a REDIS_URL part shadows its variable; a malformed URL is an error; SESSION_CONNECTION must exist', () => {
   const env =
     'SESSION_DRIVER=redis\nSESSION_CONNECTION=sessions\nREDIS_URL=redis://:pw@r.internal:6380\nREDIS_HOST=localhost\nREDIS_PASSWORD=null\nREDIS_PORT=6379\n';
+  // The sessions use a connection that does not exist: that alone is said, not the default's settings.
   assert.deepEqual(at(env, lintIn({ 'composer.json': L10R, '.env': env }, '.env')), [
     'laravel-unknown-redis-connection@sessions',
+  ]);
+  const onDefault = env.replace('SESSION_CONNECTION=sessions\n', '');
+  assert.deepEqual(at(onDefault, lintIn({ 'composer.json': L10R, '.env': onDefault }, '.env')), [
     'laravel-redis-url-shadows@localhost',
     'laravel-redis-url-shadows@6379',
+  ]);
+  // SESSION_CONNECTION=cache: the cache connection's REDIS_CACHE_DB is the one REDIS_URL shadows, not REDIS_DB.
+  const onCache =
+    'SESSION_DRIVER=redis\nSESSION_CONNECTION=cache\nREDIS_URL=redis://r.internal/3\nREDIS_DB=1\nREDIS_CACHE_DB=2\n';
+  assert.deepEqual(at(onCache, lintIn({ 'composer.json': L10R, '.env': onCache }, '.env')), [
+    'laravel-redis-url-shadows@2',
   ]);
   const bad = 'SESSION_DRIVER=redis\nREDIS_URL=redis://h:port\n';
   assert.deepEqual(at(bad, lintIn({ 'composer.json': L10R, '.env': bad }, '.env')), [

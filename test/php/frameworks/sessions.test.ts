@@ -12,8 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
+import { test } from 'node:test';
 import { parseDotenv } from '../../../server/src/core/frameworks/dotenv.ts';
 import { laravelAppOf, laravelSessionStore } from '../../../server/src/core/frameworks/laravel.ts';
 import { toCanonicalJson } from '../../../server/src/sessions/canonicalJson.ts';
@@ -25,7 +24,7 @@ import {
 } from '../../../server/src/sessions/frameworks.ts';
 import { decodeSession } from '../../../server/src/sessions/sessionFormats.ts';
 import { phpAvailable } from '../../helpers/php.ts';
-import { startRedis, type RedisServer } from '../../helpers/redisServer.ts';
+import { redisForTests } from '../../helpers/redisServer.ts';
 
 const HAVE =
   phpAvailable() &&
@@ -90,24 +89,13 @@ function php(code: string, args: string[]): Record<string, unknown> {
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
-let server: RedisServer;
-let redis: Redis;
-before(async () => {
-  if (!HAVE) return;
-  server = await startRedis();
-  redis = new Redis({ port: server.port, lazyConnect: true });
-  await redis.connect();
-});
-after(async () => {
-  redis?.disconnect();
-  await server?.stop();
-});
+const t = redisForTests(HAVE);
 
 test(
   'Laravel 8 (phpredis, predis): keys where the layout says, the session as Laravel sees it',
   { skip: !HAVE && 'Laravel/Symfony/predis not installed' },
   async () => {
-    await redis.flushall();
+    await t.redis.flushall();
     const project = {
       files: new Map([
         ['composer.json', '{"require": {"laravel/framework": "^8.75"}}'],
@@ -122,16 +110,16 @@ test(
     const store = laravelSessionStore(laravelAppOf(project)!, parseDotenv(ENV_FILE))!;
     assert.equal(store.connection, 'default');
     for (const client of ['phpredis', 'predis']) {
-      const out = php(LARAVEL, [String(server.port), client, join(SKELETON8, 'config')]) as {
+      const out = php(LARAVEL, [String(t.server.port), client, join(SKELETON8, 'config')]) as {
         id: string;
         token: string;
         all: Record<string, unknown>;
       };
       const key = `${store.keyPrefix}${out.id}`;
-      assert.deepEqual(await redis.keys(`*${out.id}`), [key], `${client}: the key Laravel wrote`);
+      assert.deepEqual(await t.redis.keys(`*${out.id}`), [key], `${client}: the key Laravel wrote`);
       assert.equal(frameworkSessionId('laravel', key, store.keyPrefix), out.id);
-      assert.ok((await redis.ttl(key)) > 7000, 'SESSION_LIFETIME 120 minutes');
-      const decoded = decodeSession((await redis.getBuffer(key))!, { key });
+      assert.ok((await t.redis.ttl(key)) > 7000, 'SESSION_LIFETIME 120 minutes');
+      const decoded = decodeSession((await t.redis.getBuffer(key))!, { key });
       assert.equal(decoded.framework, 'laravel');
       // The variables are what Laravel's Store holds, byte for byte as json_encode prints them.
       assert.equal(toCanonicalJson(decoded), JSON.stringify(out.all));
@@ -148,7 +136,10 @@ test(
       );
       assert.equal(view.summary, 'user 42 (web) · from https://shop.test/cart');
     }
-    assert.deepEqual(detectFrameworkFromKeys(await redis.keys('*')), { framework: 'laravel', prefix: store.keyPrefix });
+    assert.deepEqual(detectFrameworkFromKeys(await t.redis.keys('*')), {
+      framework: 'laravel',
+      prefix: store.keyPrefix,
+    });
   },
 );
 
@@ -156,14 +147,14 @@ test(
   'Symfony 5.4 (phpredis via a DSN, predis): sf_s or the configured prefix, _sf2_meta as dates',
   { skip: !HAVE && 'Laravel/Symfony/predis not installed' },
   async () => {
-    await redis.flushall();
+    await t.redis.flushall();
     for (const [client, prefix] of [
       ['phpredis', '-'],
       ['predis', '-'],
       ['phpredis', 'app_sess_'],
       ['predis', 'app_sess_'],
     ] as const) {
-      const out = php(SYMFONY, [String(server.port), client, prefix]) as {
+      const out = php(SYMFONY, [String(t.server.port), client, prefix]) as {
         id: string;
         created: number;
         used: number;
@@ -171,9 +162,9 @@ test(
         all: Record<string, unknown>;
       };
       const key = `${prefix === '-' ? 'sf_s' : prefix}${out.id}`;
-      assert.deepEqual(await redis.keys(`*${out.id}`), [key], `${client} ${prefix}`);
+      assert.deepEqual(await t.redis.keys(`*${out.id}`), [key], `${client} ${prefix}`);
       assert.equal(frameworkSessionId('symfony', key, prefix === '-' ? undefined : prefix), out.id);
-      const decoded = decodeSession((await redis.getBuffer(key))!, { key });
+      const decoded = decodeSession((await t.redis.getBuffer(key))!, { key });
       const view = presentSession('symfony', decoded.variables)!;
       const display = (name: string): string | undefined => view.fields.find((f) => f.name === name)?.display;
       assert.equal(display('_sf2_meta.c'), isoDate(out.created));
@@ -190,7 +181,7 @@ test(
       assert.equal(toCanonicalJson({ variables: view.attributes }), JSON.stringify(all));
       assert.match(view.summary, /^signed in \(firewall main\) · last used \d{4}-/);
     }
-    const keys = await redis.keys('sf_s*');
+    const keys = await t.redis.keys('sf_s*');
     assert.deepEqual(detectFrameworkFromKeys(keys), { framework: 'symfony', prefix: 'sf_s' });
   },
 );

@@ -209,9 +209,17 @@ const URL_PARTS: [part: 'host' | 'port' | 'user' | 'pass' | 'path', key: string]
   ['path', 'database'],
 ];
 
+/** The Redis connection the sessions use (config/database.php `redis.<name>`), when the driver is redis. */
+function sessionConnection(t: LaravelLintTarget): string | undefined {
+  if (String(settingValue(t.app, 'session.driver', t.env) ?? '').toLowerCase() !== 'redis') return undefined;
+  const c = settingValue(t.app, 'session.connection', t.env);
+  return typeof c === 'string' && c !== '' ? c : 'default';
+}
+
 function checkRedisUrl(t: LaravelLintTarget): void {
-  if (t.kind !== 'dotenv' || !t.env) return;
-  const urlSite = siteOf(t, 'database.redis.default.url');
+  const conn = sessionConnection(t);
+  if (t.kind !== 'dotenv' || !t.env || !conn) return;
+  const urlSite = siteOf(t, `database.redis.${conn}.url`);
   if (!urlSite || typeof urlSite.value !== 'string' || urlSite.value === '') return;
   // ConfigurationUrlParser::parseUrl: sqlite:/// rewrite, then parse_url() or "malformed".
   const url = phpParseUrl(urlSite.value.replace(/^(sqlite3?):\/\/\//, '$1://null/'));
@@ -226,8 +234,8 @@ function checkRedisUrl(t: LaravelLintTarget): void {
   }
   for (const [part, key] of URL_PARTS) {
     if (url[part] === undefined || (part === 'path' && (url.path === '' || url.path === '/'))) continue;
-    const name = envNameOf(settingExpr(t.app, `database.redis.default.${key}`));
-    const shadowed = name ? deciding(t.app, `database.redis.default.${key}`, t.env) : undefined;
+    const name = envNameOf(settingExpr(t.app, `database.redis.${conn}.${key}`));
+    const shadowed = name ? deciding(t.app, `database.redis.${conn}.${key}`, t.env) : undefined;
     if (!shadowed || shadowed.value === null || shadowed.value === '') continue;
     const site = entrySite(shadowed);
     if (site.value === null) continue;
@@ -241,9 +249,11 @@ function checkRedisUrl(t: LaravelLintTarget): void {
 }
 
 function checkRedisSettings(t: LaravelLintTarget): void {
-  const urlValue = settingValue(t.app, 'database.redis.default.url', t.env);
+  const conn = sessionConnection(t);
+  if (!conn) return;
+  const urlValue = settingValue(t.app, `database.redis.${conn}.url`, t.env);
   const url = typeof urlValue === 'string' && urlValue ? phpParseUrl(urlValue) : null;
-  const port = siteOf(t, 'database.redis.default.port');
+  const port = siteOf(t, `database.redis.${conn}.port`);
   if (
     port &&
     url?.port === undefined &&
@@ -259,16 +269,20 @@ function checkRedisSettings(t: LaravelLintTarget): void {
       replaceFix(port, 'Set 6379', '6379', false),
     );
   }
-  const db = siteOf(t, 'database.redis.default.database');
+  const db = siteOf(t, `database.redis.${conn}.database`);
   const dbText = db && db.value !== null ? String(db.value) : '';
   if (db && (url?.path ?? '/') === '/' && dbText !== '' && !/^\d+$/.test(dbText.trim())) {
+    // PhpRedisConnector selects (int) $database; predis sends SELECT with the text, which Redis refuses.
+    const predis = settingValue(t.app, 'database.redis.client', t.env) === 'predis';
     report(
       t,
       'laravel-invalid-redis-setting',
       db,
-      `REDIS_DB "${dbText}" is not a database number: Laravel selects (int) "${dbText}", so sessions end up in another database than the one you meant.`,
+      predis
+        ? `REDIS_DB "${dbText}" is not a database number: predis sends SELECT ${dbText} and Redis answers "ERR value is not an integer or out of range" on every request.`
+        : `REDIS_DB "${dbText}" is not a database number: Laravel selects (int) "${dbText}", so sessions end up in another database than the one you meant.`,
       [],
-      'warning',
+      predis ? 'error' : 'warning',
     );
   }
 }

@@ -1,0 +1,157 @@
+// The Laravel rules against Laravel itself (Debian's php-laravel-framework 8.83 with the laravel/
+// laravel 8.x skeleton configs and phpdotenv loading the .env): for generated .env files, real
+// Laravel saves a session into a test redis-server or fails. The linter must report an error
+// exactly when Laravel fails or keeps the session for at most a second, and its REDIS_URL /
+// REDIS_DB warnings exactly when the session lands elsewhere than the variable says.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lint } from '../../../server/src/core/lint.ts';
+import { phpAvailable } from '../../helpers/php.ts';
+import { rng } from '../../helpers/random.ts';
+import { redisForTests } from '../../helpers/redisServer.ts';
+
+const HAVE =
+  phpAvailable() &&
+  existsSync('/usr/share/php/Illuminate/Session/SessionManager.php') &&
+  existsSync('/usr/share/php/Dotenv/autoload.php');
+const SKELETON8 = join(__dirname, '..', '..', 'fixtures', 'frameworks', 'laravel-skeleton', '8.x', 'config');
+const COMPOSER =
+  '{"require": {"php": "^8.1", "ext-redis": "*", "predis/predis": "^1.1", "laravel/framework": "^8.75"}}';
+
+// Loads .env with phpdotenv the way Laravel's LoadEnvironmentVariables does (immutable, putenv),
+// then the skeleton configs, then saves a session through SessionManager.
+const PHP = `
+foreach (['Support', 'Container', 'Config', 'Redis', 'Cache', 'Session'] as $c) require_once "/usr/share/php/Illuminate/$c/autoload.php";
+require_once '/usr/share/php/Dotenv/autoload.php';
+require_once '/usr/share/php/Predis/autoload.php';
+[$_, $dir, $base] = $argv;
+function storage_path($p = '') { return sys_get_temp_dir().'/'.$p; }
+function database_path($p = '') { return sys_get_temp_dir().'/'.$p; }
+try {
+  Dotenv\\Dotenv::create(Illuminate\\Support\\Env::getRepository(), $dir)->load();
+  $config = ['session' => require "$base/session.php", 'database' => require "$base/database.php", 'cache' => require "$base/cache.php"];
+  $app = new Illuminate\\Container\\Container;
+  $app['config'] = new Illuminate\\Config\\Repository($config);
+  $app['redis'] = new Illuminate\\Redis\\RedisManager($app, $config['database']['redis']['client'], $config['database']['redis']);
+  $app['cache'] = new Illuminate\\Cache\\CacheManager($app);
+  $s = (new Illuminate\\Session\\SessionManager($app))->driver();
+  $s->start();
+  $s->put('x', 1);
+  $s->save();
+  echo json_encode(['ok' => true, 'id' => $s->getId()]);
+} catch (Throwable $e) {
+  echo json_encode(['ok' => false, 'error' => get_class($e).': '.$e->getMessage()]);
+}`;
+
+const t = redisForTests(HAVE);
+
+function variants(port: number, n: number): string[] {
+  const r = rng(0x1a7a);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const lines = ['APP_NAME=Laravel', 'SESSION_DRIVER=redis'];
+    const ok = r() < 0.5; // about half the files get one likely-broken setting
+    const sometimes = <T>(good: T[], bad: T[]): T => pick(ok || r() < 0.6 ? good : bad);
+    lines.push(
+      sometimes(
+        ['', 'SESSION_LIFETIME=120', 'SESSION_LIFETIME=1.5', 'SESSION_LIFETIME=120min'],
+        ['SESSION_LIFETIME=0', 'SESSION_LIFETIME=abc', 'SESSION_LIFETIME=-5', 'SESSION_LIFETIME='],
+      ),
+    );
+    lines.push(
+      sometimes(['', 'REDIS_CLIENT=phpredis', 'REDIS_CLIENT=predis'], ['REDIS_CLIENT=PhpRedis', 'REDIS_CLIENT=redis']),
+    );
+    lines.push(
+      sometimes(['', '', 'SESSION_CONNECTION=default', 'SESSION_CONNECTION=cache'], ['SESSION_CONNECTION=sessions']),
+    );
+    const url = sometimes(
+      ['', '', `REDIS_URL=redis://127.0.0.1:${port}`, `REDIS_URL=redis://127.0.0.1:${port}/3`],
+      ['REDIS_URL=redis://127.0.0.1:port'],
+    );
+    lines.push(url);
+    lines.push(
+      sometimes(
+        [`REDIS_PORT=${port}`, url.includes(`:${port}`) ? 'REDIS_PORT=1' : `REDIS_PORT=${port}`],
+        ['REDIS_PORT=abc'],
+      ),
+    );
+    lines.push(pick(['', 'REDIS_DB=0', 'REDIS_DB=2', 'REDIS_DB=abc']));
+    out.push(lines.filter(Boolean).join('\n') + '\n');
+  }
+  return out;
+}
+
+test(
+  'Laravel 8 fails (or keeps the session ≤ 1 s) exactly where the linter reports an error',
+  { skip: !HAVE && 'Laravel not installed' },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prs-laravel-'));
+    let failures = 0;
+    let shortLived = 0;
+    for (const env of variants(t.server.port, 120)) {
+      await t.redis.flushall();
+      writeFileSync(join(dir, '.env'), env);
+      const r = spawnSync('php', ['-r', PHP, '--', dir, SKELETON8], { encoding: 'utf8' });
+      assert.ok(r.stdout.startsWith('{'), r.stderr + r.stdout);
+      const php = JSON.parse(r.stdout) as { ok: boolean; id?: string; error?: string };
+      let ttl = Infinity;
+      let db: number | undefined;
+      if (php.ok) {
+        for (let i = 0; i < 16 && db === undefined; i++) {
+          await t.redis.select(i);
+          const keys = await t.redis.keys(`*${php.id}`);
+          if (keys.length) {
+            db = i;
+            ttl = await t.redis.ttl(keys[0]!);
+          }
+        }
+        await t.redis.select(0);
+        // Not found in any database: it expired already (a one-second TTL).
+        if (db === undefined) ttl = 0;
+      }
+      const broken = !php.ok || ttl <= 1;
+      if (!php.ok) failures++;
+      else if (ttl <= 1) shortLived++;
+      const findings = lint(env, '.env', {
+        project: {
+          files: new Map([
+            ['composer.json', COMPOSER],
+            ['.env', env],
+          ]),
+          path: '.env',
+        },
+      });
+      const errors = findings
+        .filter((f) => f.severity === 'error')
+        .map((f) => `${f.rule}@${env.slice(f.start, f.end)}`);
+      assert.equal(
+        errors.length > 0,
+        broken,
+        `${env}PHP: ${JSON.stringify(php)} ttl ${ttl}\nlinter errors: ${errors.join(', ')}`,
+      );
+      // REDIS_DB says one database, the session is in another: the linter warns on REDIS_DB (or REDIS_URL shadows it).
+      // (REDIS_DB is the `default` connection's; SESSION_CONNECTION=cache reads REDIS_CACHE_DB.)
+      const dbVar = /^REDIS_DB=(.*)$/m.exec(env)?.[1];
+      const onDefault = !/^SESSION_CONNECTION=(?!default$)/m.test(env);
+      if (db !== undefined && onDefault && dbVar !== undefined && String(db) !== dbVar) {
+        assert.ok(
+          findings.some(
+            (f) =>
+              (f.rule === 'laravel-invalid-redis-setting' || f.rule === 'laravel-redis-url-shadows') &&
+              env.slice(f.start, f.end) === dbVar,
+          ),
+          `${env}session in db ${db}, REDIS_DB=${dbVar}: no warning`,
+        );
+      }
+    }
+    // The generation exercises both outcomes.
+    assert.ok(failures > 25 && failures < 95, `failures ${failures}`);
+    assert.ok(shortLived > 0, 'some variants keep sessions for a second');
+    console.log(`120 variants: ${failures} failed in Laravel, ${shortLived} kept sessions ≤ 1 s`);
+  },
+);
