@@ -4,13 +4,16 @@ import * as vscode from 'vscode';
 import {
   documentKind,
   EXCLUDED_GLOB,
+  hasCredentials,
   LINTED_GLOB,
   maskCredentials,
   parseDocument,
   sessionStoreOf,
+  splitPassword,
   type DocumentKind,
 } from '../../server/src/core/index.ts';
-import { parseConnectionTargets, type ConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
+import { parseConnectionTargets, type ConnectionTarget } from '../../server/src/sessions/index.ts';
+import { config } from './config.ts';
 
 export type ConnectionSource = 'settings' | 'workspace' | 'added';
 
@@ -29,13 +32,6 @@ export interface Connection {
   secretAddress?: boolean;
 }
 
-interface SettingsConnection {
-  name?: string;
-  url?: string;
-  prefix?: string;
-  readOnly?: boolean;
-}
-
 interface StoredConnection {
   id: string;
   name: string;
@@ -51,41 +47,11 @@ const secretKey = (id: string): string => `phpRedisSessions.password.${id}`;
 /** Where an address whose credentials cannot be split off (auth[]=user&auth[]=pass…) is kept whole. */
 const secretAddressKey = (id: string): string => `phpRedisSessions.address.${id}`;
 
-/** A readable address with its password removed, and the password. */
-export function splitPassword(address: string): { address: string; password?: string } {
-  const url = /^(rediss?:\/\/)([^@/?#]*)@/i.exec(address);
-  if (url) {
-    const [user, ...rest] = url[2].split(':');
-    if (rest.length === 0) return { address };
-    const password = decodeURIComponent(rest.join(':'));
-    return { address: `${url[1]}${user ? `${user}@` : ''}${address.slice(url[0].length)}`, password };
-  }
-  const auth = /([?&])auth=([^&#\s,]*)/.exec(address);
-  if (auth) {
-    const password = decodeURIComponent(auth[2].replace(/\+/g, ' '));
-    return {
-      address: address
-        .replace(auth[0], auth[1] === '?' ? '?' : '')
-        .replace('?&', '?')
-        .replace(/\?$/, ''),
-      password,
-    };
-  }
-  return { address };
-}
-
 function uniqueId(id: string, seen: Set<string>): string {
   let unique = id;
   for (let n = 2; seen.has(unique); n++) unique = `${id}#${n}`;
   seen.add(unique);
   return unique;
-}
-
-/** The address with every password masked: URL userinfo, `auth=`, `auth[]=` (labels must never show one). */
-export function redactAddress(address: string): string {
-  return address
-    .replace(/(rediss?:\/\/[^:@/?#\s,]*:)[^@/?#\s,]*@/gi, '$1***@')
-    .replace(/([?&]auth(?:\[\]|%5B%5D)?=)[^&#\s,]*/gi, '$1***');
 }
 
 export class ConnectionStore implements vscode.Disposable {
@@ -113,7 +79,7 @@ export class ConnectionStore implements vscode.Disposable {
     this.disposables.push(
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('phpRedisSessions')) this.changed.fire('all');
+        if (config.affects(e)) this.changed.fire('all');
       }),
       watcher,
       watcher.onDidChange(onFile),
@@ -150,25 +116,17 @@ export class ConnectionStore implements vscode.Disposable {
     }, 500);
   }
 
-  private config(): vscode.WorkspaceConfiguration {
-    return vscode.workspace.getConfiguration('phpRedisSessions');
-  }
-
-  private defaultReadOnly(): boolean {
-    return this.config().get<boolean>('readOnly', true);
-  }
-
   /** Every connection: settings first, then added ones, then the workspace's (found on first call). */
   async all(): Promise<Connection[]> {
-    const readOnly = this.defaultReadOnly();
+    const readOnly = config.readOnly;
     const seen = new Set<string>();
-    const fromSettings = (this.config().get<SettingsConnection[]>('connections') ?? [])
+    const fromSettings = config.connections
       .filter((c) => c && typeof c.url === 'string' && c.url.trim())
       .map((c, i) => ({
         // Two entries with one name would give the view two items with one id (VS Code then fails the whole view).
         id: uniqueId(`settings:${c.name ?? i}`, seen),
         // Without a name the label is the address, with any password in it masked.
-        name: c.name ?? redactAddress(c.url!.trim()),
+        name: c.name ?? maskCredentials(c.url!.trim()),
         address: c.url!.trim(),
         ...(c.prefix !== undefined ? { prefix: c.prefix } : {}),
         readOnly: c.readOnly ?? readOnly,
@@ -219,7 +177,7 @@ export class ConnectionStore implements vscode.Disposable {
     const list = this.context.globalState.get<StoredConnection[]>(STATE_KEY, []).filter((c) => c.id !== id);
     // Credentials still in the address (an ACL user and password, a userinfo): the whole address
     // goes to SecretStorage, and state keeps only its masked form for display.
-    const whole = /(^|[?&])auth(\[|%5B)|^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(clean);
+    const whole = hasCredentials(clean);
     list.push({
       id,
       name,
@@ -228,9 +186,14 @@ export class ConnectionStore implements vscode.Disposable {
       ...(prefix ? { prefix } : {}),
     });
     await this.context.globalState.update(STATE_KEY, list);
-    if (whole) await this.context.secrets.store(secretAddressKey(id), clean);
-    else await this.context.secrets.delete(secretAddressKey(id));
-    if (password !== undefined) await this.context.secrets.store(secretKey(id), password);
+    if (whole) {
+      await this.context.secrets.store(secretAddressKey(id), clean);
+      // The address carries its own credentials: a password stored before would override them.
+      await this.context.secrets.delete(secretKey(id));
+    } else {
+      await this.context.secrets.delete(secretAddressKey(id));
+      if (password !== undefined) await this.context.secrets.store(secretKey(id), password);
+    }
     this.changed.fire('all');
     return id;
   }

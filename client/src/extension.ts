@@ -2,10 +2,8 @@
 // Nothing here connects to Redis: connections open when a node is expanded or a command runs.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands/index.ts';
 import { ConnectionStore } from './connections.ts';
-import { ClientCommands, type FillArgs } from '../../server/src/protocol.ts';
-import { convertRedisUrl, fillFromRedisUrl } from './fillFromRedisUrl.ts';
-import { registerSessionCommands } from './sessionCommands.ts';
 import { SCHEME, SessionDocuments } from './sessionDocument.ts';
 import { SessionsTree, type Node } from './sessionsTree.ts';
 
@@ -58,11 +56,7 @@ export function activate(context: vscode.ExtensionContext): PhpRedisSessionsTest
     view,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, documents),
-    vscode.commands.registerCommand(ClientCommands.fillFromRedisUrl, (uri: string, args: FillArgs) =>
-      fillFromRedisUrl(uri, args),
-    ),
-    vscode.commands.registerCommand('phpRedisSessions.convertRedisUrl', () => convertRedisUrl()),
-    ...registerSessionCommands({ context, store, tree, view, documents }),
+    ...registerCommands({ context, store, tree, view, documents }),
   );
   const end = performance.now();
   return {

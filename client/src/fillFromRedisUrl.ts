@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { encodeJsonStringBody, quoteIniValue, redisUrlToSavePath } from '../../server/src/core/index.ts';
 import type { FillArgs } from '../../server/src/protocol.ts';
+import { errorText } from './errorText.ts';
 
 function envDefault(envName?: string): string {
   for (const name of [envName, 'SCALINGO_REDIS_URL', 'REDIS_URL', 'REDIS_TLS_URL']) {
@@ -25,7 +26,7 @@ export async function askSavePath(envName?: string): Promise<string | undefined>
         redisUrlToSavePath(v.trim());
         return undefined;
       } catch (err) {
-        return (err as Error).message;
+        return errorText(err);
       }
     },
   });

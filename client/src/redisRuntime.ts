@@ -1,5 +1,4 @@
 // The Redis half of the client (ioredis, the session scanner), loaded on first use: activation does
-// not evaluate it (SPEC §6, activation budget). esbuild keeps it in the one client bundle and runs
-// its module code at the first `loadRedis()`.
-export { RedisSessionError, testConnection } from '../../server/src/sessions/redisConnection.ts';
-export { SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+// not evaluate it. esbuild keeps it in the one client bundle and runs its module code at the first
+// `loadRedis()`. The one client module that imports the Redis doorway's values (others: types only).
+export { RedisSessionError, SessionScanner, testConnection } from '../../server/src/sessions/redis/index.ts';

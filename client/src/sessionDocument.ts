@@ -1,10 +1,10 @@
 // Read-only documents for an opened session: the canonical JSON, and the raw serialized text
 // (coloured by the php-serialized grammar). Content is fetched when VS Code asks for it.
 import * as vscode from 'vscode';
-import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
-import { decompress } from '../../server/src/sessions/compression.ts';
-import { decodeSession, type DecodedSession } from '../../server/src/sessions/sessionFormats.ts';
-import type { SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import { decodeSession, decompress, toCanonicalJson } from '../../server/src/sessions/index.ts';
+import type { SessionInfo } from '../../server/src/sessions/redis/index.ts';
+import { config } from './config.ts';
+import { errorText } from './errorText.ts';
 import type { HostState } from './sessionsTree.ts';
 
 export const SCHEME = 'php-redis-session';
@@ -61,11 +61,7 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       if (bytes === null)
         return `// ${vscode.l10n.t('{0}: no such session any more (expired or deleted).', o.session.id)}\n`;
       // The same decoding as the tree and Copy as JSON, including a pinned serializer.
-      const serializer = vscode.workspace.getConfiguration('phpRedisSessions').get<string>('serializer', 'auto');
-      const decoded = decodeSession(bytes, {
-        key: o.session.key,
-        ...(serializer && serializer !== 'auto' ? { serializer: serializer as DecodedSession['serializer'] } : {}),
-      });
+      const decoded = decodeSession(bytes, { key: o.session.key, serializer: config.serializer });
       if (view === 'json') return toCanonicalJson(decoded, 2) + '\n';
       const plain = decoded.compression === 'none' ? bytes : decompress(bytes, decoded.compression);
       const textual =
@@ -73,7 +69,7 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       return textual ? new TextDecoder('utf-8').decode(plain) : hexDump(plain);
     } catch (err) {
       // A Redis failure or an undecodable value: say so in the editor instead of a failed open.
-      return `// ${vscode.l10n.t('{0}: {1}', o.session.id, err instanceof Error ? err.message : String(err))}\n`;
+      return `// ${vscode.l10n.t('{0}: {1}', o.session.id, errorText(err))}\n`;
     }
   }
 

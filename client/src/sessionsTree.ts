@@ -1,11 +1,22 @@
 // The PHP Sessions view: connections → (hosts) → sessions (paged, with TTL, size, lock) →
 // decoded variables. Nothing connects until a node is expanded or a command runs.
 import * as vscode from 'vscode';
-import { describeTarget, type ConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { phpChildren, phpHasChildren, phpSummary, type PhpValue } from '../../server/src/sessions/phpValue.ts';
-import { decodeSession, type DecodedSession } from '../../server/src/sessions/sessionFormats.ts';
-import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+import {
+  decodeSession,
+  describeTarget,
+  formatSize,
+  formatTtl,
+  phpChildren,
+  phpHasChildren,
+  phpSummary,
+  type ConnectionTarget,
+  type DecodedSession,
+  type PhpValue,
+} from '../../server/src/sessions/index.ts';
+import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/redis/index.ts';
+import { config } from './config.ts';
 import type { Connection, ConnectionStore } from './connections.ts';
+import { errorText } from './errorText.ts';
 
 /** ioredis and the scanner, evaluated at the first connection rather than at activation. */
 export const loadRedis = (): Promise<typeof import('./redisRuntime.ts')> => import('./redisRuntime.ts');
@@ -50,27 +61,14 @@ export type Node =
   | { kind: 'more'; host: HostState }
   | { kind: 'message'; text: string; error?: boolean; host?: HostState; connection?: Connection };
 
-export function formatTtl(seconds: number): string {
-  if (seconds < 0) return vscode.l10n.t('no TTL');
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 172800) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86400)}d`;
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** A TTL as the tree shows it. */
+function ttlText(seconds: number): string {
+  return formatTtl(seconds, vscode.l10n.t('no TTL'));
 }
 
 /** Text shown inside a MarkdownString as itself (a connection name may contain `*`, `_`, `[`…). */
 function markdownText(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -92,10 +90,6 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     this.subscription.dispose();
     this.changed.dispose();
     for (const list of this.hosts.values()) for (const h of list) h.scanner.close();
-  }
-
-  private pageSize(): number {
-    return Math.max(1, vscode.workspace.getConfiguration('phpRedisSessions').get<number>('pageSize', 200));
   }
 
   /** Forgets every listing (connections reconnect on the next expansion). */
@@ -151,7 +145,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       if (again) return again;
       const readOnly = connection.readOnly;
       list = targets.map(
-        (t) => new HostState(connection, t, new SessionScanner(t, { readOnly, pageSize: this.pageSize() })),
+        (t) => new HostState(connection, t, new SessionScanner(t, { readOnly, pageSize: config.pageSize })),
       );
       this.hosts.set(connection.id, list);
     }
@@ -162,7 +156,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     host.loading ??= (async () => {
       try {
         const page = await host.scanner.listPage({
-          pageSize: this.pageSize(),
+          pageSize: config.pageSize,
           ...(host.state ? { state: host.state } : {}),
           ...(host.filter ? { pattern: host.filter } : {}),
         });
@@ -191,7 +185,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         vscode.l10n.t('Session {0} no longer exists (expired or deleted): refresh.', session.id),
         'CLOSED',
       );
-    const decoded = decodeSession(bytes, { key: session.key, ...serializerSetting() });
+    const decoded = decodeSession(bytes, { key: session.key, serializer: config.serializer });
     cache.set(session.id, decoded);
     return decoded;
   }
@@ -337,12 +331,12 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
           s.lockOnly ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
         );
         item.id = `s:${node.host.connection.id}:${node.host.label}:${s.key}`;
-        item.description = `${formatTtl(s.ttl)} · ${formatSize(s.size)}${s.locked ? ` · ${vscode.l10n.t('locked')}` : ''}`;
+        item.description = `${ttlText(s.ttl)} · ${formatSize(s.size)}${s.locked ? ` · ${vscode.l10n.t('locked')}` : ''}`;
         const lock = s.lock
           ? `\n\n${vscode.l10n.t('Locked by {0}', `\`${s.lock.owner ?? '?'}\``)}, ${s.lock.noExpiry ? vscode.l10n.t('**lock without TTL** (stuck until released)') : vscode.l10n.t('lock expires in {0} s', Math.ceil(s.lock.ttlMs / 1000))}`
           : '';
         item.tooltip = new vscode.MarkdownString(
-          `\`${s.key}\`\n\n${vscode.l10n.t('TTL {0} · {1} bytes', formatTtl(s.ttl), s.size)}${s.node ? ` · ${vscode.l10n.t('node {0}', s.node)}` : ''}${lock}`,
+          `\`${s.key}\`\n\n${vscode.l10n.t('TTL {0} · {1} bytes', ttlText(s.ttl), s.size)}${s.node ? ` · ${vscode.l10n.t('node {0}', s.node)}` : ''}${lock}`,
         );
         item.iconPath = new vscode.ThemeIcon(s.lock?.noExpiry ? 'warning' : s.locked ? 'lock' : 'account');
         item.contextValue = `phpRedisSessions.session.${node.host.connection.readOnly ? 'ro' : 'rw'}${s.locked ? '.locked' : ''}`;
@@ -383,10 +377,4 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       }
     }
   }
-}
-
-/** The configured session.serialize_handler, when the user pinned one (else detected per value). */
-function serializerSetting(): { serializer?: DecodedSession['serializer'] } {
-  const s = vscode.workspace.getConfiguration('phpRedisSessions').get<string>('serializer', 'auto');
-  return s && s !== 'auto' ? { serializer: s as DecodedSession['serializer'] } : {};
 }

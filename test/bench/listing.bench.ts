@@ -8,7 +8,7 @@
 // warm), and a check that the server never saw KEYS (INFO commandstats).
 import { Redis } from 'ioredis';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+import { SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { isMain, median, ms, printRows, ratio, type Row } from './common.ts';
 

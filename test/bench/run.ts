@@ -1,6 +1,6 @@
 // `npm run bench`: every SPEC §6 figure, each with the peer measured in the same run, printed as
 // one markdown table (with the machine) for the README. Heavy: run it alone on the machine.
-//   node --import ./test/helpers/register.mjs test/bench/run.ts [lint] [listing] [decode] [activation]
+//   node --import ./test/helpers/register.mjs test/bench/run.ts [lint] [listing] [decode] [activation] [report]
 // Env: BENCH_KEYS / BENCH_SESSIONS (listing keyspace), BENCH_RUNS (listing repetitions),
 // BENCH_SESSIONS_DECODE (decoded values). Exit code 1 when a budget is missed (the table says which).
 import { runActivationBench } from './activation.bench.ts';
@@ -8,12 +8,14 @@ import { machine, table, type Row } from './common.ts';
 import { runDecodeBench } from './decode.bench.ts';
 import { runLintBench } from './lint.bench.ts';
 import { runListingBench } from './listing.bench.ts';
+import { runReportBench } from './report.bench.ts';
 
 const BENCHES: Record<string, () => Promise<Row[]>> = {
   lint: runLintBench,
   listing: runListingBench,
   decode: runDecodeBench,
   activation: runActivationBench,
+  report: runReportBench,
 };
 
 async function main(): Promise<void> {

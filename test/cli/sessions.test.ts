@@ -130,3 +130,61 @@ test("failures exit 2 with Redis's words, in bounded time, and never print the p
   const badLimit = await run(['sessions', `redis://127.0.0.1:${server.port}`, '--limit', 'x']);
   assert.equal(badLimit.code, 2);
 });
+
+test('every command answers --help (exit 0, its own usage)', async () => {
+  for (const command of ['lint', 'sessions', 'show', 'decode']) {
+    for (const flag of ['--help', '-h']) {
+      const r = await run([command, flag]);
+      assert.equal(r.code, 0, `${command} ${flag}: ${r.stderr}`);
+      assert.match(r.stdout.toString(), new RegExp(`^Usage: php-redis-sessions ${command}\\b`));
+      assert.equal(r.stderr, '');
+    }
+  }
+  const help = await run(['help', 'decode']);
+  assert.match(help.stdout.toString(), /--serializer NAME/);
+});
+
+/** What PHP's own session decoder (session_decode() under `handler`) says of the bytes. */
+async function phpDecodes(handler: string, bytes: Buffer): Promise<boolean> {
+  return (await runPhpJson(
+    `ini_set('session.serialize_handler', $input['handler']);
+     session_set_save_handler(new class implements SessionHandlerInterface {
+       function open($p, $n): bool { return true; } function close(): bool { return true; }
+       function read($id): string|false { return ''; } function write($id, $d): bool { return true; }
+       function destroy($id): bool { return true; } function gc($m): int|false { return 0; } });
+     session_start();
+     try { return @session_decode(base64_decode($input['bytes'])); } catch (Throwable $e) { return false; }`,
+    { handler, bytes: bytes.toString('base64') },
+  )) as boolean;
+}
+
+test('decode: a named serializer is used alone and fails where PHP fails; what PHP refuses is said on stderr', async () => {
+  // A php_serialize session, as PHP writes it.
+  const b64 = (await runPhpJson(
+    `ini_set('session.serialize_handler', 'php_serialize');
+     session_set_save_handler(new class implements SessionHandlerInterface {
+       function open($p, $n): bool { return true; } function close(): bool { return true; }
+       function read($id): string|false { return ''; } function write($id, $d): bool { return true; }
+       function destroy($id): bool { return true; } function gc($m): int|false { return 0; } });
+     session_start(); $_SESSION['a'] = 1; return base64_encode(session_encode());`,
+    null,
+  )) as string;
+  const stored = Buffer.from(b64, 'base64');
+  assert.equal(await phpDecodes('php', stored), false);
+  assert.equal(await phpDecodes('php_serialize', stored), true);
+  const asPhp = await run(['decode', '--serializer', 'php'], { stdin: stored });
+  assert.equal(asPhp.code, 2, 'PHP configured with php cannot read it');
+  assert.match(asPhp.stderr, /Missing '\|'/);
+  const named = await run(['decode', '--serializer', 'php_serialize'], { stdin: stored });
+  assert.equal(named.code, 0, named.stderr);
+  assert.deepEqual(JSON.parse(named.stdout.toString()), { a: 1 });
+  const detected = await run(['decode'], { stdin: stored });
+  assert.equal(detected.stdout.toString(), named.stdout.toString());
+
+  const refused = Buffer.from('v|O:13:"SplFileObject":0:{}', 'latin1');
+  assert.equal(await phpDecodes('php', refused), false);
+  const shown = await run(['decode', '--serializer', 'php'], { stdin: refused });
+  assert.equal(shown.code, 0, 'the data is shown');
+  assert.deepEqual(JSON.parse(shown.stdout.toString()), { v: { __class: 'SplFileObject' } });
+  assert.match(shown.stderr, /PHP cannot read this back: Unserialization of 'SplFileObject' is not allowed/);
+});

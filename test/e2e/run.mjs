@@ -136,7 +136,7 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
           onPage: async (page, info) => {
             const r =
               pass === 'ui'
-                ? await uiPass(page, { ...info, version, outDir: screenshotsDir })
+                ? await uiPass(page, { ...info, version, outDir: screenshotsDir, redisPort: redis.port })
                 : await untrustedUiPass(page, { ...info, version, outDir: screenshotsDir });
             metrics.push({ version, pass, ...r.metrics });
           },

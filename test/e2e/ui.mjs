@@ -9,6 +9,7 @@
 // (A VS Code that runs extension tests declines modal dialogs by itself: the runs that click them
 // load no test suite.)
 //   updateReadmeScreenshots  copies the screenshots to images/ and lists them in README.md
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './install.mjs';
@@ -21,6 +22,8 @@ export const SCREENSHOTS = {
     'A misspelled save handler and a redis:// URL in composer.json: squiggles, the hover and the Problems panel',
   'screenshot-quickfix.png': 'The light bulb (Ctrl+.) offers the fix; Enter applies it',
   'screenshot-sessions.png': 'The PHP Sessions view: sessions PHP wrote, with TTL, size and lock, one decoded',
+  'screenshot-report.png':
+    'The session health report: serializers, sizes and TTLs as charts, the stuck lock a killed PHP request left, each finding linked to its session',
 };
 
 /** Waits for a locator, with the step's name in the error. */
@@ -163,6 +166,96 @@ async function editorText(page) {
   return (await page.locator('.editor-instance .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
 }
 
+/** The frame of the report webview (VS Code nests the page in two iframes). */
+async function reportFrame(page, timeout = 60_000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (
+        await frame
+          .locator('body[data-report="ready"]')
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
+    }
+    await sleep(250);
+  }
+  throw new Error(`UI: the session health report did not show within ${timeout / 1000} s`);
+}
+
+const FIGURES = ['sessions', 'withoutExpiry', 'locksWithoutExpiry', 'lockOnly', 'undecodable', 'unreadableByPhp'];
+
+async function reportStep(page, { log, outDir, redisPort }) {
+  // Plant what the report is for: a leak (no TTL) and a lock a dead request left (no TTL).
+  const cli = (...args) => spawnSync('redis-cli', ['-p', String(redisPort), ...args], { encoding: 'utf8' });
+  cli('PERSIST', 'PHPREDIS_SESSION:e2e-serialize-bob');
+  cli('SET', 'PHPREDIS_SESSION:e2e-igbinary-carol_LOCK', 'web-3|4242');
+  const title = 'Show Session Health Report';
+  // (the view is alone in its container: its title actions are in the side bar's title)
+  const action = await see(page.locator(`.part.sidebar .action-label[aria-label*="${title}"]`), 'the report action');
+  await action.click();
+  const pick = await see(
+    page.locator('.quick-input-list .monaco-list-row', { hasText: 'e2e redis (writable)' }),
+    'the connection pick of the report',
+  );
+  await pick.click();
+  const frame = await reportFrame(page);
+  const shown = {};
+  for (const f of FIGURES) shown[f] = Number(await frame.locator(`[data-figure="${f}"]`).first().innerText());
+  const report = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'dist', 'cli.js'), 'report', `redis://127.0.0.1:${redisPort}/0`, '--json'],
+    { encoding: 'utf8' },
+  );
+  if (report.status !== 0) throw new Error(`UI: php-redis-sessions report failed: ${report.stderr}`);
+  const json = JSON.parse(report.stdout);
+  const expected = Object.fromEntries(FIGURES.map((f) => [f, json[f]]));
+  if (JSON.stringify(shown) !== JSON.stringify(expected))
+    throw new Error(`UI: the report shows ${JSON.stringify(shown)}, the CLI says ${JSON.stringify(expected)}`);
+  const charts = await frame.locator('svg.chart').count();
+  if (charts < 4) throw new Error(`UI: the report shows ${charts} charts`);
+  if (shown.withoutExpiry !== 1 || shown.locksWithoutExpiry !== 1)
+    throw new Error(`UI: the planted leak and stuck lock are not both shown: ${JSON.stringify(shown)}`);
+  log(`report: ${JSON.stringify(shown)}, ${charts} charts, the same as the CLI's`);
+  await page.keyboard.press('Control+B').catch(() => {}); // the side bar away: room for the page
+  await sleep(800);
+  await shot(page, outDir, 'screenshot-report.png', log);
+  await page.keyboard.press('Control+B').catch(() => {});
+  // Release the stuck lock from the page: a confirmation, then the report runs again without it.
+  await frame.locator('#locksWithoutExpiry button[data-command="releaseLock"]').first().click();
+  const dialog = await see(page.locator('.monaco-dialog-box'), 'the release confirmation');
+  const message = (await dialog.innerText()).replace(/\s+/g, ' ');
+  if (!/Release the lock of session e2e-igbinary-carol \(web-3\|4242\)\?/.test(message))
+    throw new Error(`UI: the dialog says: ${message}`);
+  await button(dialog, 'Release Lock').click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  const deadline = Date.now() + 20_000;
+  let after = -1;
+  while (Date.now() < deadline) {
+    const f = await reportFrame(page);
+    after = Number(
+      await f
+        .locator('[data-figure="locksWithoutExpiry"]')
+        .first()
+        .innerText()
+        .catch(() => '-1'),
+    );
+    if (after === 0) break;
+    await sleep(300);
+  }
+  if (after !== 0) throw new Error(`UI: after the release the report still shows ${after} stuck locks`);
+  if (cli('EXISTS', 'PHPREDIS_SESSION:e2e-igbinary-carol_LOCK').stdout.trim() !== '0')
+    throw new Error('UI: the lock key is still there');
+  log('Release lock… from the report: confirmed, the lock is gone and the report shows none');
+  const again = await reportFrame(page);
+  const open = again.locator('#withoutExpiry a[data-command="open"]').first();
+  const linked = await open.innerText();
+  await open.click();
+  await see(page.locator('.tab', { hasText: `${linked}.json` }), 'the session a finding links to');
+  log(`the leak's link opened ${linked}.json`);
+}
+
 /**
  * A person's pass over the workbench. Resolves { metrics }; throws at the first step that does not
  * show what it should.
@@ -176,7 +269,7 @@ export async function uiPass(page, info) {
   }
 }
 
-async function uiSteps(page, { log: print, outDir, version }) {
+async function uiSteps(page, { log: print, outDir, version, redisPort }) {
   const metrics = {};
   const t0 = Date.now();
   const log = (msg) => print(`(+${((Date.now() - t0) / 1000).toFixed(1)} s) ${msg}`);
@@ -320,7 +413,11 @@ async function uiSteps(page, { log: print, outDir, version }) {
   await row(view, 'e2e-delete-me').waitFor({ state: 'detached', timeout: 20_000 });
   log('Delete Session… on the writable connection: confirmed in the dialog, the row is gone');
 
-  // 6. activation time as VS Code measures it (Developer: Show Running Extensions)
+  // 6. the session health report: the view's title action, the writable connection, the webview;
+  //    its figures are the CLI's for the same server
+  await reportStep(page, { log, outDir, redisPort });
+
+  // 7. activation time as VS Code measures it (Developer: Show Running Extensions)
   try {
     await runCommand(page, 'Developer: Show Running Extensions');
     const row = await see(

@@ -36,7 +36,30 @@ export interface CorpusSource {
   readonly note?: string;
   /** For an excerpt of a document (a snippet): the lines of `path` it holds, 1-based and inclusive. */
   readonly lines?: readonly [number, number];
+  /**
+   * Those lines with this many leading spaces removed: the indentation of an rst literal block, which the rendered
+   * page does not show (and which would make a YAML excerpt unparseable).
+   */
+  readonly dedent?: number;
+  /**
+   * The file is what a shell block of `path` (those `lines`) writes, not a file of the repository: `sh` ran the
+   * Dockerfile's `{ echo …; } | tee FILE` block, as the image build does.
+   */
+  readonly generated?: 'sh';
+  /** Taken from the search index's stored text of that commit (the repository was too large to fetch and compare). */
+  readonly storedText?: boolean;
+  /** Every line ends in CRLF (the file was made on Windows); without it no byte is a CR. */
+  readonly crlf?: boolean;
+  /**
+   * What real PHP (or php-fpm, for pools) makes of the file when it is not a plain acceptance: `fatal` (PHP refuses
+   * to start), `syntax-error` (the ini parser stops at a syntax error; the directives after it are lost),
+   * `fpm-rejects` (php-fpm's config test fails). Recorded from the oracle; the corpus test checks PHP still agrees.
+   */
+  readonly oracle?: OracleVerdict;
 }
+
+export const ORACLE_VERDICTS = ['fatal', 'syntax-error', 'fpm-rejects'] as const;
+export type OracleVerdict = (typeof ORACLE_VERDICTS)[number];
 
 export interface CorpusEntry extends CorpusSource {
   /** Absolute path on disk. */

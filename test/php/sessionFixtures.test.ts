@@ -1,11 +1,11 @@
 // Ground truth for the session decoder: real PHP 8.2 + phpredis stores sessions in a real
 // redis-server with every serializer; PHP computes the canonical JSON of the same data (a small
-// PHP implementation of SPEC §4's rules below); the decoder must agree byte for byte.
+// PHP implementation of the same rules, test/helpers/phpCanonical.php); the decoder must agree byte for byte.
 // The oracle is what PHP *reads back* from Redis (a second php process doing session_start()),
 // which is also checked against the data PHP wrote, except where an extension is lossy.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,93 +63,9 @@ class Legacy implements Serializable {
 #[AllowDynamicProperties] class Node { public $name; public $next; }
 `;
 
-// SPEC §4 canonical JSON, written in PHP with json_encode for the scalars.
-const CANONICAL_PHP = String.raw`<?php
-const CJ_FLAGS = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION;
-// Names (keys, classes) that are not UTF-8 get U+FFFD substitutes, like the decoder's keys.
-const CJ_NAME_FLAGS = CJ_FLAGS | JSON_INVALID_UTF8_SUBSTITUTE;
-// msgpack-php hands Serializable::unserialize() its payload plus the C string's NUL: undo that.
-$CJ_DROP_PAYLOAD_NUL = false;
-function cj_string(string $s): string {
-    if (preg_match('//u', $s) === 1) return json_encode($s, CJ_FLAGS);
-    return '{"__binary":' . json_encode(base64_encode($s), CJ_FLAGS) . '}';
-}
-function cj_key($k): string {
-    return json_encode((string)$k, CJ_NAME_FLAGS);
-}
-function cj_float(float $f): string {
-    if (is_nan($f)) return '"NAN"';
-    if (is_infinite($f)) return $f > 0 ? '"INF"' : '"-INF"';
-    return json_encode($f, CJ_FLAGS);
-}
-// One member: a PHP reference already on the path is a cycle.
-function cj_member(array $container, $k, array $path, int $depth): string {
-    $rr = ReflectionReference::fromArrayElement($container, $k);
-    if ($rr !== null) {
-        $id = $rr->getId();
-        if (isset($path['r'][$id])) return '{"__recursion":true}';
-        $path['r'][$id] = true;
-    }
-    return cj($container[$k], $path, $depth + 1);
-}
-function cj($v, array $path = ['r' => [], 'o' => []], int $depth = 0): string {
-    if ($depth > 400) throw new RuntimeException('too deep: cycle not detected?');
-    if ($v === null) return 'null';
-    if (is_bool($v)) return $v ? 'true' : 'false';
-    if (is_int($v)) return (string)$v;
-    if (is_float($v)) return cj_float($v);
-    if (is_string($v)) return cj_string($v);
-    if (is_array($v)) {
-        if (count($v) === 0) return '[]';
-        $list = array_is_list($v);
-        $parts = [];
-        foreach (array_keys($v) as $k) {
-            $item = cj_member($v, $k, $path, $depth);
-            $parts[] = $list ? $item : cj_key($k) . ':' . $item;
-        }
-        return $list ? '[' . implode(',', $parts) . ']' : '{' . implode(',', $parts) . '}';
-    }
-    if ($v instanceof UnitEnum) return '{"__enum":' . json_encode(get_class($v) . '::' . $v->name, CJ_NAME_FLAGS) . '}';
-    $id = spl_object_id($v);
-    if (isset($path['o'][$id])) return '{"__recursion":true}';
-    $path['o'][$id] = true;
-    $class = get_class($v);
-    if ($v instanceof __PHP_Incomplete_Class) {
-        // Calling any method on it throws: read the stored class name from the property table.
-        $props = (array)$v;
-        $class = $props['__PHP_Incomplete_Class_Name'];
-        unset($props['__PHP_Incomplete_Class_Name']);
-    } elseif ($v instanceof Serializable && !method_exists($v, '__serialize')) {
-        $payload = $v->serialize();
-        if ($GLOBALS['CJ_DROP_PAYLOAD_NUL'] && str_ends_with($payload, "\0")) $payload = substr($payload, 0, -1);
-        return '{"__class":' . json_encode($class, CJ_NAME_FLAGS) . ',"__serialized":' . cj_string($payload) . '}';
-    } else {
-        $props = method_exists($v, '__serialize') ? $v->__serialize() : (array)$v;
-    }
-    $parts = ['"__class":' . json_encode($class, CJ_NAME_FLAGS)];
-    foreach (array_keys($props) as $k) {
-        $name = (string)$k;
-        // zend_unmangle_property_name_ex(): \0Class\0name, \0*\0name (anonymous class names hold a NUL).
-        $len = strlen($name);
-        if ($len >= 3 && $name[0] === "\0" && $name[1] !== "\0") {
-            $cn = strcspn($name, "\0", 1, $len - 2);
-            if ($cn < $len - 2 && $name[$cn + 1] === "\0") {
-                $anon = strcspn($name, "\0", $cn + 2, $len - $cn - 2);
-                if ($cn + $anon + 2 !== $len) $cn += $anon + 1;
-                $name = substr($name, $cn + 2);
-            }
-        }
-        $parts[] = cj_key($name) . ':' . cj_member($props, $k, $path, $depth);
-    }
-    return '{' . implode(',', $parts) . '}';
-}
-// A session as [[name, canonical JSON of its value], ...]: the JSON object is '{' . name:json, ... . '}'.
-function cj_session(array $s): string {
-    $parts = [];
-    foreach (array_keys($s) as $k) $parts[] = [(string)$k, cj_member($s, $k, ['r' => [], 'o' => []], 0)];
-    return json_encode($parts, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
-}
-`;
+// The canonical JSON rules, written in PHP with json_encode for the scalars (shared with
+// harvested.test.ts).
+const CANONICAL_PHP = readFileSync(join(__dirname, '..', 'helpers', 'phpCanonical.php'), 'utf8');
 
 const DATA_PHP = String.raw`<?php
 // The rich $_SESSION every serializer stores.

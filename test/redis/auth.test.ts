@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { testConnection } from '../../server/src/sessions/redisConnection.ts';
-import { SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+import { testConnection, SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import { freePort, startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { admin, allPages, assertNoSecret, assertSameIds, drain, rejection, seedSessions } from './fixtures.ts';
 

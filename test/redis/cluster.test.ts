@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Cluster } from 'ioredis';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { testConnection } from '../../server/src/sessions/redisConnection.ts';
-import { SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+import { testConnection, SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import { startCluster, type RedisCluster } from '../helpers/redisCluster.ts';
 import { freePort } from '../helpers/redisServer.ts';
 import {

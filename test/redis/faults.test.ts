@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { RedisSessionError, testConnection } from '../../server/src/sessions/redisConnection.ts';
-import { SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+import { RedisSessionError, testConnection, SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import { freePort, startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { admin, assertNoSecret, assertSameIds, drain, rejection, seedSessions } from './fixtures.ts';
 

@@ -1,7 +1,7 @@
 // Shared bits of the Redis integration tests: seeding sessions, draining listings, secret checks.
 import assert from 'node:assert/strict';
 import { Redis, type Cluster } from 'ioredis';
-import type { SessionInfo, SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+import type { SessionInfo, SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import type { RedisServer } from '../helpers/redisServer.ts';
 
 /** A 32-hex-char session id, as PHP's default generator makes them. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { SessionScanner, type SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import { SessionScanner, type SessionInfo } from '../../server/src/sessions/redis/index.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { admin, seedSessions } from './fixtures.ts';
 

@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { SessionScanner, type SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import { SessionScanner, type SessionInfo } from '../../server/src/sessions/redis/index.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { drain } from './fixtures.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { parseConnectionTarget } from '../../server/src/sessions/connectionTarget.ts';
-import { SessionScanner, type SessionInfo } from '../../server/src/sessions/sessionScanner.ts';
+import { SessionScanner, type SessionInfo } from '../../server/src/sessions/redis/index.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { admin, allPages, assertSameIds, drain, rejection, seedSessions, sid } from './fixtures.ts';
 

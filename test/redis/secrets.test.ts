@@ -20,8 +20,7 @@ import {
   parseConnectionTarget,
   parseConnectionTargets,
 } from '../../server/src/sessions/connectionTarget.ts';
-import { testConnection } from '../../server/src/sessions/redisConnection.ts';
-import { SessionScanner } from '../../server/src/sessions/sessionScanner.ts';
+import { testConnection, SessionScanner } from '../../server/src/sessions/redis/index.ts';
 import { freePort, startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { admin, seedSessions } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-// SPEC §4 "Canonical JSON", rule by rule. Scalars print as PHP's json_encode does with
+// The canonical JSON (README: PHP Sessions view), rule by rule. Scalars print as PHP's json_encode does with
 // JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION and
 // serialize_precision=-1 (the floats below are PHP 8.2's own output).
 import assert from 'node:assert/strict';
@@ -23,7 +23,8 @@ test('arrays: a JSON array only for keys exactly 0..n-1 in order', () => {
 test('objects: "__class" first, visibility markers stripped, declaration order kept', () => {
   assert.equal(
     cj('O:5:"Child":3:{s:12:"\x00Base\x00secret";i:1;s:6:"\x00*\x00pro";i:2;s:13:"\x00Child\x00secret";i:3;}'),
-    '{"__class":"Child","secret":1,"pro":2,"secret":3}',
+    // The parent's private $secret is shadowed by the child's: it is named after its class.
+    '{"__class":"Child","Base::secret":1,"pro":2,"secret":3}',
   );
   assert.equal(cj('O:8:"stdClass":0:{}'), '{"__class":"stdClass"}');
 });

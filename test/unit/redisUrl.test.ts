@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  isRedisUrl,
-  rawurlencode,
-  redisUrlToSavePath,
-  savePathServerToRedisUrl,
-} from '../../server/src/core/redisUrl.ts';
+import { rawurlencode } from '../../server/src/core/phpUrl.ts';
+import { isRedisUrl, redisUrlToSavePath, savePathServerToRedisUrl } from '../../server/src/core/redisUrl.ts';
 import { parseRedisSavePath } from '../../server/src/core/savePath.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
 import { joinedPieces } from '../helpers/random.ts';

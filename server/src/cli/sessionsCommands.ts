@@ -1,11 +1,19 @@
 // `sessions`, `show` and `decode`: the sessions core from a terminal. Connection and decode
-// failures exit 2 with Redis's (or the decoder's) own words, the password masked.
+// failures exit 2 with Redis's (or the decoder's) own words, the password masked; what PHP itself
+// would refuse or do differently goes to stderr beside the JSON.
 import { parseConnectionTargets, type ConnectionTarget } from '../sessions/connectionTarget.ts';
 import { toCanonicalJson } from '../sessions/canonicalJson.ts';
-import { SESSION_SERIALIZERS, decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
+import {
+  SESSION_SERIALIZERS,
+  decodeSession,
+  type DecodedSession,
+  type DecodeSessionOptions,
+  type SessionSerializer,
+} from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
-import { SessionScanner, type SessionInfo } from '../sessions/sessionScanner.ts';
-import { sniffSessions, type SessionShape } from '../sessions/sessionSniff.ts';
+import { formatTtl } from '../sessions/display.ts';
+import { SessionScanner, readSessionHeads, type SessionInfo } from '../sessions/redis/index.ts';
+import { SHAPE_BYTES, shapeOf, type SessionShape } from '../sessions/sessionShape.ts';
 import { UsageError, type Io } from './io.ts';
 
 const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
@@ -35,13 +43,6 @@ export function compressionOption(value: string | undefined): SessionCompression
   if (!(COMPRESSIONS as readonly string[]).includes(value))
     throw new UsageError(`unknown --compression "${value}" (${COMPRESSIONS.join(', ')})`);
   return value as SessionCompression;
-}
-
-function formatTtl(ttl: number): string {
-  if (ttl < 0) return 'no TTL';
-  if (ttl < 120) return `${ttl}s`;
-  if (ttl < 7200) return `${Math.round(ttl / 60)}m`;
-  return `${Math.round(ttl / 3600)}h`;
 }
 
 interface Row {
@@ -81,12 +82,14 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
         head();
         const take = limit === undefined ? batch : batch.slice(0, limit - printed);
         if (take.length === 0) break;
-        const shapes = await sniffSessions(
+        const heads = await readSessionHeads(
           await scanner.connection(),
           take.filter((s) => !s.lockOnly).map((s) => s.key),
+          SHAPE_BYTES,
         );
         for (const s of take) {
-          const r = row(s, shapes.get(s.key));
+          const head = heads.get(s.key);
+          const r = row(s, head && shapeOf(head));
           if (args.json) {
             io.stdout(`${first ? '\n  ' : ',\n  '}${JSON.stringify(r)}`);
             first = false;
@@ -131,12 +134,8 @@ export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint
         writeRaw(value);
         return 0;
       }
-      const decoded = decodeSession(value, {
-        serializer: args.serializer,
-        compression: args.compression,
-        key: target.prefix + args.id,
-      });
-      io.stdout(toCanonicalJson(decoded, 2) + '\n');
+      const decoded = decodeSession(value, { ...decodeOptions(args), key: target.prefix + args.id });
+      printDecoded(decoded, io);
       return 0;
     } finally {
       scanner.close();
@@ -146,12 +145,31 @@ export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint
   return 2;
 }
 
+/** A serializer the user names is the one used, alone: detection only when none is named. */
+function decodeOptions(args: {
+  serializer?: SessionSerializer;
+  compression?: SessionCompression;
+}): DecodeSessionOptions {
+  return {
+    ...(args.serializer ? { serializer: args.serializer, serializerOnly: true } : {}),
+    ...(args.compression ? { compression: args.compression } : {}),
+  };
+}
+
+/** The canonical JSON on stdout; what PHP would make of the session on stderr. */
+function printDecoded(decoded: DecodedSession, io: Io): void {
+  io.stdout(toCanonicalJson(decoded, 2) + '\n');
+  if (decoded.phpUnreadable)
+    io.stderr(`php-redis-sessions: PHP cannot read this back: ${decoded.phpUnreadable.reason}\n`);
+  for (const note of decoded.notes ?? []) io.stderr(`php-redis-sessions: note: ${note}\n`);
+}
+
 export async function decodeCommand(
   args: { serializer?: SessionSerializer; compression?: SessionCompression },
   io: Io,
 ): Promise<number> {
   const bytes = await io.readStdin();
-  const options = { serializer: args.serializer, compression: args.compression };
+  const options = decodeOptions(args);
   let decoded;
   try {
     decoded = decodeSession(bytes, options);
@@ -160,6 +178,6 @@ export async function decodeCommand(
     if (bytes[bytes.length - 1] !== 0x0a) throw err;
     decoded = decodeSession(bytes.subarray(0, bytes.length - 1), options);
   }
-  io.stdout(toCanonicalJson(decoded, 2) + '\n');
+  printDecoded(decoded, io);
   return 0;
 }

@@ -5,7 +5,8 @@ export { documentKind, EXCLUDED_GLOB, LINTED_FILES, LINTED_GLOB, type LintedFile
 export { PROJECT_WATCH_GLOBS } from './frameworks/project.ts';
 export { quoteIniValue } from './ini.ts';
 export { encodeJsonStringBody } from './jsonString.ts';
-export { maskCredentials } from './mask.ts';
+export { hasCredentials, maskCredentials, splitPassword } from './mask.ts';
 export { redisUrlToSavePath } from './redisUrl.ts';
+export { sessionSettingsOf, type SessionSettings } from './sessionSettings.ts';
 export { sessionStoreOf, type SessionStore } from './sessionStore.ts';
 export type { DocumentKind } from './types.ts';

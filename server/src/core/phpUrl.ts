@@ -230,3 +230,20 @@ export function shiftUrlSpans(url: PhpUrl, delta: number): PhpUrl {
   }
   return { ...url, spans };
 }
+
+/** rawurlencode() (php_raw_url_encode in ext/standard/url.c): every UTF-8 byte outside A-Za-z0-9-_.~ is %XX. */
+export function rawurlencode(s: string): string {
+  let out = '';
+  for (const b of new TextEncoder().encode(s)) {
+    const unreserved =
+      (b >= 0x30 && b <= 0x39) ||
+      (b >= 0x41 && b <= 0x5a) ||
+      (b >= 0x61 && b <= 0x7a) ||
+      b === 0x2d ||
+      b === 0x2e ||
+      b === 0x5f ||
+      b === 0x7e;
+    out += unreserved ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}

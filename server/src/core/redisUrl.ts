@@ -1,25 +1,9 @@
 // Redis URLs (redis://, rediss://, as platforms put in REDIS_URL) and their conversion to the
-// session.save_path phpredis understands, plus PHP's rawurlencode().
+// session.save_path phpredis understands.
+import { rawurlencode } from './phpUrl.ts';
 
 /** Env vars that hold a redis:// URL on Scalingo / Heroku: phpredis cannot use them as a save_path. */
 export const REDIS_URL_ENV = /^(?:SCALINGO_)?REDIS(?:_TLS)?_URL$|^[A-Z0-9_]*REDIS[A-Z0-9_]*_URL$/;
-
-/** PHP rawurlencode(): every UTF-8 byte outside A-Za-z0-9-_.~ becomes %XX (uppercase). */
-export function rawurlencode(s: string): string {
-  let out = '';
-  for (const b of new TextEncoder().encode(s)) {
-    const unreserved =
-      (b >= 0x30 && b <= 0x39) ||
-      (b >= 0x41 && b <= 0x5a) ||
-      (b >= 0x61 && b <= 0x7a) ||
-      b === 0x2d ||
-      b === 0x2e ||
-      b === 0x5f ||
-      b === 0x7e;
-    out += unreserved ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
 
 /** A `redis://`, `rediss://` or `redis+unix://` URL (what REDIS_URL-style variables hold). */
 export function isRedisUrl(value: string): boolean {
@@ -52,6 +36,10 @@ export interface RedisUrlOptions {
   insecureTls?: boolean;
 }
 
+// Errors never repeat the URL: what did not parse cannot be masked reliably (a forgotten `@host`
+// leaves the password where the port or the path would be), and the input box hides what was typed.
+const URL_FORM = 'redis://[user:password@]host[:port][/db]';
+
 /** Users that mean "the default user": password-only AUTH authenticates as `default`. */
 const DEFAULT_USERS = new Set(['', 'default', 'h']);
 
@@ -67,18 +55,18 @@ export function redisUrlToSavePath(url: string, opts: RedisUrlOptions = {}): str
   let dbText: string | null = null;
 
   if (parts.scheme === 'redis' || parts.scheme === 'rediss') {
-    if (!parts.host) throw new Error(`The Redis URL has no host: ${url}`);
+    if (!parts.host) throw new Error(`The Redis URL has no host (${URL_FORM}).`);
     if (parts.port !== '' && !/^[0-9]{1,5}$/.test(parts.port))
-      throw new Error(`The Redis URL port "${parts.port}" is not a number`);
+      throw new Error(`The Redis URL port is not a number (${URL_FORM}).`);
     base = `${parts.scheme === 'rediss' ? 'tls' : 'tcp'}://${parts.host}:${parts.port || '6379'}`;
     if (parts.path !== '' && parts.path !== '/') {
       const m = /^\/([0-9]+)\/?$/.exec(parts.path);
-      if (!m) throw new Error(`The Redis URL path "${parts.path}" is not a database number`);
+      if (!m) throw new Error('The Redis URL path is not a database number (redis://host:port/N).');
       dbText = m[1]!;
     }
   } else if (parts.scheme === 'unix' || parts.scheme === 'redis+unix') {
     const path = percentDecode(parts.host + parts.path);
-    if (!path.startsWith('/')) throw new Error(`The unix socket path must be absolute: ${url}`);
+    if (!path.startsWith('/')) throw new Error('The unix socket path must be absolute (unix:///path/to/redis.sock).');
     base = `unix://${path}`;
     dbText = parts.query.get('db');
     if (dbText !== null && !/^[0-9]+$/.test(dbText)) throw new Error(`The db "${dbText}" is not a database number`);
@@ -116,7 +104,7 @@ interface RedisUrlSplit {
  */
 function splitRedisUrl(url: string): RedisUrlSplit {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s.exec(url.trim());
-  if (!m) throw new Error(`Not a Redis URL (scheme://host…): ${url}`);
+  if (!m) throw new Error(`Not a Redis URL (${URL_FORM}).`);
   const scheme = m[1]!.toLowerCase();
   let rest = m[2]!;
   const at = rest.lastIndexOf('@');

@@ -3,7 +3,7 @@
 // library.c, get_valid_seeds in cluster_library.c. Pure: no I/O. All offsets are UTF-16
 // offsets into the `value` passed in.
 
-import { phpParseUrl, shiftUrlSpans, type PhpUrl, type Span } from './phpUrl.ts';
+import { phpParseUrl, rawurlencode, shiftUrlSpans, type PhpUrl, type Span } from './phpUrl.ts';
 import {
   binToString,
   buildPhpArray,
@@ -15,7 +15,7 @@ import {
   type QueryParam,
 } from './phpQuery.ts';
 import { redisConfBool, toCInt, zvalGetDouble, zvalGetLong } from './phpNumeric.ts';
-import { rawurlencode, savePathServerToRedisUrl } from './redisUrl.ts';
+import { savePathServerToRedisUrl } from './redisUrl.ts';
 
 export type { Span } from './phpUrl.ts';
 

@@ -1,13 +1,18 @@
-// The canonical JSON of a decoded PHP value or session (SPEC §4): what "Copy as JSON", the CLI's
+// The canonical JSON of a decoded PHP value or session: what "Copy as JSON", the CLI's
 // --json and the open-session view print. Scalars follow PHP's own json_encode with
 // JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION and the default
 // serialize_precision=-1, so the output can be checked against real PHP byte for byte.
 // Written with an explicit stack: a deep tree must not overflow the JS stack.
-import { isValidUtf8, type PhpArray, type PhpObject, type PhpValue } from './phpValue.ts';
+import { isValidUtf8, propertyLabels, type PhpArray, type PhpObject, type PhpValue } from './phpValue.ts';
 
 /** A decoded session as far as JSON is concerned (see sessionFormats.ts). */
 export interface CanonicalJsonSession {
   readonly variables: ReadonlyArray<readonly [string, PhpValue]>;
+  /**
+   * The container the variables are the members of, when the format has one (php_serialize,
+   * igbinary, msgpack): a reference back to it is a cycle, as in PHP's own view of $_SESSION.
+   */
+  readonly root?: PhpArray | PhpObject;
 }
 
 /** Shared references can make the output exponentially larger than the input: refuse past this. */
@@ -67,6 +72,8 @@ interface Frame {
   readonly node: PhpArray | PhpObject | null;
   readonly list: boolean;
   readonly session: CanonicalJsonSession | null;
+  /** An object's property labels (see propertyLabels). */
+  readonly names: string[] | null;
   i: number;
   readonly n: number;
 }
@@ -145,11 +152,18 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
             return;
           }
           out += list ? '[' : '{';
-          stack.push({ node: v, list, session: null, i: 0, n: entries.length });
+          stack.push({ node: v, list, session: null, names: null, i: 0, n: entries.length });
         } else {
           out += '{';
           // One extra member: "__class" comes first.
-          stack.push({ node: v, list: false, session: null, i: 0, n: v.properties.length + 1 });
+          stack.push({
+            node: v,
+            list: false,
+            session: null,
+            names: propertyLabels(v),
+            i: 0,
+            n: v.properties.length + 1,
+          });
         }
         onPath.add(v);
         return;
@@ -160,7 +174,8 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
   if ('variables' in input) {
     if (input.variables.length === 0) return '{}';
     out = '{';
-    stack.push({ node: null, list: false, session: input, i: 0, n: input.variables.length });
+    if (input.root) onPath.add(input.root);
+    stack.push({ node: null, list: false, session: input, names: null, i: 0, n: input.variables.length });
   } else {
     write(input);
   }
@@ -183,9 +198,8 @@ export function toCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?:
         out += `"__class"${colon}${jsonString(f.node!.className)}`;
         continue;
       } else {
-        const prop = f.node!.properties[i - 1]!;
-        out += jsonString(prop.name) + colon;
-        child = prop.value;
+        out += jsonString(f.names![i - 1]!) + colon;
+        child = (f.node as PhpObject).properties[i - 1]!.value;
       }
       write(child);
       if (++nodes > MAX_NODES)

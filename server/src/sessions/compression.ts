@@ -2,7 +2,7 @@
 // as [crc8][int32 LE length][raw LZ4 block], and bare liblzf. Every decoder caps its output before
 // allocating, so a tiny hostile value cannot claim gigabytes.
 import { decompress as zstdFrameDecompress } from 'fzstd';
-import { SessionDecodeError } from './phpSerialize.ts';
+import { SessionDecodeError } from './decodeCommon.ts';
 
 export type SessionCompression = 'none' | 'lzf' | 'zstd' | 'lz4';
 

@@ -1,6 +1,5 @@
 // A user-given Redis address (a redis:// URL or a phpredis save_path) → connection settings.
 // Pure: no I/O. File paths (CA, client cert) stay paths; redisConnection reads them.
-import { maskCredentials } from '../core/mask.ts';
 import { binToString, type PhpValue } from '../core/phpQuery.ts';
 import {
   parseClusterSavePath,
@@ -119,21 +118,26 @@ function isClusterSavePath(text: string): boolean {
 
 // ---------------------------------------------------------------- redis:// and rediss:// URLs
 
+// Errors never repeat the address: what did not parse cannot be masked reliably (a password with
+// a raw `/` or a space, a forgotten `@host` leaving the password where the port would be).
+const URL_FORM = 'redis://[user:password@]host[:port][/db]';
+
 function parseRedisUrlTarget(text: string): TcpTarget {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new TargetError(`Not a valid Redis URL: ${maskUrl(text)}`);
+    throw new TargetError(`Not a valid Redis URL (${URL_FORM}).`);
   }
   const tls = url.protocol.toLowerCase() === 'rediss:';
   const host = stripBrackets(url.hostname);
-  if (!host) throw new TargetError(`The Redis URL names no host: ${maskUrl(text)}`);
+  if (!host) throw new TargetError(`The Redis URL names no host (${URL_FORM}).`);
   const port = url.port ? Number(url.port) : DEFAULT_PORT;
   let db = 0;
   const path = url.pathname.replace(/^\/+|\/+$/g, '');
   if (path !== '') {
-    if (!/^\d+$/.test(path)) throw new TargetError(`The Redis URL path must be a database number, not "/${path}".`);
+    if (!/^\d+$/.test(path))
+      throw new TargetError('The Redis URL path must be a database number (redis://host:port/N).');
     db = Number(path);
   }
   const dbParam = url.searchParams.get('db');
@@ -164,12 +168,6 @@ function decodeUserinfo(raw: string): string | undefined {
 
 function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-/** A URL with its userinfo password replaced, for messages about an input that did not parse. */
-function maskUrl(text: string): string {
-  // Up to the last '@': a password may hold '/', '?' or '#' (the URL is invalid then, and echoed).
-  return maskCredentials(text);
 }
 
 // ---------------------------------------------------------------- phpredis save_path forms

@@ -2,7 +2,10 @@
 // the value tree. Big-endian lengths, a table of strings seen so far (string_id = index into it),
 // and a table of "references" (arrays, objects and &-scalars, in the order igbinary registers
 // them) that ref/objref point into. Iterative with a depth cap, lengths checked before use.
-import { DEFAULT_MAX_DEPTH, SessionDecodeError, phpInt, unmangleProperty } from './phpSerialize.ts';
+import { SessionDecodeError, latin1, phpInt, unmangleProperty } from './decodeCommon.ts';
+import { canonicalClassName, checkPhpObject, instantiationRefusal, phpClass } from './phpClasses.ts';
+import { readSplCustom } from './phpSerialize.ts';
+import { SPL_PAYLOAD_CLASSES } from './splPayloads.ts';
 import {
   PHP_FALSE,
   PHP_NULL,
@@ -19,7 +22,10 @@ import {
 } from './phpValue.ts';
 
 export interface IgbinaryOptions {
-  /** Maximum nesting of arrays/objects. Default 512. */
+  /**
+   * Maximum nesting of arrays/objects. Default IGBINARY_MAX_DEPTH: igbinary has no limit of its
+   * own, but PHP runs out of C stack (and crashes) at some 50,000 levels.
+   */
   maxDepth?: number;
   /** Accept bytes after the value (the session decoder does; igbinary_unserialize() does not). */
   allowTrailing?: boolean;
@@ -71,6 +77,9 @@ const T = {
 
 const TWO63 = 1n << 63n;
 
+/** Deeper than PHP itself survives igbinary data (it recurses, some 50,000 levels on an 8 MB stack). */
+export const IGBINARY_MAX_DEPTH = 32_768;
+
 /** True when the bytes start with an igbinary header (00 00 00 01 or 00 00 00 02). */
 export function hasIgbinaryHeader(b: Uint8Array): boolean {
   return b.length >= 5 && b[0] === 0 && b[1] === 0 && b[2] === 0 && (b[3] === 1 || b[3] === 2);
@@ -88,6 +97,8 @@ class IgbinaryReader {
   private readonly strings: Uint8Array[] = [];
   private readonly refs: PhpValue[] = [];
   private depth = 0;
+  /** PHP's reason for refusing the first value it would refuse (the value itself is marked too). */
+  phpUnreadable: string | null = null;
   private readonly view: DataView;
 
   constructor(
@@ -204,6 +215,7 @@ class IgbinaryReader {
           break;
         }
         frames.pop();
+        if (top.object !== null) this.mark(checkPhpObject(top.object));
         this.depth--;
       }
     }
@@ -306,10 +318,15 @@ class IgbinaryReader {
     return null;
   }
 
+  private mark(reason: string | null): void {
+    if (reason !== null && this.phpUnreadable === null) this.phpUnreadable = reason;
+  }
+
   private readObject(cell: PhpCell, t: number, at: number): Frame | null {
     const nameBytes = t <= T.object32 ? this.chars(t) : this.stringId(t);
     if (nameBytes.length === 0) this.fail('empty class name', at);
-    const className = decodeUtf8(nameBytes);
+    const className = canonicalClassName(decodeUtf8(nameBytes));
+    const info = phpClass(className);
     this.need(1, 'an object body');
     const refIndex = this.refs.length;
     this.refs.push(cell.value); // placeholder: registered before the body, like igsd_append_ref
@@ -324,7 +341,10 @@ class IgbinaryReader {
         const object: PhpObject = { kind: 'object', className, properties: [] };
         cell.value = object;
         this.refs[refIndex] = object;
-        if (n === 0) return null;
+        if (n === 0) {
+          this.mark(checkPhpObject(object));
+          return null;
+        }
         this.enter(at);
         return { array: null, object, remaining: n, index: null };
       }
@@ -337,7 +357,7 @@ class IgbinaryReader {
         );
         if (len > this.b.length - this.p)
           this.fail(`Serializable payload of ${len} bytes but only ${this.b.length - this.p} remain`);
-        const value: PhpValue = { kind: 'custom', className, payload: this.b.subarray(this.p, this.p + len) };
+        const value = this.serializable(className, info, this.b.subarray(this.p, this.p + len));
         this.p += len;
         cell.value = value;
         this.refs[refIndex] = value;
@@ -352,6 +372,11 @@ class IgbinaryReader {
               ? this.stringId(ct)
               : this.fail(`unknown enum case name type 0x${ct.toString(16)}`);
         const value: PhpValue = { kind: 'enum', className, caseName: decodeUtf8(caseBytes) };
+        // An application enum is assumed to have the case; one of PHP's classes would have to be an enum.
+        if (info && !info.flags.has('enum')) {
+          value.phpUnreadable = `Class '${info.name}' is not an enum`;
+          this.mark(value.phpUnreadable);
+        }
         cell.value = value;
         this.refs[refIndex] = value;
         return null;
@@ -359,6 +384,26 @@ class IgbinaryReader {
       default:
         this.fail(`unknown object body type 0x${inner.toString(16).padStart(2, '0')}`, this.p - 1);
     }
+  }
+
+  /**
+   * A Serializable object's payload: raw for application classes; PHP's own classes read it with
+   * their unserialize() (SPL), refuse it, or have none ("Class stdClass has no unserializer").
+   */
+  private serializable(className: string, info: ReturnType<typeof phpClass>, payload: Uint8Array): PhpValue {
+    if (!info) return { kind: 'custom', className, payload };
+    let refusal = instantiationRefusal(info);
+    if (refusal === null && SPL_PAYLOAD_CLASSES.has(info.name)) {
+      const read = readSplCustom(info.name, payload);
+      if ('object' in read) {
+        this.mark(read.phpUnreadable);
+        return read.object;
+      }
+      refusal = read.refused;
+    }
+    refusal ??= `Class ${info.name} has no unserializer`;
+    this.mark(refusal);
+    return { kind: 'custom', className, payload, phpUnreadable: refusal };
   }
 
   /** Reads a member key; returns the cell for its value, or null for a null key (no value follows). */
@@ -440,22 +485,30 @@ class IgbinaryReader {
   }
 }
 
-function latin1(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
+/** One igbinary value: what it is, where it ends, and PHP's reason to refuse it (null when PHP reads it). */
+export interface IgbinaryRead {
+  value: PhpValue;
+  end: number;
+  phpUnreadable: string | null;
+}
+
+/** The header and one value; bytes after it are left to the caller. Throws SessionDecodeError. */
+export function readIgbinary(bytes: Uint8Array, options: IgbinaryOptions = {}): IgbinaryRead {
+  if (bytes.length < 5) throw new SessionDecodeError(`igbinary: expected at least 5 bytes, got ${bytes.length}`, 0);
+  if (!hasIgbinaryHeader(bytes))
+    throw new SessionDecodeError('igbinary: unsupported header (expected 00 00 00 01 or 00 00 00 02)', 0);
+  const reader = new IgbinaryReader(bytes, 4, options.maxDepth ?? IGBINARY_MAX_DEPTH);
+  const cell: PhpCell = { value: PHP_NULL };
+  reader.readValue(cell);
+  return { value: cell.value, end: reader.pos, phpUnreadable: reader.phpUnreadable };
 }
 
 /** igbinary_unserialize(): header, one value. Throws SessionDecodeError. */
 export function decodeIgbinary(bytes: Uint8Array, options: IgbinaryOptions = {}): PhpValue {
-  if (bytes.length < 5) throw new SessionDecodeError(`igbinary: expected at least 5 bytes, got ${bytes.length}`, 0);
-  if (!hasIgbinaryHeader(bytes))
-    throw new SessionDecodeError('igbinary: unsupported header (expected 00 00 00 01 or 00 00 00 02)', 0);
-  const reader = new IgbinaryReader(bytes, 4, options.maxDepth ?? DEFAULT_MAX_DEPTH);
-  const cell: PhpCell = { value: PHP_NULL };
-  reader.readValue(cell);
-  if (!options.allowTrailing && reader.pos < bytes.length) {
-    throw new SessionDecodeError(`igbinary: ${bytes.length - reader.pos} unexpected bytes after the value`, reader.pos);
+  const { value, end } = readIgbinary(bytes, options);
+  if (!options.allowTrailing && end < bytes.length) {
+    // igbinary_unserialize(): "received more data to unserialize than expected".
+    throw new SessionDecodeError(`igbinary: ${bytes.length - end} unexpected bytes after the value`, end);
   }
-  return cell.value;
+  return value;
 }

@@ -4,12 +4,13 @@
 // nil→1 marks a PHP reference, nil→3 then "Class"→payload is a Serializable object, and
 // nil→2|4|5 then k→n replaces the map by a reference to container n (1 = the root, then every
 // array/map in the order it starts). Iterative with a depth cap; lengths checked before use.
-import { DEFAULT_MAX_DEPTH, SessionDecodeError, numericStringKey, phpInt, unmangleProperty } from './phpSerialize.ts';
+import { SessionDecodeError, latin1, numericStringKey, phpInt, unmangleProperty } from './decodeCommon.ts';
 import {
   PHP_FALSE,
   PHP_NULL,
   PHP_TRUE,
   decodeUtf8,
+  deref,
   isValidUtf8,
   type PhpArray,
   type PhpArrayEntry,
@@ -19,9 +20,15 @@ import {
   type PhpProperty,
   type PhpValue,
 } from './phpValue.ts';
+import { canonicalClassName, checkPhpObject, phpClass } from './phpClasses.ts';
+import { readSplCustom } from './phpSerialize.ts';
+import { SPL_PAYLOAD_CLASSES } from './splPayloads.ts';
 
 export interface MsgpackOptions {
-  /** Maximum nesting of arrays/maps. Default 512. */
+  /**
+   * Maximum nesting of arrays/maps. Default 1024, msgpack-php's MSGPACK_EMBED_STACK_SIZE: its
+   * unpacker fails ("Memory error") on a container opened with 1024 others still open.
+   */
   maxDepth?: number;
   /** Accept bytes after the value (msgpack-php's session decoder does). Default false. */
   allowTrailing?: boolean;
@@ -61,6 +68,8 @@ interface Frame {
   /** The cell the current member's value goes into. */
   valueCell: PhpCell | null;
   index: Map<bigint | string, PhpCell> | null;
+  /** The object's members came as __serialize() data (nil → array) for __unserialize(). */
+  viaData: boolean;
 }
 
 /** PHP's (string) of a float used as a key: precision=14, %G style (zend_gcvt). */
@@ -82,7 +91,34 @@ function floatKeyString(v: number): string {
   return v < 0 ? `-${out}` : out;
 }
 
+/** MSGPACK_EMBED_STACK_SIZE (msgpack-php msgpack_unpack.h). */
+export const MSGPACK_MAX_DEPTH = 1024;
+
+const IDENTIFIER = /^[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*$/;
+
+/**
+ * msgpack-php writes an enum case as an object of the enum's class holding `name` (and `value`
+ * for a backed enum), and cannot read it back: "Cannot instantiate enum". An application object
+ * of that exact shape is marked so, saying why (its class may not be an enum).
+ */
+function enumCase(o: PhpObject): string | null {
+  if (phpClass(o.className)) return null;
+  const [name, value, ...rest] = o.properties;
+  if (rest.length > 0 || name?.name !== 'name' || name.visibility !== 'public') return null;
+  const n = deref(name.value);
+  if (n.kind !== 'string' || !IDENTIFIER.test(decodeUtf8(n.bytes))) return null;
+  if (value !== undefined) {
+    const v = deref(value.value);
+    if (value.name !== 'value' || value.visibility !== 'public' || (v.kind !== 'int' && v.kind !== 'string'))
+      return null;
+  }
+  o.phpUnreadable = `Cannot instantiate enum ${o.className} (if ${o.className} is an enum: msgpack-php writes enum cases as objects like this one and cannot read them back)`;
+  return o.phpUnreadable;
+}
+
 class MsgpackReader {
+  /** PHP's reason for refusing the first value it would refuse (the value itself is marked too). */
+  phpUnreadable: string | null = null;
   private p: number;
   private readonly view: DataView;
   /** Containers after the root, in start order: reference n (n >= 2) is slots[n - 2]. */
@@ -255,6 +291,8 @@ class MsgpackReader {
     // Each member takes at least one byte (two for a pair): refuse impossible counts up front.
     if (count * (isMap ? 2 : 1) > this.b.length - this.p)
       this.fail(`container of ${count} members but only ${this.b.length - this.p} bytes left`, at);
+    // The unpacker's stack check comes first, even for an empty container.
+    if (this.maxDepth > 0 && this.depth >= this.maxDepth) this.fail(`maximum depth of ${this.maxDepth} exceeded`, at);
     if (this.root === null) this.root = cell;
     else this.slots.push(cell);
     if (count === 0) {
@@ -262,7 +300,6 @@ class MsgpackReader {
       cell.value = isMap ? { kind: 'object', className: 'stdClass', properties: [] } : { kind: 'array', entries: [] };
       return null;
     }
-    if (this.maxDepth > 0 && this.depth >= this.maxDepth) this.fail(`maximum depth of ${this.maxDepth} exceeded`, at);
     this.depth++;
     const array: PhpArray = { kind: 'array', entries: [] };
     cell.value = array;
@@ -277,6 +314,7 @@ class MsgpackReader {
       key: null,
       valueCell: null,
       index: null,
+      viaData: false,
     };
   }
 
@@ -307,6 +345,12 @@ class MsgpackReader {
       }
       frames.pop();
       this.depth--;
+      if (top.object !== null && !top.done && top.cell.value === top.object) {
+        const reason = top.viaData
+          ? checkPhpObject(top.object, '__unserialize')
+          : (checkPhpObject(top.object, 'properties') ?? enumCase(top.object));
+        if (reason !== null && this.phpUnreadable === null) this.phpUnreadable = reason;
+      }
     }
   }
 
@@ -331,6 +375,7 @@ class MsgpackReader {
         // __serialize() data for __unserialize(): it becomes the object's properties.
         f.object.properties.length = 0;
         f.index = null;
+        f.viaData = true;
         for (const e of value.entries)
           this.insert(
             f,
@@ -346,7 +391,7 @@ class MsgpackReader {
     if (type === TYPE_CUSTOM_OBJECT) {
       if (key.kind !== 'string' || value.kind !== 'string')
         this.fail('a Serializable object needs a class name and a string payload');
-      f.cell.value = { kind: 'custom', className: decodeUtf8(key.bytes), payload: value.bytes };
+      f.cell.value = this.serializable(canonicalClassName(decodeUtf8(key.bytes)), value.bytes);
       f.done = true;
       return;
     }
@@ -354,8 +399,15 @@ class MsgpackReader {
       if (value.kind !== 'int') this.fail('a reference must name a container number');
       const n = Number(value.value);
       const cell = n === 1 ? this.root : n >= 2 ? this.slots[n - 2] : undefined;
-      if (cell === undefined || cell === null || cell === f.cell)
-        this.fail(`invalid reference to container ${value.value}`);
+      if (cell === undefined || cell === null || cell === f.cell) {
+        // msgpack-php warns ("Invalid references value") and leaves the map as it started: null.
+        f.cell.value = {
+          kind: 'null',
+          phpNote: `msgpack-php reads a reference to container ${value.value}, which does not exist, as null`,
+        };
+        f.done = true;
+        return;
+      }
       const target = cell.value.kind === 'reference' ? cell.value.target : cell.value;
       f.cell.value = { kind: 'reference', slot: n, phpReference: type !== TYPE_OBJECT, target };
       f.done = true;
@@ -364,9 +416,29 @@ class MsgpackReader {
     if (!f.done) this.insert(f, key, value, undefined);
   }
 
+  /**
+   * A Serializable object's payload: raw for application classes; PHP's own SPL classes read it,
+   * the others have no unserializer and msgpack-php leaves null behind.
+   */
+  private serializable(className: string, payload: Uint8Array): PhpValue {
+    const info = phpClass(className);
+    if (!info) return { kind: 'custom', className, payload };
+    if (SPL_PAYLOAD_CLASSES.has(info.name)) {
+      const read = readSplCustom(info.name, payload);
+      if ('object' in read) {
+        if (read.phpUnreadable !== null && this.phpUnreadable === null) this.phpUnreadable = read.phpUnreadable;
+        return read.object;
+      }
+      // A failed unserialize() inside msgpack-php leaves the exception behind: PHP refuses the value.
+      if (this.phpUnreadable === null) this.phpUnreadable = read.refused;
+      return { kind: 'custom', className, payload, phpUnreadable: read.refused };
+    }
+    return { kind: 'null', phpNote: `msgpack-php reads null: class ${info.name} has no unserializer` };
+  }
+
   /** Turns the map into an object of `className`, its string-keyed entries becoming properties. */
   private becomeObject(f: Frame, className: string): void {
-    const object: PhpObject = { kind: 'object', className, properties: [] };
+    const object: PhpObject = { kind: 'object', className: canonicalClassName(className), properties: [] };
     const previous = f.array;
     f.object = object;
     f.array = null;
@@ -431,20 +503,28 @@ class MsgpackReader {
   }
 }
 
-function latin1(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return s;
+/** One msgpack value: what it is, where it ends, and PHP's reason to refuse it (null when PHP reads it). */
+export interface MsgpackRead {
+  value: PhpValue;
+  end: number;
+  phpUnreadable: string | null;
+}
+
+/** One value; bytes after it are left to the caller. Throws SessionDecodeError. */
+export function readMsgpack(bytes: Uint8Array, options: MsgpackOptions = {}): MsgpackRead {
+  if (bytes.length === 0) throw new SessionDecodeError('msgpack: no data', 0);
+  const reader = new MsgpackReader(bytes, options.maxDepth ?? MSGPACK_MAX_DEPTH);
+  const cell: PhpCell = { value: PHP_NULL };
+  reader.read(cell);
+  return { value: cell.value, end: reader.pos, phpUnreadable: reader.phpUnreadable };
 }
 
 /** msgpack_unserialize() in php_only mode. Throws SessionDecodeError. */
 export function decodeMsgpack(bytes: Uint8Array, options: MsgpackOptions = {}): PhpValue {
-  if (bytes.length === 0) throw new SessionDecodeError('msgpack: no data', 0);
-  const reader = new MsgpackReader(bytes, options.maxDepth ?? DEFAULT_MAX_DEPTH);
-  const cell: PhpCell = { value: PHP_NULL };
-  reader.read(cell);
-  if (!options.allowTrailing && reader.pos < bytes.length) {
-    throw new SessionDecodeError(`msgpack: ${bytes.length - reader.pos} unexpected bytes after the value`, reader.pos);
+  const { value, end } = readMsgpack(bytes, options);
+  if (!options.allowTrailing && end < bytes.length) {
+    // msgpack_unserialize() warns "Extra bytes" and returns the value: refused only when asked.
+    throw new SessionDecodeError(`msgpack: ${bytes.length - end} unexpected bytes after the value`, end);
   }
-  return cell.value;
+  return value;
 }

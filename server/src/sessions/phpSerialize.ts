@@ -2,6 +2,15 @@
 // into the value tree. Iterative (an explicit frame stack) so hostile nesting cannot overflow the JS
 // stack; every declared length is checked against the bytes left before anything is allocated.
 import {
+  DEFAULT_MAX_DEPTH,
+  SMALL_BIGINTS,
+  SessionDecodeError,
+  latin1,
+  numericStringKey,
+  phpInt,
+  unmangleProperty,
+} from './decodeCommon.ts';
+import {
   PHP_FALSE,
   PHP_NULL,
   PHP_TRUE,
@@ -10,28 +19,18 @@ import {
   type PhpArray,
   type PhpArrayEntry,
   type PhpCell,
-  type PhpInt,
   type PhpKey,
   type PhpObject,
   type PhpProperty,
   type PhpValue,
-  type PhpVisibility,
 } from './phpValue.ts';
+import { canonicalClassName, checkPhpObject, instantiationRefusal, phpClass } from './phpClasses.ts';
+import { SPL_PAYLOAD_CLASSES, SplPayloadError, readSplPayload, type NestedReader } from './splPayloads.ts';
 
-/** Any refusal to decode: malformed, truncated or hostile bytes. `offset` is where it went wrong. */
-export class SessionDecodeError extends Error {
-  readonly offset: number;
-  constructor(message: string, offset: number) {
-    super(`${message} (at byte ${offset})`);
-    this.name = 'SessionDecodeError';
-    this.offset = offset;
-  }
-}
-
-export const DEFAULT_MAX_DEPTH = 512;
+export { SessionDecodeError };
 
 export interface UnserializeOptions {
-  /** Maximum nesting of arrays/objects, like PHP's unserialize_max_depth. Default 512. */
+  /** Maximum nesting of arrays/objects, like PHP's unserialize_max_depth. Default 4096 (PHP's). */
   maxDepth?: number;
 }
 
@@ -51,14 +50,6 @@ const RBRACE = 0x7d;
 const INT64_MAX = (1n << 63n) - 1n;
 const UINT64_MASK = (1n << 64n) - 1n;
 
-/** Shared immutable ints for the common small values (keys 0..255 mostly). */
-const SMALL_INTS: PhpInt[] = Array.from({ length: 256 }, (_, i) => Object.freeze({ kind: 'int', value: BigInt(i) }));
-const SMALL_BIGINTS: bigint[] = SMALL_INTS.map((i) => i.value);
-
-export function phpInt(v: bigint): PhpInt {
-  return v >= 0n && v < 256n ? SMALL_INTS[Number(v)]! : { kind: 'int', value: v };
-}
-
 /** zend_is_valid_class_name: [A-Za-z0-9_\\] and any byte >= 0x80. */
 function isClassNameByte(c: number): boolean {
   return (
@@ -71,70 +62,8 @@ function isClassNameByte(c: number): boolean {
   );
 }
 
-function latin1(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
-
 function byteName(c: number): string {
   return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `0x${c.toString(16).padStart(2, '0')}`;
-}
-
-/**
- * A string array key that PHP stores as an integer (ZEND_HANDLE_NUMERIC_STR): an optional '-',
- * no leading zero, no "-0", within the 64-bit range. Returns null when it stays a string.
- */
-export function numericStringKey(b: Uint8Array, start: number, end: number): bigint | null {
-  const len = end - start;
-  if (len === 0 || len > 20) return null;
-  let i = start;
-  const neg = b[i] === MINUS;
-  if (neg) i++;
-  if (i >= end) return null;
-  if (b[i] === ZERO && len > 1) return null;
-  for (let k = i; k < end; k++) {
-    const c = b[k]!;
-    if (c < ZERO || c > NINE) return null;
-  }
-  const digits = end - i;
-  if (digits > 19) return null;
-  if (digits <= 15) {
-    let n = 0;
-    for (let k = i; k < end; k++) n = n * 10 + (b[k]! - ZERO);
-    return neg ? -BigInt(n) : n < 256 ? SMALL_BIGINTS[n]! : BigInt(n);
-  }
-  const v = BigInt(latin1(b, i, end));
-  if (neg ? v > INT64_MAX + 1n : v > INT64_MAX) return null;
-  return neg ? -v : v;
-}
-
-/** Splits a mangled property name: `\0*\0x` protected, `\0Class\0x` private, else public (zend_unmangle_property_name_ex). */
-export function unmangleProperty(b: Uint8Array, start: number, end: number): PhpProperty {
-  const len = end - start;
-  let visibility: PhpVisibility = 'public';
-  let declaringClass: string | undefined;
-  let nameStart = start;
-  if (len > 0 && b[start] === 0 && len >= 3 && b[start + 1] !== 0) {
-    let cn = 0; // zend_strnlen(name + 1, len - 2)
-    while (cn < len - 2 && b[start + 1 + cn] !== 0) cn++;
-    if (cn < len - 2 && b[start + 1 + cn] === 0) {
-      // An anonymous class name contains a NUL of its own: the class part then runs to the next one.
-      let anon = 0;
-      while (anon < len - cn - 2 && b[start + cn + 2 + anon] !== 0) anon++;
-      if (cn + anon + 2 !== len) cn += anon + 1;
-      nameStart = start + cn + 2;
-      if (cn === 1 && b[start + 1] === 0x2a) visibility = 'protected';
-      else {
-        visibility = 'private';
-        declaringClass = decodeUtf8(b, start + 1, start + 1 + cn);
-      }
-    }
-  }
-  const prop: PhpProperty = { name: decodeUtf8(b, nameStart, end), visibility, value: PHP_NULL };
-  if (declaringClass !== undefined) prop.declaringClass = declaringClass;
-  if (!isValidUtf8(b, start, end)) prop.rawName = b.slice(start, end);
-  return prop;
 }
 
 /** An open array or object whose members are still being read. */
@@ -152,14 +81,21 @@ interface Frame {
  * Reads serialize() values from `bytes[start, end)`. One instance keeps one slot table, so the
  * `php` and `php_binary` session formats can number slots across variables as PHP does.
  */
-export class PhpUnserializer {
+export class PhpUnserializer implements NestedReader {
   readonly bytes: Uint8Array;
-  readonly end: number;
+  /** Where the bytes to read end (narrowed while a `C:` payload is read). */
+  end: number;
   pos: number;
   /** Value slots for `R:`/`r:` (slot n is `slots[n - 1]`): every value but `R:`, containers first. */
   readonly slots: PhpCell[] = [];
+  /** PHP's reason for refusing the first value it would refuse (the value itself is marked too). */
+  phpUnreadable: string | null = null;
+  /** An R:1 was read: a PHP reference to the first value (the php_serialize session array). */
+  referencesFirst = false;
   private readonly maxDepth: number;
   private depth = 0;
+  /** readInto() calls under way: a `C:` payload of PHP's own classes is read by a nested one. */
+  private nesting = 0;
   // The last key read by readKey().
   private keyInt: bigint | null = null;
   private keyNum = -1;
@@ -184,26 +120,53 @@ export class PhpUnserializer {
   /** Reads one value at `pos` into `cell` (which becomes the value's slot). */
   readInto(cell: PhpCell): void {
     const frames: Frame[] = [];
-    this.depth = 0;
-    let target = cell;
-    for (;;) {
-      const opened = this.readToken(target);
-      if (opened !== null) frames.push(opened);
+    // The depth limit counts across nested payloads, as PHP's shared var_hash does.
+    if (this.nesting === 0) this.depth = 0;
+    this.nesting++;
+    try {
+      let target = cell;
       for (;;) {
-        const top = frames[frames.length - 1];
-        if (top === undefined) return;
-        if (top.remaining > 0) {
-          top.remaining--;
-          target = this.readMember(top);
-          break;
+        const opened = this.readToken(target);
+        if (opened !== null) frames.push(opened);
+        for (;;) {
+          const top = frames[frames.length - 1];
+          if (top === undefined) return;
+          if (top.remaining > 0) {
+            top.remaining--;
+            target = this.readMember(top);
+            break;
+          }
+          if (this.at(this.pos) !== RBRACE)
+            this.fail(`Expected '}' after the last element, found ${this.found(this.pos)}`, this.pos);
+          this.pos++;
+          frames.pop();
+          this.depth--;
+          if (top.object !== null) this.mark(checkPhpObject(top.object));
         }
-        if (this.at(this.pos) !== RBRACE)
-          this.fail(`Expected '}' after the last element, found ${this.found(this.pos)}`, this.pos);
-        this.pos++;
-        frames.pop();
-        this.depth--;
       }
+    } finally {
+      this.nesting--;
     }
+  }
+
+  byteAt(i: number): number {
+    return this.at(i);
+  }
+
+  readNested(cell: PhpCell, pos: number, end: number): number {
+    const outer = this.end;
+    this.pos = pos;
+    this.end = end;
+    try {
+      this.readInto(cell);
+    } finally {
+      this.end = outer;
+    }
+    return this.pos;
+  }
+
+  private mark(reason: string | null): void {
+    if (reason !== null && this.phpUnreadable === null) this.phpUnreadable = reason;
   }
 
   // -- helpers ---------------------------------------------------------------------------------
@@ -488,7 +451,7 @@ export class PhpUnserializer {
     if (this.at(q) !== QUOTE) this.fail(`Expected '"' after the class name, found ${this.found(q)}`, q);
     if (this.at(q + 1) !== COLON) this.fail(`Expected ':' after the class name, found ${this.found(q + 1)}`, q + 1);
     this.checkClassName(ns, q, 'class');
-    const className = decodeUtf8(this.bytes, ns, q);
+    const className = canonicalClassName(decodeUtf8(this.bytes, ns, q));
     if (custom) {
       // object_custom(): C:<len>:"<class>":<datalen>:{<datalen bytes>}
       const { value: datalen, next: k } = this.iv2(q + 2);
@@ -499,7 +462,7 @@ export class PhpUnserializer {
         this.fail(`Insufficient data for unserializing: ${datalen} required, ${this.end - ds} present`, ds);
       if (this.at(ds + datalen) !== RBRACE)
         this.fail(`Expected '}' after the ${datalen}-byte C: payload`, ds + datalen);
-      cell.value = { kind: 'custom', className, payload: this.bytes.subarray(ds, ds + datalen) };
+      this.readCustom(cell, className, ds, datalen, p);
       this.pos = ds + datalen + 1;
       return null;
     }
@@ -513,6 +476,48 @@ export class PhpUnserializer {
     this.pos = k + 2;
     this.enter(p);
     return { array: null, object, remaining: n, sequential: false, index: null };
+  }
+
+  /**
+   * A `C:` payload: kept raw for application classes (only the class can read it); read as PHP
+   * does for PHP's own classes, which either parse it (SPL), refuse it, or ignore it.
+   */
+  private readCustom(cell: PhpCell, className: string, ds: number, datalen: number, p: number): void {
+    const payload = this.bytes.subarray(ds, ds + datalen);
+    const info = phpClass(className);
+    const refusal = instantiationRefusal(info);
+    if (!info || refusal !== null) {
+      const custom: PhpValue = { kind: 'custom', className, payload };
+      if (refusal !== null) custom.phpUnreadable = refusal;
+      this.mark(refusal);
+      cell.value = custom;
+      return;
+    }
+    if (!SPL_PAYLOAD_CLASSES.has(info.name)) {
+      // object_custom(): "Class X has no unserializer", and an empty object.
+      cell.value = {
+        kind: 'object',
+        className,
+        properties: [],
+        phpNote: `PHP ignores this ${datalen}-byte payload: class ${className} has no unserializer`,
+      };
+      return;
+    }
+    const slots = this.slots.length;
+    this.enter(p);
+    try {
+      cell.value = readSplPayload(this, info.name, ds, ds + datalen);
+    } catch (err) {
+      if (!(err instanceof SplPayloadError || err instanceof SessionDecodeError)) throw err;
+      // PHP throws UnexpectedValueException and the whole unserialize() fails: show the raw payload.
+      this.slots.length = slots;
+      const reason =
+        err instanceof SplPayloadError ? err.message : `Error at offset ${err.offset - ds} of ${datalen} bytes`;
+      cell.value = { kind: 'custom', className, payload, phpUnreadable: reason };
+      this.mark(reason);
+    } finally {
+      this.depth--;
+    }
   }
 
   private readEnum(cell: PhpCell, p: number): null {
@@ -539,7 +544,18 @@ export class PhpUnserializer {
       if (!isClassNameByte(ch) || ch === BACKSLASH)
         this.fail(`Invalid enum case name: ${byteName(ch)} is not allowed`, i);
     }
-    cell.value = { kind: 'enum', className: decodeUtf8(b, cs, colon), caseName: decodeUtf8(b, colon + 1, q) };
+    const value: PhpValue = {
+      kind: 'enum',
+      className: canonicalClassName(decodeUtf8(b, cs, colon)),
+      caseName: decodeUtf8(b, colon + 1, q),
+    };
+    // An application enum is assumed to have the case; one of PHP's classes would have to be an enum.
+    const info = phpClass(value.className);
+    if (info && !info.flags.has('enum')) {
+      value.phpUnreadable = `Class '${info.name}' is not an enum`;
+      this.mark(value.phpUnreadable);
+    }
+    cell.value = value;
     this.pos = q + 2;
     return null;
   }
@@ -556,6 +572,7 @@ export class PhpUnserializer {
     if (!hard && target.kind !== 'object' && target.kind !== 'enum' && target.kind !== 'custom') {
       this.fail(`r:${slot} must refer to an object, not ${target.kind}`, p);
     }
+    if (hard && slot === 1) this.referencesFirst = true;
     cell.value = { kind: 'reference', slot, phpReference: hard, target };
   }
 
@@ -724,6 +741,26 @@ function utf8Latin1(s: string): string {
 export interface UnserializeOneOptions extends UnserializeOptions {
   /** Accept bytes after the value (PHP 8.2's unserialize() ignores them). Default false. */
   allowTrailing?: boolean;
+}
+
+/**
+ * The payload of a Serializable object of one of PHP's own SPL classes, read as its unserialize()
+ * does outside of a PHP unserialize() (igbinary and msgpack hand it over alone): the object, or
+ * PHP's reason for refusing it.
+ */
+export function readSplCustom(
+  className: string,
+  payload: Uint8Array,
+): { object: PhpObject; phpUnreadable: string | null } | { refused: string } {
+  const reader = new PhpUnserializer(payload);
+  try {
+    return { object: readSplPayload(reader, className, 0, payload.length), phpUnreadable: reader.phpUnreadable };
+  } catch (err) {
+    if (err instanceof SplPayloadError) return { refused: err.message };
+    if (err instanceof SessionDecodeError)
+      return { refused: `Error at offset ${err.offset} of ${payload.length} bytes` };
+    throw err;
+  }
 }
 
 /** PHP's unserialize() of a whole buffer. Throws SessionDecodeError. */

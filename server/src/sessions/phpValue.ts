@@ -7,6 +7,8 @@ export type PhpKey = bigint | string;
 
 export interface PhpNull {
   readonly kind: 'null';
+  /** Why PHP reads a null here although the bytes hold something else (see PhpObject.phpNote). */
+  readonly phpNote?: string;
 }
 export interface PhpBool {
   readonly kind: 'bool';
@@ -51,18 +53,29 @@ export interface PhpProperty {
   rawName?: Uint8Array;
   value: PhpValue;
 }
-export interface PhpObject {
+/**
+ * Marks a decoder puts on a value PHP treats specially. `phpUnreadable` is PHP's own reason for
+ * refusing the whole payload because of this value (the data is still shown: PHP's
+ * "Unserialization of 'SplFileObject' is not allowed", "Cannot instantiate enum Suit"…);
+ * `phpNote` says what PHP does with the value that the data alone does not show.
+ */
+export interface PhpMarks {
+  phpUnreadable?: string;
+  phpNote?: string;
+}
+export interface PhpObject extends PhpMarks {
   readonly kind: 'object';
+  /** PHP's own spelling for PHP's built-in classes (`stdClass`), else as stored. */
   className: string;
   readonly properties: PhpProperty[];
 }
-export interface PhpEnum {
+export interface PhpEnum extends PhpMarks {
   readonly kind: 'enum';
   readonly className: string;
   readonly caseName: string;
 }
 /** `C:` (Serializable::serialize()) data, kept raw: only the class can read it. */
-export interface PhpCustom {
+export interface PhpCustom extends PhpMarks {
   readonly kind: 'custom';
   readonly className: string;
   readonly payload: Uint8Array;
@@ -242,13 +255,54 @@ export function phpHasChildren(value: PhpValue): boolean {
   return (v.kind === 'array' && v.entries.length > 0) || (v.kind === 'object' && v.properties.length > 0);
 }
 
+/**
+ * The names an object's properties are shown under (canonical JSON keys, tree labels): the
+ * unmangled name, unless several properties share it (a private property of a parent class and
+ * the child's own, say). Then the one `$this->name` means in the object's class keeps the name
+ * (public, else protected, else the class's own private one) and each other is qualified with
+ * where it is declared: `Base::id` for a private property of Base, `*::id` for a protected one.
+ */
+export function propertyLabels(object: PhpObject): string[] {
+  const props = object.properties;
+  const labels = props.map((p) => p.name);
+  if (props.length < 2 || !hasDuplicate(labels)) return labels;
+  const own = object.className.toLowerCase();
+  const rank = (p: PhpProperty): number =>
+    p.visibility === 'public' ? 0 : p.visibility === 'protected' ? 1 : p.declaringClass?.toLowerCase() === own ? 2 : 3;
+  const groups = new Map<string, number[]>();
+  labels.forEach((name, i) => {
+    const g = groups.get(name);
+    if (g) g.push(i);
+    else groups.set(name, [i]);
+  });
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    let plain = members[0]!;
+    for (const i of members) if (rank(props[i]!) < rank(props[plain]!)) plain = i;
+    for (const i of members) {
+      const p = props[i]!;
+      if (i !== plain) labels[i] = `${p.visibility === 'protected' ? '*' : (p.declaringClass ?? '')}::${p.name}`;
+    }
+  }
+  return labels;
+}
+
+function hasDuplicate(names: string[]): boolean {
+  if (names.length <= 8) {
+    for (let i = 1; i < names.length; i++) for (let j = 0; j < i; j++) if (names[i] === names[j]) return true;
+    return false;
+  }
+  return new Set(names).size !== names.length;
+}
+
 /** The children of an array or object (references are followed); [] for anything else. */
 export function phpChildren(value: PhpValue): PhpChild[] {
   const v = deref(value);
   if (v.kind === 'array') return v.entries.map((e) => ({ label: String(e.key), value: e.value }));
   if (v.kind === 'object') {
-    return v.properties.map((p) => {
-      const child: PhpChild = { label: p.name, value: p.value };
+    const labels = propertyLabels(v);
+    return v.properties.map((p, i) => {
+      const child: PhpChild = { label: labels[i]!, value: p.value };
       if (p.visibility === 'protected') child.detail = 'protected';
       else if (p.visibility === 'private') child.detail = `private ${p.declaringClass ?? ''}`.trimEnd();
       return child;
@@ -267,8 +321,18 @@ function quoteForSummary(bytes: Uint8Array, maxLen: number): string {
   return s.length > maxLen ? `${shown.slice(0, -1)}…"` : shown;
 }
 
-/** A one-line description of a node: `42`, `"Zoë"`, `array(3)`, `Cart {4}`, `Suit::Hearts`, `&2 → …`. */
+/**
+ * A one-line description of a node: `42`, `"Zoë"`, `array(3)`, `Cart {4}`, `Suit::Hearts`, `&2 → …`,
+ * followed by what PHP does with it when that is not plain (`⚠ PHP cannot read this back: …`).
+ */
 export function phpSummary(value: PhpValue, maxLen = 80): string {
+  const marks = 'phpNote' in value || 'phpUnreadable' in value ? (value as PhpMarks) : null;
+  const summary = plainSummary(value, maxLen);
+  if (marks === null) return summary;
+  return `${summary}${marks.phpUnreadable ? ` ⚠ PHP cannot read this back: ${marks.phpUnreadable}` : ''}${marks.phpNote ? ` (${marks.phpNote})` : ''}`;
+}
+
+function plainSummary(value: PhpValue, maxLen: number): string {
   switch (value.kind) {
     case 'null':
       return 'null';
@@ -296,4 +360,22 @@ export function phpSummary(value: PhpValue, maxLen = 80): string {
     case 'reference':
       return `${value.phpReference ? '&' : '#'}${value.slot} → ${phpSummary(value.target, maxLen)}`;
   }
+}
+
+/**
+ * The first value PHP would refuse (its reason), walking the tree without recursion; null when
+ * PHP reads all of it. Shared and cyclic references are visited once.
+ */
+export function findPhpUnreadable(value: PhpValue): string | null {
+  const seen = new Set<PhpValue>();
+  const stack: PhpValue[] = [value];
+  while (stack.length > 0) {
+    const v = deref(stack.pop()!);
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if ((v.kind === 'object' || v.kind === 'custom' || v.kind === 'enum') && v.phpUnreadable) return v.phpUnreadable;
+    if (v.kind === 'array') for (let i = v.entries.length - 1; i >= 0; i--) stack.push(v.entries[i]!.value);
+    else if (v.kind === 'object') for (let i = v.properties.length - 1; i >= 0; i--) stack.push(v.properties[i]!.value);
+  }
+  return null;
 }

@@ -1,11 +1,22 @@
-// A stored session value → its variables. Undoes phpredis compression, then the session
-// serializer (php, php_binary, php_serialize, igbinary, msgpack: configured or detected from the
-// bytes, reference §4.2), and recognises Symfony and Laravel stores (§4.4).
+// A stored session value → its variables, as PHP's session decoders read it. Undoes phpredis
+// compression, then the session serializer (php, php_binary, php_serialize: php-src
+// ext/session/session.c; igbinary: igbinary src/php7/igbinary.c; msgpack: msgpack-php msgpack.c;
+// configured or detected from the bytes), and recognises Symfony and Laravel stores.
 import { decompress, detectCompression, type SessionCompression } from './compression.ts';
-import { decodeIgbinary, hasIgbinaryHeader } from './igbinary.ts';
-import { decodeMsgpack, looksLikeMsgpackSession } from './msgpack.ts';
-import { PhpUnserializer, SessionDecodeError, unserialize } from './phpSerialize.ts';
-import { decodeUtf8, type PhpCell, type PhpValue } from './phpValue.ts';
+import { SessionDecodeError } from './decodeCommon.ts';
+import { hasIgbinaryHeader, readIgbinary } from './igbinary.ts';
+import { looksLikeMsgpackSession, readMsgpack } from './msgpack.ts';
+import { PhpUnserializer, unserialize } from './phpSerialize.ts';
+import {
+  PHP_NULL,
+  decodeUtf8,
+  deref,
+  findPhpUnreadable,
+  type PhpArray,
+  type PhpCell,
+  type PhpObject,
+  type PhpValue,
+} from './phpValue.ts';
 
 export { SessionDecodeError };
 export type { SessionCompression };
@@ -22,16 +33,30 @@ export const SESSION_SERIALIZERS: readonly SessionSerializer[] = [
 ];
 
 export interface DecodeSessionOptions {
-  /** The configured session.serialize_handler; detected from the bytes when absent. */
+  /** The configured (or named) session.serialize_handler; detected from the bytes when absent. */
   serializer?: SessionSerializer;
+  /**
+   * The user named `serializer`: decode with it alone and fail where PHP configured with it fails.
+   * Default false: the configured serializer is tried first and detection is the fallback (a
+   * keyspace can hold values written by other code), the session then marked phpUnreadable.
+   */
+  serializerOnly?: boolean;
   /** The configured redis.session.compression; zstd and lz4 are detected when absent. */
   compression?: SessionCompression;
-  /** Maximum nesting of arrays/objects. Default 512. */
+  /**
+   * Maximum nesting of arrays/objects. Default: each format's own limit (unserialize_max_depth's
+   * 4096, msgpack-php's 1024; igbinary has none, so as deep as PHP survives, 32,768).
+   */
   maxDepth?: number;
   /** The Redis key, when known: an `sf_s` prefix marks a Symfony session. */
   key?: string;
   /** Cap on the decompressed size. Default 64 MiB. */
   maxDecompressedBytes?: number;
+}
+
+/** Why PHP cannot read a session back: PHP's own message, or what PHP does instead. */
+export interface PhpUnreadable {
+  reason: string;
 }
 
 export interface DecodedSession {
@@ -41,6 +66,21 @@ export interface DecodedSession {
   framework?: SessionFramework;
   /** The session variables in order ($_SESSION's keys; integer keys as decimal strings). */
   variables: [name: string, value: PhpValue][];
+  /**
+   * The array $_SESSION is, for php_serialize: a PHP reference back to it is a cycle right there.
+   * (igbinary's and msgpack-php's session decoders copy the variables out of their array.)
+   */
+  root?: PhpArray;
+  /**
+   * Set when real PHP (8.2 with phpredis, igbinary and msgpack-php, configured with this
+   * serializer) cannot read the session back although it decodes here: session_start() then fails
+   * or throws and the session is lost. `variables` still show what the bytes hold, and the values
+   * PHP refuses carry `phpUnreadable` themselves (see PhpMarks). Absent when PHP reads it. This is
+   * what a health report counts as a PHP-unreadable session.
+   */
+  phpUnreadable?: PhpUnreadable;
+  /** What PHP does with these bytes that the variables alone do not show (one sentence each). */
+  notes?: string[];
 }
 
 type Decoded = Omit<DecodedSession, 'compression'>;
@@ -79,7 +119,7 @@ function looksLikeIgbinary(b: Uint8Array): boolean {
   return hasIgbinaryHeader(b) && b[4]! >= 0x14 && b[4]! <= 0x16;
 }
 
-/** Which serializer the bytes look like (signatures only, nothing parsed), in §4.2's order. */
+/** Which serializer the bytes look like (signatures only, nothing parsed), most distinctive first. */
 export function detectSessionSerializer(b: Uint8Array): SessionSerializer | null {
   if (looksLikeIgbinary(b)) return 'igbinary';
   if (looksLikeMsgpackSession(b)) return 'msgpack';
@@ -103,7 +143,11 @@ class Variables {
   }
 }
 
-/** `php`: name|value name|value …, one slot table across all variables. */
+function unreadable(reason: string | null): Pick<Decoded, 'phpUnreadable'> {
+  return reason === null ? {} : { phpUnreadable: { reason } };
+}
+
+/** `php`: name|value name|value …, one slot table across all variables (session.c PS_SERIALIZER_DECODE_FUNC(php)). */
 function decodePhp(b: Uint8Array, maxDepth: number | undefined): Decoded {
   const reader = new PhpUnserializer(b, 0, b.length, { maxDepth });
   const vars = new Variables();
@@ -112,12 +156,12 @@ function decodePhp(b: Uint8Array, maxDepth: number | undefined): Decoded {
     const pipe = b.indexOf(PIPE, p);
     if (pipe < 0) throw new SessionDecodeError("Missing '|' after a session variable name", p);
     reader.pos = pipe + 1;
-    const cell: PhpCell = { value: { kind: 'null' } };
+    const cell: PhpCell = { value: PHP_NULL };
     reader.readInto(cell);
     vars.set(decodeUtf8(b, p, pipe), cell.value);
     p = reader.pos;
   }
-  return { serializer: 'php', variables: vars.list };
+  return { serializer: 'php', variables: vars.list, ...unreadable(reader.phpUnreadable) };
 }
 
 /** `php_binary`: [len & 0x7f] name value …, one slot table across all variables. */
@@ -129,19 +173,12 @@ function decodePhpBinary(b: Uint8Array, maxDepth: number | undefined): Decoded {
     const len = b[p]! & 0x7f; // bit 7 is the legacy "undefined" flag, ignored since PHP 7
     if (p + len >= b.length) throw new SessionDecodeError(`Variable name of ${len} bytes runs past the end`, p);
     reader.pos = p + 1 + len;
-    const cell: PhpCell = { value: { kind: 'null' } };
+    const cell: PhpCell = { value: PHP_NULL };
     reader.readInto(cell);
     vars.set(decodeUtf8(b, p + 1, p + 1 + len), cell.value);
     p = reader.pos;
   }
-  return { serializer: 'php_binary', variables: vars.list };
-}
-
-/** The session array's entries as variables. */
-function variablesOf(root: PhpValue, serializer: SessionSerializer): Decoded {
-  if (root.kind !== 'array')
-    throw new SessionDecodeError(`A ${serializer} session must hold an array, found ${root.kind}`, 0);
-  return { serializer, variables: root.entries.map((e) => [String(e.key), e.value]) };
+  return { serializer: 'php_binary', variables: vars.list, ...unreadable(reader.phpUnreadable) };
 }
 
 /** Laravel: serialize() of the payload string, itself serialize() of the attributes array. */
@@ -155,9 +192,112 @@ function decodeLaravel(b: Uint8Array, maxDepth: number | undefined): Decoded {
     // Encrypted (session.encrypt) or JSON (session.serialization=json) payloads stay one string.
     return { serializer: 'php_serialize', framework: 'laravel', variables: [['payload', outer]] };
   }
-  return { ...variablesOf(inner, 'php_serialize'), framework: 'laravel' };
+  if (inner.kind !== 'array') throw new SessionDecodeError('A Laravel session payload must hold an array', 0);
+  return {
+    serializer: 'php_serialize',
+    framework: 'laravel',
+    variables: inner.entries.map((e) => [String(e.key), e.value]),
+    ...unreadable(findPhpUnreadable(inner)),
+  };
 }
 
+/** `php_serialize`: serialize($_SESSION); PHP ignores bytes after the array unless detecting. */
+function decodePhpSerialize(b: Uint8Array, maxDepth: number | undefined, strict: boolean): Decoded {
+  const reader = new PhpUnserializer(b, 0, b.length, { maxDepth });
+  const root = reader.readValue();
+  if (strict && reader.pos !== b.length)
+    throw new SessionDecodeError(`${b.length - reader.pos} unexpected bytes after the value`, reader.pos);
+  if (root.kind === 'string') return decodeLaravel(b, maxDepth);
+  if (root.kind !== 'array')
+    throw new SessionDecodeError(`A php_serialize session must hold an array, found ${root.kind}`, 0);
+  return {
+    serializer: 'php_serialize',
+    root,
+    variables: root.entries.map((e) => [String(e.key), e.value]),
+    ...unreadable(reader.phpUnreadable),
+    ...(reader.referencesFirst
+      ? {
+          notes: [
+            'R:1 makes $_SESSION a reference to itself: PHP reads it, but writing to $_SESSION then fails ("Cannot use a scalar value as an array")',
+          ],
+        }
+      : {}),
+  };
+}
+
+/**
+ * The igbinary and msgpack session decoders set each string-keyed member of the stored array
+ * (or object: its properties, under their mangled names) as a variable and skip integer keys.
+ */
+function stringKeyed(root: PhpArray | PhpObject): [string, PhpValue][] {
+  if (root.kind === 'array')
+    return root.entries.filter((e) => typeof e.key === 'string').map((e) => [e.key as string, e.value]);
+  return root.properties.map((p) => [
+    p.visibility === 'public' ? p.name : `\0${p.visibility === 'protected' ? '*' : p.declaringClass}\0${p.name}`,
+    p.value,
+  ]);
+}
+
+/**
+ * igbinary's session decoder: header and one array or object; bytes after it are ignored (the
+ * header is signature enough to detect the format with them).
+ */
+function decodeIgbinarySession(b: Uint8Array, maxDepth: number | undefined): Decoded {
+  const { value, end, phpUnreadable } = readIgbinary(b, { maxDepth });
+  const root = deref(value);
+  if (root.kind !== 'array' && root.kind !== 'object')
+    throw new SessionDecodeError(`An igbinary session must hold an array, found ${root.kind}`, 4);
+  const trailing = b.length - end;
+  return {
+    serializer: 'igbinary',
+    variables: stringKeyed(root),
+    ...unreadable(phpUnreadable),
+    ...(trailing > 0
+      ? {
+          notes: [
+            `${trailing} bytes after the value, which igbinary's session decoder ignores (igbinary_unserialize() would refuse them)`,
+          ],
+        }
+      : {}),
+  };
+}
+
+/**
+ * msgpack-php's session decoder never fails: bytes its unpacker rejects, and a value that is not
+ * an array or object, leave an empty session; bytes after the value are ignored.
+ */
+function decodeMsgpackSession(b: Uint8Array, maxDepth: number | undefined, strict: boolean): Decoded {
+  let read;
+  try {
+    read = readMsgpack(b, { maxDepth });
+    if (strict && read.end !== b.length)
+      throw new SessionDecodeError(`msgpack: ${b.length - read.end} unexpected bytes after the value`, read.end);
+  } catch (err) {
+    if (strict || !(err instanceof SessionDecodeError)) throw err;
+    return {
+      serializer: 'msgpack',
+      variables: [],
+      notes: [`msgpack-php reads these bytes as an empty session: ${err.message}`],
+    };
+  }
+  const root = deref(read.value);
+  if (root.kind !== 'array' && root.kind !== 'object') {
+    if (strict) throw new SessionDecodeError(`A msgpack session must hold an array, found ${root.kind}`, 0);
+    return {
+      serializer: 'msgpack',
+      variables: [],
+      notes: [`msgpack-php reads a session holding ${root.kind} as an empty session`],
+    };
+  }
+  const variables = stringKeyed(root);
+  // msgpack-php moves each variable out of the decoded array: a reference to it sees it without them.
+  if (root.kind === 'array')
+    root.entries.splice(0, root.entries.length, ...root.entries.filter((e) => typeof e.key !== 'string'));
+  else root.properties.length = 0;
+  return { serializer: 'msgpack', variables, ...unreadable(read.phpUnreadable) };
+}
+
+/** The session decoder of `serializer` on the unwrapped bytes; `strict` when detecting. */
 function decodeWith(
   serializer: SessionSerializer,
   b: Uint8Array,
@@ -170,16 +310,12 @@ function decodeWith(
       return decodePhp(b, maxDepth);
     case 'php_binary':
       return decodePhpBinary(b, maxDepth);
-    case 'php_serialize': {
-      // PHP ignores bytes after the array; detection insists on a clean parse.
-      const root = unserialize(b, { maxDepth, allowTrailing: !strict });
-      if (root.kind === 'string') return decodeLaravel(b, maxDepth);
-      return variablesOf(root, 'php_serialize');
-    }
+    case 'php_serialize':
+      return decodePhpSerialize(b, maxDepth, strict);
     case 'igbinary':
-      return variablesOf(decodeIgbinary(b, { maxDepth, allowTrailing: !strict }), 'igbinary');
+      return decodeIgbinarySession(b, maxDepth);
     case 'msgpack':
-      return variablesOf(decodeMsgpack(b, { maxDepth, allowTrailing: !strict }), 'msgpack');
+      return decodeMsgpackSession(b, maxDepth, strict);
   }
 }
 
@@ -232,22 +368,39 @@ function recogniseFramework(decoded: Decoded, key: string | undefined): Decoded 
   return symfony ? { ...decoded, framework: 'symfony' } : decoded;
 }
 
+/** A session PHP (configured as the caller says) reads as empty: for the configured-but-wrong case. */
+function readsAsEmpty(d: Decoded): boolean {
+  return d.serializer === 'msgpack' && d.variables.length === 0 && d.notes !== undefined;
+}
+
 /**
- * Decodes one stored session value. A configured serializer is tried first and detection is the
- * fallback (a keyspace can hold values written by other code). Throws SessionDecodeError.
+ * Decodes one stored session value as PHP does. With `serializerOnly`, the named serializer alone
+ * (PHP's failure is the error); else a configured serializer is tried first and detection is the
+ * fallback, the result then marked phpUnreadable. Throws SessionDecodeError.
  */
 export function decodeSession(bytes: Uint8Array, options: DecodeSessionOptions = {}): DecodedSession {
-  const { maxDepth } = options;
+  const { maxDepth, serializer } = options;
   const { payload, compression } = unwrap(bytes, options);
   const errors: SessionDecodeError[] = [];
   let decoded: Decoded | null = null;
-  if (options.serializer) {
+  if (serializer) {
     try {
-      decoded = decodeWith(options.serializer, payload, maxDepth, false);
+      decoded = decodeWith(serializer, payload, maxDepth, false);
     } catch (err) {
       if (!(err instanceof SessionDecodeError)) throw err;
       errors.push(err);
-      decoded = detect(payload, maxDepth, []);
+    }
+    if (!options.serializerOnly && (decoded === null || readsAsEmpty(decoded))) {
+      const detected = detect(payload, maxDepth, []);
+      if (detected && detected.serializer !== serializer) {
+        const why = decoded === null ? `it fails: ${errors[0]!.message}` : 'it reads an empty session';
+        decoded = {
+          ...detected,
+          phpUnreadable: {
+            reason: `written as ${detected.serializer}; session.serialize_handler=${serializer} cannot read it (${why})`,
+          },
+        };
+      }
     }
   } else {
     decoded = detect(payload, maxDepth, errors);
@@ -255,15 +408,17 @@ export function decodeSession(bytes: Uint8Array, options: DecodeSessionOptions =
   let usedCompression = compression;
   if (decoded === null && compression === 'none') {
     // Last resorts, reported as such: a value compressed although 'none' is configured (written
-    // before a config change), and lzf, which has no signature to detect.
+    // before a config change), and lzf, which has no signature to detect (never when the user
+    // named the serializer: any bytes might inflate into something).
     const detected = options.compression === 'none' ? detectCompression(bytes) : null;
-    const fallbacks: SessionCompression[] = detected ? [detected, 'lzf'] : ['lzf'];
+    const fallbacks: SessionCompression[] = [
+      ...(detected ? [detected] : []),
+      ...(options.serializerOnly ? [] : ['lzf' as const]),
+    ];
     for (const codec of fallbacks) {
       try {
         const inflated = decompress(bytes, codec, { maxOutputBytes: options.maxDecompressedBytes });
-        decoded = options.serializer
-          ? decodeWith(options.serializer, inflated, maxDepth, false)
-          : detect(inflated, maxDepth, []);
+        decoded = serializer ? decodeWith(serializer, inflated, maxDepth, false) : detect(inflated, maxDepth, []);
       } catch (err) {
         if (!(err instanceof SessionDecodeError)) throw err;
       }

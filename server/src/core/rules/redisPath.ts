@@ -3,7 +3,8 @@
 import { ClientCommands } from '../../protocol.ts';
 import { isPlainInteger, isPlainNumber, zvalGetDouble, zvalGetLong } from '../phpNumeric.ts';
 import type { QueryParam } from '../phpQuery.ts';
-import { rawurlencode, redisUrlToSavePath } from '../redisUrl.ts';
+import { rawurlencode } from '../phpUrl.ts';
+import { redisUrlToSavePath } from '../redisUrl.ts';
 import { maskCredentials } from '../mask.ts';
 import { finding, fix } from '../ruleContext.ts';
 import { parseRedisSavePath, type SavePathServer, type SavePathToken } from '../savePath.ts';
@@ -144,7 +145,7 @@ function urlProblems(site: PathSite, s: SavePathServer): boolean {
     const port = /:\/\/[^/?#]*:([^/?#]*)/.exec(s.text)?.[1];
     const why =
       port !== undefined && !/^\d*$/.test(port)
-        ? `the port "${port}" is not a number`
+        ? 'the port is not a number' // (not echoed: after a forgotten `@host` it is the password)
         : port !== undefined && Number(port) > 65535
           ? `the port ${port} is above 65535`
           : /^[a-z]+:\/\/(:|\/|\?|$)/i.test(s.text)
