@@ -120,15 +120,21 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisServe
 
 /**
  * A redis-server and an ioredis client connected to it, for the tests of one file: started in a
- * `before` hook (when `enabled`), stopped in `after`. Read `server` and `redis` inside the tests.
+ * `before` hook (when `enabled`), then `setup` runs, stopped in `after`. Read `server` and `redis`
+ * inside the tests. (Node 20 runs a file's top-level `before` hooks side by side: a second hook
+ * would not see the server yet, hence `setup`.)
  */
-export function redisForTests(enabled = true): { readonly server: RedisServer; readonly redis: Redis } {
+export function redisForTests(
+  enabled = true,
+  setup?: (server: RedisServer, redis: Redis) => Promise<void>,
+): { readonly server: RedisServer; readonly redis: Redis } {
   const state = {} as { server: RedisServer; redis: Redis };
   before(async () => {
     if (!enabled) return;
     state.server = await startRedis();
     state.redis = new Redis({ port: state.server.port, lazyConnect: true });
     await state.redis.connect();
+    await setup?.(state.server, state.redis);
   });
   after(async () => {
     state.redis?.disconnect();

@@ -4,14 +4,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   detectFrameworkFromKeys,
-  detectFrameworkFromVariables,
   frameworkScanPattern,
   frameworkSessionId,
-  frameworkViewValue,
   laravelDefaultPrefixes,
+} from '../../server/src/sessions/frameworkKeys.ts';
+import {
+  detectFrameworkFromVariables,
+  frameworkViewValue,
   presentSession,
-} from '../../server/src/sessions/frameworks.ts';
+} from '../../server/src/sessions/frameworkView.ts';
 import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
+import { parseDottedPath } from '../../server/src/sessions/edit/setVariable.ts';
 import { decodeSession } from '../../server/src/sessions/sessionFormats.ts';
 
 const ID = 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5hJ7k';
@@ -93,4 +96,27 @@ test('a Symfony session: attributes unwrapped, meta as dates, lifetime 0 said pl
   );
   assert.equal(view.summary, 'anonymous · last used 2023-11-14T22:13:20.000Z');
   assert.equal(presentSession(undefined, [['user', { kind: 'null' }]]), undefined);
+});
+
+test('each attribute keeps its path in the session, whatever order and keys', () => {
+  // A variable set beside the bags (by code writing $_SESSION itself) comes after the bag's
+  // attributes; a dot or a backslash in a key is escaped in its path.
+  const raw =
+    'legacy|i:1;_sf2_attributes|a:2:{s:5:"a.b\\c";i:2;s:14:"_security_main";s:1:"t";}_sf2_meta|a:1:{s:1:"u";i:0;}';
+  const d = decodeSession(new TextEncoder().encode(raw));
+  const view = presentSession(undefined, d.variables)!;
+  assert.deepEqual(
+    view.attributes.map(([n]) => n),
+    ['a.b\\c', 'legacy'],
+  );
+  assert.deepEqual(view.attributePaths, ['_sf2_attributes.a\\.b\\\\c', 'legacy']);
+  // The `set` command reads them back as the keys they are.
+  assert.deepEqual(parseDottedPath(view.attributePaths[0]!), ['_sf2_attributes', 'a.b\\c']);
+  assert.deepEqual(
+    view.fields.map((f) => f.name),
+    ['_sf2_meta.u', '_sf2_attributes._security_main'],
+  );
+  assert.equal(view.summary, 'signed in (firewall main) · last used 1970-01-01T00:00:00.000Z');
+  const l = presentSession('laravel', [['x.y', { kind: 'null' }]])!;
+  assert.deepEqual(l.attributePaths, ['x\\.y']);
 });

@@ -7,6 +7,7 @@ import { setCommand } from './setCommand.ts';
 import {
   compressionOption,
   decodeCommand,
+  frameworkOption,
   serializerOption,
   sessionsCommand,
   showCommand,
@@ -27,13 +28,19 @@ const COMMANDS: Record<string, string> = {
       --match PATTERN               Only ids matching this glob (a * is appended)
       --limit N                     At most N sessions
       --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)
+      --framework NAME              laravel, symfony: their key layout (default: read from the keys
+                                    when no prefix is given and no phpredis session is there; none:
+                                    phpredis's only)
       --json                        One JSON array of { id, key, ttl, size, serializer, locked }`,
   show: `  show <url|save_path> <id>     Print one session as canonical JSON
       --raw                         The stored bytes instead
       --serializer NAME             php, php_binary, php_serialize, igbinary, msgpack: decode with it
                                     alone, as PHP configured with it (default: detected)
       --compression NAME            none, lzf, zstd, lz4 (default: zstd and lz4 detected)
-      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)`,
+      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)
+      --framework NAME              laravel, symfony, none: as for sessions; a framework's session is
+                                    printed the way it sees it ({framework, summary, fields,
+                                    attributes}); none prints the variables as stored`,
   decode: `  decode                        Decode a raw session value from stdin to canonical JSON
       --serializer NAME             php, php_binary, php_serialize, igbinary, msgpack: decode with it
                                     alone, as PHP configured with it (default: detected)
@@ -49,7 +56,8 @@ const COMMANDS: Record<string, string> = {
       --serializer NAME             The configured serializer: sessions stored otherwise are
                                     reported as unreadable by PHP
       --compression NAME            As for show
-      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)`,
+      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)
+      --framework NAME              As for sessions`,
   set: `  set <url|save_path> <id> <path> <json>
                                 Set one variable (dotted path, e.g. user.name) to a JSON value,
                                 re-encoded with the session's serializer and compression, TTL
@@ -118,6 +126,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             limit: { type: 'string' },
             json: { type: 'boolean', default: false },
             prefix: { type: 'string' },
+            framework: { type: 'string' },
           },
         });
         return await sessionsCommand(
@@ -127,6 +136,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             ...(values.match !== undefined ? { match: values.match } : {}),
             ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}),
             ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+            framework: frameworkOption(values.framework),
           },
           io,
         );
@@ -140,6 +150,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             serializer: { type: 'string' },
             compression: { type: 'string' },
             prefix: { type: 'string' },
+            framework: { type: 'string' },
           },
         });
         return await showCommand(
@@ -150,6 +161,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             serializer: serializerOption(values.serializer),
             compression: compressionOption(values.compression),
             ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+            framework: frameworkOption(values.framework),
           },
           io,
           (bytes) => io.stdoutBytes(bytes),
@@ -177,6 +189,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             serializer: { type: 'string' },
             compression: { type: 'string' },
             prefix: { type: 'string' },
+            framework: { type: 'string' },
           },
         });
         const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
@@ -190,6 +203,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             serializer: serializerOption(values.serializer),
             compression: compressionOption(values.compression),
             ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+            framework: frameworkOption(values.framework),
           },
           io,
         );

@@ -11,9 +11,13 @@ import {
   type SessionSerializer,
 } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
+import type { PhpValue } from '../sessions/phpValue.ts';
 import { formatTtl } from '../sessions/display.ts';
 import { SessionScanner, readSessionHeads, type SessionInfo } from '../sessions/redis/index.ts';
 import { SHAPE_BYTES, shapeOf, type SessionShape } from '../sessions/sessionShape.ts';
+import { SESSION_FRAMEWORKS } from '../sessions/frameworkKeys.ts';
+import { frameworkViewValue, presentSession } from '../sessions/frameworkView.ts';
+import { chooseLayout, FRAMEWORK_LABELS, type FrameworkChoice } from '../sessions/sessionLayout.ts';
 import { UsageError, type Io } from './io.ts';
 
 const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
@@ -24,6 +28,7 @@ export interface SessionsArgs {
   limit?: number;
   json: boolean;
   prefix?: string;
+  framework?: FrameworkChoice;
 }
 
 function targetsOf(input: string | undefined, io: Io, prefix?: string): ConnectionTarget[] {
@@ -36,6 +41,53 @@ export function serializerOption(value: string | undefined): SessionSerializer |
   if (!(SESSION_SERIALIZERS as readonly string[]).includes(value))
     throw new UsageError(`unknown --serializer "${value}" (${SESSION_SERIALIZERS.join(', ')})`);
   return value as SessionSerializer;
+}
+
+export function frameworkOption(value: string | undefined): FrameworkChoice {
+  if (value === undefined) return undefined;
+  if (value !== 'none' && !(SESSION_FRAMEWORKS as readonly string[]).includes(value))
+    throw new UsageError(`unknown --framework "${value}" (${SESSION_FRAMEWORKS.join(', ')} or none)`);
+  return value as FrameworkChoice;
+}
+
+/**
+ * A read-only scanner on the target with the sessions' key layout: the framework named, or the one
+ * the keys show when no prefix was given (said on stderr, with how to choose otherwise).
+ */
+export async function layoutScanner(
+  target: ConnectionTarget,
+  args: { framework?: FrameworkChoice; prefix?: string },
+  io: Io,
+): Promise<SessionScanner> {
+  let scanner = new SessionScanner(target, { readOnly: true });
+  try {
+    const chosen = await chooseLayout(
+      target,
+      { framework: args.framework, prefixGiven: args.prefix !== undefined },
+      (o) => scanner.sampleLayout(o),
+    );
+    const t = chosen.target;
+    if (chosen.notFound)
+      io.stderr(
+        `php-redis-sessions: no key looks like a Laravel session (<prefix>cache:<40 characters>) among the ${chosen.notFound.keys} keys looked at; --prefix names the store's prefix\n`,
+      );
+    else if (chosen.detected && t.framework)
+      io.stderr(
+        `php-redis-sessions: ${FRAMEWORK_LABELS[t.framework]} sessions under the prefix ${JSON.stringify(t.prefix)} (${
+          args.framework
+            ? 'the prefix read from the keys; --prefix names another'
+            : "read from the keys; --framework none for phpredis's own"
+        })\n`,
+      );
+    if (t !== target) {
+      scanner.close();
+      scanner = new SessionScanner(t, { readOnly: true });
+    }
+    return scanner;
+  } catch (err) {
+    scanner.close();
+    throw err;
+  }
 }
 
 export function compressionOption(value: string | undefined): SessionCompression | undefined {
@@ -52,11 +104,21 @@ interface Row {
   size: number;
   serializer: string | null;
   locked: boolean;
+  /** Laravel's or Symfony's session (their key layout). */
+  framework?: string;
 }
 
-function row(s: SessionInfo, shape: SessionShape | undefined): Row {
+function row(s: SessionInfo, shape: SessionShape | undefined, framework: string | undefined): Row {
   const serializer = shape?.compression ? `${shape.compression}` : (shape?.serializer ?? null);
-  return { id: s.id, key: s.key, ttl: s.ttl, size: s.size, serializer, locked: s.locked };
+  return {
+    id: s.id,
+    key: s.key,
+    ttl: s.ttl,
+    size: s.size,
+    serializer,
+    locked: s.locked,
+    ...(framework ? { framework } : {}),
+  };
 }
 
 export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<number> {
@@ -76,7 +138,7 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
     );
   };
   for (const target of targets) {
-    const scanner = new SessionScanner(target, { readOnly: true });
+    const scanner = await layoutScanner(target, args, io);
     try {
       for await (const batch of scanner.listAll(args.match ? { pattern: args.match } : {})) {
         head();
@@ -89,7 +151,7 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
         );
         for (const s of take) {
           const head = heads.get(s.key);
-          const r = row(s, head && shapeOf(head));
+          const r = row(s, head && shapeOf(head), scanner.target.framework);
           if (args.json) {
             io.stdout(`${first ? '\n  ' : ',\n  '}${JSON.stringify(r)}`);
             first = false;
@@ -120,28 +182,35 @@ export interface ShowArgs {
   serializer?: SessionSerializer;
   compression?: SessionCompression;
   prefix?: string;
+  framework?: FrameworkChoice;
 }
 
 export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint8Array) => void): Promise<number> {
   if (!args.id) throw new UsageError('give the session id');
   const targets = targetsOf(args.target, io, args.prefix);
+  let prefix = targets[0]?.prefix ?? '';
   for (const target of targets) {
-    const scanner = new SessionScanner(target, { readOnly: true });
+    const scanner = await layoutScanner(target, args, io);
     try {
+      const t = scanner.target;
+      prefix = t.prefix;
       const value = await scanner.getSession(args.id);
       if (value === null) continue;
       if (args.raw) {
         writeRaw(value);
         return 0;
       }
-      const decoded = decodeSession(value, { ...decodeOptions(args), key: target.prefix + args.id });
-      printDecoded(decoded, io);
+      const decoded = decodeSession(value, { ...decodeOptions(args), key: t.prefix + args.id });
+      // The session the way its framework sees it (its layout's, or its bytes say whose it is).
+      const framework = args.framework === 'none' ? undefined : (t.framework ?? decoded.framework);
+      const view = framework ? presentSession(framework, decoded.variables) : undefined;
+      printDecoded(decoded, io, view && frameworkViewValue(view));
       return 0;
     } finally {
       scanner.close();
     }
   }
-  io.stderr(`php-redis-sessions: no session "${args.id}" (prefix ${JSON.stringify(targets[0]?.prefix ?? '')})\n`);
+  io.stderr(`php-redis-sessions: no session "${args.id}" (prefix ${JSON.stringify(prefix)})\n`);
   return 2;
 }
 
@@ -156,9 +225,9 @@ function decodeOptions(args: {
   };
 }
 
-/** The canonical JSON on stdout; what PHP would make of the session on stderr. */
-function printDecoded(decoded: DecodedSession, io: Io): void {
-  io.stdout(toCanonicalJson(decoded, 2) + '\n');
+/** The canonical JSON (or a framework's view of it) on stdout; what PHP would make of the session on stderr. */
+function printDecoded(decoded: DecodedSession, io: Io, view?: PhpValue): void {
+  io.stdout(toCanonicalJson(view ?? decoded, 2) + '\n');
   if (decoded.phpUnreadable)
     io.stderr(`php-redis-sessions: PHP cannot read this back: ${decoded.phpUnreadable.reason}\n`);
   for (const note of decoded.notes ?? []) io.stderr(`php-redis-sessions: note: ${note}\n`);

@@ -4,48 +4,15 @@
 // exactly when Laravel fails or keeps the session for at most a second, and its REDIS_URL /
 // REDIS_DB warnings exactly when the session lands elsewhere than the variable says.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { lint } from '../../../server/src/core/lint.ts';
-import { phpAvailable } from '../../helpers/php.ts';
+import { FRAMEWORKS_AVAILABLE, projectDir, laravelSession } from '../../helpers/frameworkWriters.ts';
 import { rng } from '../../helpers/random.ts';
 import { redisForTests } from '../../helpers/redisServer.ts';
 
-const HAVE =
-  phpAvailable() &&
-  existsSync('/usr/share/php/Illuminate/Session/SessionManager.php') &&
-  existsSync('/usr/share/php/Dotenv/autoload.php');
-const SKELETON8 = join(__dirname, '..', '..', 'fixtures', 'frameworks', 'laravel-skeleton', '8.x', 'config');
+const HAVE = FRAMEWORKS_AVAILABLE;
 const COMPOSER =
   '{"require": {"php": "^8.1", "ext-redis": "*", "predis/predis": "^1.1", "laravel/framework": "^8.75"}}';
-
-// Loads .env with phpdotenv the way Laravel's LoadEnvironmentVariables does (immutable, putenv),
-// then the skeleton configs, then saves a session through SessionManager.
-const PHP = `
-foreach (['Support', 'Container', 'Config', 'Redis', 'Cache', 'Session'] as $c) require_once "/usr/share/php/Illuminate/$c/autoload.php";
-require_once '/usr/share/php/Dotenv/autoload.php';
-require_once '/usr/share/php/Predis/autoload.php';
-[$_, $dir, $base] = $argv;
-function storage_path($p = '') { return sys_get_temp_dir().'/'.$p; }
-function database_path($p = '') { return sys_get_temp_dir().'/'.$p; }
-try {
-  Dotenv\\Dotenv::create(Illuminate\\Support\\Env::getRepository(), $dir)->load();
-  $config = ['session' => require "$base/session.php", 'database' => require "$base/database.php", 'cache' => require "$base/cache.php"];
-  $app = new Illuminate\\Container\\Container;
-  $app['config'] = new Illuminate\\Config\\Repository($config);
-  $app['redis'] = new Illuminate\\Redis\\RedisManager($app, $config['database']['redis']['client'], $config['database']['redis']);
-  $app['cache'] = new Illuminate\\Cache\\CacheManager($app);
-  $s = (new Illuminate\\Session\\SessionManager($app))->driver();
-  $s->start();
-  $s->put('x', 1);
-  $s->save();
-  echo json_encode(['ok' => true, 'id' => $s->getId()]);
-} catch (Throwable $e) {
-  echo json_encode(['ok' => false, 'error' => get_class($e).': '.$e->getMessage()]);
-}`;
 
 const t = redisForTests(HAVE);
 
@@ -90,15 +57,11 @@ test(
   'Laravel 8 fails (or keeps the session ≤ 1 s) exactly where the linter reports an error',
   { skip: !HAVE && 'Laravel not installed' },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'prs-laravel-'));
     let failures = 0;
     let shortLived = 0;
     for (const env of variants(t.server.port, 120)) {
       await t.redis.flushall();
-      writeFileSync(join(dir, '.env'), env);
-      const r = spawnSync('php', ['-r', PHP, '--', dir, SKELETON8], { encoding: 'utf8' });
-      assert.ok(r.stdout.startsWith('{'), r.stderr + r.stdout);
-      const php = JSON.parse(r.stdout) as { ok: boolean; id?: string; error?: string };
+      const php = laravelSession(projectDir({ '.env': env }));
       let ttl = Infinity;
       let db: number | undefined;
       if (php.ok) {

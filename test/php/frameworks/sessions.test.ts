@@ -9,85 +9,28 @@
 //   - the decoded session, presented the framework's way, says what PHP says (CSRF token, previous
 //     URL, user id, flash keys, created/updated/lifetime, attributes).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseDotenv } from '../../../server/src/core/frameworks/dotenv.ts';
 import { laravelAppOf, laravelSessionStore } from '../../../server/src/core/frameworks/laravel.ts';
 import { toCanonicalJson } from '../../../server/src/sessions/canonicalJson.ts';
-import {
-  detectFrameworkFromKeys,
-  frameworkSessionId,
-  isoDate,
-  presentSession,
-} from '../../../server/src/sessions/frameworks.ts';
+import { detectFrameworkFromKeys, frameworkSessionId } from '../../../server/src/sessions/frameworkKeys.ts';
+import { isoDate, presentSession } from '../../../server/src/sessions/frameworkView.ts';
+import type { ProjectInput } from '../../../server/src/core/types.ts';
 import { decodeSession } from '../../../server/src/sessions/sessionFormats.ts';
-import { phpAvailable } from '../../helpers/php.ts';
+import {
+  FRAMEWORKS_AVAILABLE,
+  LARAVEL8_CONFIG,
+  projectDir,
+  laravelSession,
+  symfonySession,
+} from '../../helpers/frameworkWriters.ts';
 import { redisForTests } from '../../helpers/redisServer.ts';
 
-const HAVE =
-  phpAvailable() &&
-  existsSync('/usr/share/php/Illuminate/Session/SessionManager.php') &&
-  existsSync('/usr/share/php/Symfony/Component/HttpFoundation/Session/Session.php') &&
-  existsSync('/usr/share/php/Predis/autoload.php');
-const SKELETON8 = join(__dirname, '..', '..', 'fixtures', 'frameworks', 'laravel-skeleton', '8.x');
-const ENV_FILE = 'APP_NAME="Acme Shop"\nSESSION_DRIVER=redis\n';
-
-// Laravel 8: the skeleton's own config files, SESSION_DRIVER=redis, the test server's port.
-const LARAVEL = `<?php
-foreach (['Support', 'Container', 'Config', 'Redis', 'Cache', 'Session', 'Auth'] as $c)
-  require_once "/usr/share/php/Illuminate/$c/autoload.php";
-[$_, $port, $client, $base] = $argv;
-putenv('APP_NAME=Acme Shop');
-function storage_path($p = '') { return sys_get_temp_dir().'/'.$p; }
-function database_path($p = '') { return sys_get_temp_dir().'/'.$p; }
-$config = ['session' => require "$base/session.php", 'database' => require "$base/database.php", 'cache' => require "$base/cache.php"];
-$config['session']['driver'] = 'redis';
-$config['database']['redis']['client'] = $client;
-foreach (['default', 'cache'] as $c) $config['database']['redis'][$c]['port'] = (int) $port;
-$app = new Illuminate\\Container\\Container;
-$app['config'] = new Illuminate\\Config\\Repository($config);
-$app['redis'] = new Illuminate\\Redis\\RedisManager($app, $client, $config['database']['redis']);
-$app['cache'] = new Illuminate\\Cache\\CacheManager($app);
-$s = (new Illuminate\\Session\\SessionManager($app))->driver();
-$s->start();
-$s->put('cart', ['sku-1' => 2, 'total' => 19.5, 'note' => "caf\\u{e9}"]);
-$s->put('login_web_'.sha1(Illuminate\\Auth\\SessionGuard::class), 42);
-$s->setPreviousUrl('https://shop.test/cart');
-$s->flash('status', 'Saved!');
-$s->save();
-echo json_encode(['id' => $s->getId(), 'token' => $s->token(), 'all' => $s->all()], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
-`;
-
-// Symfony 5.4: a DSN through SessionHandlerFactory (phpredis), or a Predis client.
-const SYMFONY = `<?php
-require_once '/usr/share/php/Symfony/Component/HttpFoundation/autoload.php';
-require_once '/usr/share/php/Symfony/Component/Cache/autoload.php';
-require_once '/usr/share/php/Predis/autoload.php';
-use Symfony\\Component\\HttpFoundation\\Session\\Session;
-use Symfony\\Component\\HttpFoundation\\Session\\Storage\\NativeSessionStorage;
-use Symfony\\Component\\HttpFoundation\\Session\\Storage\\Handler\\{RedisSessionHandler, SessionHandlerFactory};
-[$_, $port, $client, $prefix] = $argv;
-$handler = $client === 'predis'
-  ? new RedisSessionHandler(new Predis\\Client(['host' => '127.0.0.1', 'port' => (int) $port]), $prefix !== '-' ? ['prefix' => $prefix] : [])
-  : SessionHandlerFactory::createHandler("redis://127.0.0.1:$port".($prefix !== '-' ? "?prefix=$prefix" : ''));
-$session = new Session(new NativeSessionStorage(['cookie_lifetime' => 3600], $handler));
-$session->start();
-$session->set('cart', ['sku-1' => 2, 'total' => 19.5]);
-$session->set('_security_main', 'O:8:"stdClass":0:{}');
-$session->getFlashBag()->add('notice', 'Saved!');
-$meta = $session->getMetadataBag();
-$session->save();
-echo json_encode(['id' => $session->getId(), 'created' => $meta->getCreated(), 'used' => $meta->getLastUsed(),
-  'lifetime' => $meta->getLifetime(), 'all' => $session->all()], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
-`;
-
-function php(code: string, args: string[]): Record<string, unknown> {
-  const r = spawnSync('php', ['-r', code.replace(/^<\?php\n/, ''), '--', ...args], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr + r.stdout);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-}
+const HAVE = FRAMEWORKS_AVAILABLE;
+const envFile = (client: string, port: number): string =>
+  `APP_NAME="Acme Shop"\nSESSION_DRIVER=redis\nREDIS_CLIENT=${client}\nREDIS_PORT=${port}\n`;
 
 const t = redisForTests(HAVE);
 
@@ -96,25 +39,25 @@ test(
   { skip: !HAVE && 'Laravel/Symfony/predis not installed' },
   async () => {
     await t.redis.flushall();
-    const project = {
+    const project = (env: string): ProjectInput => ({
       files: new Map([
         ['composer.json', '{"require": {"laravel/framework": "^8.75"}}'],
-        ['.env', ENV_FILE],
+        ['.env', env],
         ...(['session', 'database', 'cache'] as const).map((n): [string, string] => [
           `config/${n}.php`,
-          readFileSync(join(SKELETON8, 'config', `${n}.php`), 'utf8'),
+          readFileSync(join(LARAVEL8_CONFIG, `${n}.php`), 'utf8'),
         ]),
       ]),
       path: '.env',
-    };
-    const store = laravelSessionStore(laravelAppOf(project)!, parseDotenv(ENV_FILE))!;
-    assert.equal(store.connection, 'default');
+    });
+    let prefix = '';
     for (const client of ['phpredis', 'predis']) {
-      const out = php(LARAVEL, [String(t.server.port), client, join(SKELETON8, 'config')]) as {
-        id: string;
-        token: string;
-        all: Record<string, unknown>;
-      };
+      const env = envFile(client, t.server.port);
+      const store = laravelSessionStore(laravelAppOf(project(env))!, parseDotenv(env))!;
+      assert.equal(store.connection, 'default');
+      prefix = store.keyPrefix;
+      const out = laravelSession(projectDir({ '.env': env }), { user: 42 });
+      assert.ok(out.ok, JSON.stringify(out));
       const key = `${store.keyPrefix}${out.id}`;
       assert.deepEqual(await t.redis.keys(`*${out.id}`), [key], `${client}: the key Laravel wrote`);
       assert.equal(frameworkSessionId('laravel', key, store.keyPrefix), out.id);
@@ -136,10 +79,7 @@ test(
       );
       assert.equal(view.summary, 'user 42 (web) · from https://shop.test/cart');
     }
-    assert.deepEqual(detectFrameworkFromKeys(await t.redis.keys('*')), {
-      framework: 'laravel',
-      prefix: store.keyPrefix,
-    });
+    assert.deepEqual(detectFrameworkFromKeys(await t.redis.keys('*')), { framework: 'laravel', prefix });
   },
 );
 
@@ -154,13 +94,10 @@ test(
       ['phpredis', 'app_sess_'],
       ['predis', 'app_sess_'],
     ] as const) {
-      const out = php(SYMFONY, [String(t.server.port), client, prefix]) as {
-        id: string;
-        created: number;
-        used: number;
-        lifetime: number;
-        all: Record<string, unknown>;
-      };
+      const out =
+        client === 'predis'
+          ? symfonySession('predis', String(t.server.port), { prefix })
+          : symfonySession('dsn', `redis://127.0.0.1:${t.server.port}${prefix !== '-' ? `?prefix=${prefix}` : ''}`);
       const key = `${prefix === '-' ? 'sf_s' : prefix}${out.id}`;
       assert.deepEqual(await t.redis.keys(`*${out.id}`), [key], `${client} ${prefix}`);
       assert.equal(frameworkSessionId('symfony', key, prefix === '-' ? undefined : prefix), out.id);

@@ -6,6 +6,7 @@ export type { ListOptions, ScanState, SessionPage } from './listing.ts';
 export type { SessionInfo, SessionLock } from './sessionInfo.ts';
 export type { DeleteAllOptions } from './sessionAccess.ts';
 export type { SearchOptions, SessionMatch } from './valueSearch.ts';
+export type { LayoutSample, SampleOptions } from './layoutSample.ts';
 export { parseInfo, type NodeInfo } from './serverInfo.ts';
 export {
   testConnection,

@@ -2,6 +2,7 @@
 // writes, value search, server info and reconnect handling live in their own modules; this
 // facade gives them one connection and one set of options.
 import type { ConnectionTarget } from '../connectionTarget.ts';
+import { sampleLayout, type LayoutSample, type SampleOptions } from './layoutSample.ts';
 import { SessionListing, type ListOptions, type SessionPage } from './listing.ts';
 import { LiveConnection } from './liveConnection.ts';
 import type { OpenOptions, RedisHandle } from './redisHandle.ts';
@@ -96,6 +97,11 @@ export class SessionScanner {
   /** Sessions whose raw value contains `text` (bytes, as stored: compressed values do not match). */
   findSessionsContaining(text: string | Uint8Array, options: SearchOptions = {}): Promise<SessionMatch[]> {
     return findSessionsContaining(this.live, text, { ...options, scanCount: this.scanCount });
+  }
+
+  /** Whose sessions are there: a bounded look at the key names (phpredis's, or a framework's layout). */
+  sampleLayout(options: SampleOptions = {}): Promise<LayoutSample> {
+    return sampleLayout(this.live, options);
   }
 
   /** INFO of the server (every master of a cluster). */

@@ -1,81 +1,10 @@
-// Laravel's and Symfony's sessions in Redis: where their keys are (layouts by version), how to tell
-// them from the keys, and the session as the framework sees it — Laravel's `_token`, `_previous`,
+// A Laravel or Symfony session as the framework sees it — Laravel's `_token`, `_previous`,
 // `_flash`, `login_<guard>_<sha1>`; Symfony's `_sf2_attributes`, `_symfony_flashes` (FlashBag's
 // storage key since 3.0; `_sf2_flashes` before) and `_sf2_meta` (MetadataBag: c, u, l) with its
 // timestamps as dates (symfony/symfony 7.2 src/Symfony/Component/HttpFoundation/Session/). Pure:
 // values in, a presentation out.
 import { decodeUtf8, deref, encodeUtf8, type PhpArray, type PhpArrayEntry, type PhpValue } from './phpValue.ts';
-
-export type SessionFramework = 'laravel' | 'symfony';
-
-export const SESSION_FRAMEWORKS: readonly SessionFramework[] = ['laravel', 'symfony'];
-
-/**
- * Laravel's default session key prefix per major version for an APP_NAME: the Redis option
- * prefix (`REDIS_PREFIX`, default `Str::slug(APP_NAME, '_').'_database_'`) followed by the cache
- * prefix (`CACHE_PREFIX`), with RedisStore::setPrefix's `:` up to 10 (laravel/laravel 8.x-12.x
- * config/database.php and config/cache.php; laravel/framework src/Illuminate/Cache/RedisStore.php).
- */
-export function laravelDefaultPrefixes(
-  slugUnderscore = 'laravel',
-  slugDash = 'laravel',
-): { versions: string; prefix: string }[] {
-  return [
-    { versions: '8-10', prefix: `${slugUnderscore}_database_${slugUnderscore}_cache:` },
-    { versions: '11', prefix: `${slugUnderscore}_database_${slugUnderscore}_cache_` },
-    { versions: '12+', prefix: `${slugDash}-database-${slugDash}-cache-` },
-  ];
-}
-
-/** Symfony RedisSessionHandler's default prefix (its `prefix` option). */
-export const SYMFONY_DEFAULT_PREFIX = 'sf_s';
-
-/** Laravel session ids: Str::random(40) (Illuminate\Session\Store::generateSessionId). */
-const LARAVEL_ID = /^[A-Za-z0-9]{40}$/;
-
-/** The SCAN pattern that finds a framework's session keys when the prefix is not known. */
-export function frameworkScanPattern(framework: SessionFramework, prefix?: string): string {
-  if (prefix !== undefined) return `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-  return framework === 'symfony' ? `${SYMFONY_DEFAULT_PREFIX}*` : '*';
-}
-
-/** A key's framework session id under a layout, or undefined when the key is not one of its sessions. */
-export function frameworkSessionId(framework: SessionFramework, key: string, prefix?: string): string | undefined {
-  if (framework === 'symfony') {
-    const p = prefix ?? SYMFONY_DEFAULT_PREFIX;
-    return key.startsWith(p) && key.length > p.length ? key.slice(p.length) : undefined;
-  }
-  if (prefix !== undefined) {
-    const id = key.startsWith(prefix) ? key.slice(prefix.length) : undefined;
-    return id !== undefined && LARAVEL_ID.test(id) ? id : undefined;
-  }
-  const id = key.slice(-40);
-  return key.length > 40 && LARAVEL_ID.test(id) && /cache[:_-]$/.test(key.slice(0, -40)) ? id : undefined;
-}
-
-/**
- * Which framework wrote these keys, and under which prefix: the layout most keys follow (a
- * Laravel cache store also holds its cache entries, whose keys are not 40-character ids).
- */
-export function detectFrameworkFromKeys(
-  keys: readonly string[],
-): { framework: SessionFramework; prefix: string } | undefined {
-  const votes = new Map<string, { framework: SessionFramework; prefix: string; n: number }>();
-  for (const key of keys) {
-    let hit: { framework: SessionFramework; prefix: string } | undefined;
-    if (key.startsWith(SYMFONY_DEFAULT_PREFIX) && key.length > SYMFONY_DEFAULT_PREFIX.length)
-      hit = { framework: 'symfony', prefix: SYMFONY_DEFAULT_PREFIX };
-    else if (frameworkSessionId('laravel', key) !== undefined)
-      hit = { framework: 'laravel', prefix: key.slice(0, -40) };
-    if (!hit) continue;
-    const k = `${hit.framework}\0${hit.prefix}`;
-    const v = votes.get(k) ?? { ...hit, n: 0 };
-    v.n++;
-    votes.set(k, v);
-  }
-  const best = [...votes.values()].sort((a, b) => b.n - a.n)[0];
-  return best ? { framework: best.framework, prefix: best.prefix } : undefined;
-}
+import type { SessionFramework } from './sessionFormats.ts';
 
 /** Which framework a decoded session's variables belong to. */
 export function detectFrameworkFromVariables(names: readonly string[]): SessionFramework | undefined {
@@ -101,9 +30,14 @@ export interface FrameworkView {
   fields: FrameworkField[];
   /** The application's own variables (Symfony: inside `_sf2_attributes`). */
   attributes: [name: string, value: PhpValue][];
+  /** Each attribute's dotted path in the session (`_sf2_attributes.cart`; a `.` in a key escaped as `\.`). */
+  attributePaths: string[];
   /** One line for a list: who, where from, when. */
   summary: string;
 }
+
+/** A key as one part of a dotted path (the `set` command's and the tree's). */
+const pathPart = (key: string): string => key.replace(/[\\.]/g, '\\$&');
 
 const str = (v: PhpValue | undefined): string | undefined => {
   const d = v && deref(v);
@@ -170,7 +104,7 @@ function presentLaravel(vars: [string, PhpValue][]): FrameworkView {
     } else attributes.push([name, value]);
   }
   const summary = [user ?? 'guest', from ? `from ${from}` : undefined].filter(Boolean).join(' · ');
-  return { framework: 'laravel', fields, attributes, summary };
+  return { framework: 'laravel', fields, attributes, attributePaths: attributes.map(([n]) => pathPart(n)), summary };
 }
 
 /** A Unix timestamp as an ISO date (UTC), the way a person reads `_sf2_meta`. */
@@ -181,15 +115,15 @@ export function isoDate(seconds: bigint | number): string {
 
 function presentSymfony(vars: [string, PhpValue][]): FrameworkView {
   const fields: FrameworkField[] = [];
-  let attributes: [string, PhpValue][] = [];
+  // [name, value, path]: the bag's attributes, then any other variable the application set itself.
+  const found: [string, PhpValue, string][] = [];
+  const own: [string, PhpValue, string][] = [];
   let summary = '';
-  let user: string | undefined;
   for (const [name, value] of vars) {
     const d = deref(value);
     if (name === '_sf2_attributes' && d.kind === 'array') {
-      attributes = (d as PhpArray).entries.map((e) => [String(e.key), e.value]);
-      const token = attributes.find(([k]) => k.startsWith('_security_'));
-      if (token) user = `signed in (firewall ${token[0].slice(10)})`;
+      for (const e of (d as PhpArray).entries)
+        found.push([String(e.key), e.value, `_sf2_attributes.${pathPart(String(e.key))}`]);
     } else if (name === '_sf2_meta' && d.kind === 'array') {
       const num = (k: string): bigint | undefined => {
         const v = entry(d, k);
@@ -214,20 +148,22 @@ function presentSymfony(vars: [string, PhpValue][]): FrameworkView {
     } else if (name === '_symfony_flashes' || name === '_sf2_flashes') {
       const names = d.kind === 'array' ? d.entries.map((e) => String(e.key)) : [];
       fields.push({ name, label: 'Flash messages', value, display: names.join(', ') || '—' });
-    } else attributes.push([name, value]);
+    } else own.push([name, value, pathPart(name)]);
   }
-  for (const [k, v] of attributes) {
+  const all = [...found, ...own];
+  const token = found.find(([k]) => k.startsWith('_security_'));
+  for (const [k, v, path] of found) {
     if (k.startsWith('_security_'))
-      fields.push({ name: `_sf2_attributes.${k}`, label: `Security token, firewall "${k.slice(10)}"`, value: v });
-    else if (k.startsWith('_csrf/'))
-      fields.push({ name: `_sf2_attributes.${k}`, label: `CSRF token "${k.slice(6)}"`, value: v });
+      fields.push({ name: path, label: `Security token, firewall "${k.slice(10)}"`, value: v });
+    else if (k.startsWith('_csrf/')) fields.push({ name: path, label: `CSRF token "${k.slice(6)}"`, value: v });
   }
-  attributes = attributes.filter(([k]) => !k.startsWith('_security_') && !k.startsWith('_csrf/'));
+  const rest = all.filter(([, , path]) => !fields.some((f) => f.name === path));
   return {
     framework: 'symfony',
     fields,
-    attributes,
-    summary: [user ?? 'anonymous', summary].filter(Boolean).join(' · '),
+    attributes: rest.map(([k, v]) => [k, v]),
+    attributePaths: rest.map(([, , path]) => path),
+    summary: [token ? `signed in (firewall ${token[0].slice(10)})` : 'anonymous', summary].filter(Boolean).join(' · '),
   };
 }
 
