@@ -2,15 +2,19 @@
 // decoded variables. Nothing connects until a node is expanded or a command runs.
 import * as vscode from 'vscode';
 import {
+  chooseLayout,
   decodeSession,
   describeTarget,
   formatSize,
   formatTtl,
+  FRAMEWORK_LABELS,
   phpChildren,
   phpHasChildren,
   phpSummary,
+  presentSession,
   type ConnectionTarget,
   type DecodedSession,
+  type FrameworkView,
   type PhpValue,
 } from '../../server/src/sessions/index.ts';
 import type { ScanState, SessionInfo, SessionScanner } from '../../server/src/sessions/redis/index.ts';
@@ -29,10 +33,12 @@ export class HostState {
   error: string | undefined;
   filter = '';
   loading: Promise<void> | undefined;
+  /** The framework layout was read from the keys (the connection named no prefix and phpredis's had none). */
+  detected = false;
   constructor(
     readonly connection: Connection,
-    readonly target: ConnectionTarget,
-    readonly scanner: SessionScanner,
+    public target: ConnectionTarget,
+    public scanner: SessionScanner,
   ) {}
   get label(): string {
     return describeTarget(this.target);
@@ -55,11 +61,37 @@ export type Node =
       session: SessionInfo;
       label: string;
       detail?: string;
+      /** A framework's reading of the value (a timestamp as a date): shown instead of the value. */
+      display?: string;
       value: PhpValue;
       path: string;
     }
   | { kind: 'more'; host: HostState }
   | { kind: 'message'; text: string; error?: boolean; host?: HostState; connection?: Connection };
+
+/**
+ * A framework's session: who it is and where from, the framework's own keys explained (a CSRF
+ * token, `_sf2_meta`'s dates), then the application's attributes.
+ */
+function frameworkNodes(host: HostState, session: SessionInfo, view: FrameworkView): Node[] {
+  const nodes: Node[] = [];
+  if (view.summary) nodes.push({ kind: 'message', text: `${FRAMEWORK_LABELS[view.framework]} · ${view.summary}` });
+  for (const f of view.fields)
+    nodes.push({
+      kind: 'variable',
+      host,
+      session,
+      label: f.label,
+      detail: f.name,
+      ...(f.display !== undefined ? { display: f.display } : {}),
+      value: f.value,
+      path: f.name,
+    });
+  view.attributes.forEach(([label, value], i) =>
+    nodes.push({ kind: 'variable', host, session, label, value, path: view.attributePaths[i] ?? label }),
+  );
+  return nodes;
+}
 
 /** A TTL as the tree shows it. */
 function ttlText(seconds: number): string {
@@ -152,14 +184,32 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     return list;
   }
 
+  /**
+   * A connection that named no prefix, with no phpredis session: are a framework's sessions there?
+   * Then the host lists those (Laravel's cache prefix + 40-character ids, Symfony's sf_s).
+   */
+  private async detectLayout(host: HostState): Promise<boolean> {
+    if (host.connection.prefix !== undefined || host.target.framework || host.filter) return false;
+    const chosen = await chooseLayout(host.target, {}, (o) => host.scanner.sampleLayout(o));
+    if (!chosen.detected) return false;
+    const { SessionScanner } = await loadRedis();
+    host.scanner.close();
+    host.target = chosen.target;
+    host.scanner = new SessionScanner(chosen.target, { readOnly: host.connection.readOnly, pageSize: config.pageSize });
+    host.detected = true;
+    return true;
+  }
+
   async loadMore(host: HostState): Promise<void> {
     host.loading ??= (async () => {
       try {
-        const page = await host.scanner.listPage({
+        let page = await host.scanner.listPage({
           pageSize: config.pageSize,
           ...(host.state ? { state: host.state } : {}),
           ...(host.filter ? { pattern: host.filter } : {}),
         });
+        if (!host.state && page.done && page.sessions.length === 0 && (await this.detectLayout(host)))
+          page = await host.scanner.listPage({ pageSize: config.pageSize });
         host.sessions.push(...page.sessions);
         host.state = page.state;
         host.done = page.done;
@@ -186,6 +236,8 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         'CLOSED',
       );
     const decoded = decodeSession(bytes, { key: session.key, serializer: config.serializer });
+    // (a framework layout names whose sessions they are; the decoder recognises the others by their bytes)
+    if (host.target.framework && !decoded.framework) decoded.framework = host.target.framework;
     cache.set(session.id, decoded);
     return decoded;
   }
@@ -246,6 +298,8 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         try {
           const decoded = await this.decode(node.host, node.session);
           if (decoded.variables.length === 0) return [{ kind: 'message', text: vscode.l10n.t('Empty session') }];
+          const view = decoded.framework ? presentSession(decoded.framework, decoded.variables) : undefined;
+          if (view) return frameworkNodes(node.host, node.session, view);
           return decoded.variables.map(([label, value]) => ({
             kind: 'variable',
             host: node.host,
@@ -276,6 +330,16 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private async sessionNodes(host: HostState): Promise<Node[]> {
     if (!host.state && !host.done && !host.error && host.sessions.length === 0) await this.loadMore(host);
     const nodes: Node[] = host.sessions.map((session) => ({ kind: 'session', host, session }));
+    if (host.detected && host.target.framework)
+      nodes.unshift({
+        kind: 'message',
+        text: vscode.l10n.t(
+          '{0} sessions under "{1}" (read from the keys: no phpredis session here)',
+          FRAMEWORK_LABELS[host.target.framework],
+          host.target.prefix,
+        ),
+        host,
+      });
     if (host.error) nodes.push({ kind: 'message', text: host.error, error: true, host });
     else if (!host.done) nodes.push({ kind: 'more', host });
     else if (host.sessions.length === 0)
@@ -301,16 +365,26 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         const c = node.connection;
         const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `c:${c.id}`;
-        item.description =
+        const framework = c.framework ?? this.hosts.get(c.id)?.find((h) => h.detected)?.target.framework;
+        const where =
           c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '';
+        item.description = framework ? [FRAMEWORK_LABELS[framework], where].filter(Boolean).join(' · ') : where;
         const origin =
           c.source === 'workspace'
-            ? vscode.l10n.t("From the workspace's session.save_path")
+            ? c.framework
+              ? vscode.l10n.t("From the workspace's {0} configuration", FRAMEWORK_LABELS[c.framework])
+              : vscode.l10n.t("From the workspace's session.save_path")
             : c.source === 'settings'
               ? vscode.l10n.t('From settings')
               : vscode.l10n.t('Added');
+        const layout = c.framework
+          ? `\n\n${vscode.l10n.t('{0} sessions, key prefix {1}', FRAMEWORK_LABELS[c.framework], `\`${c.prefix ?? ''}\``)}`
+          : '';
+        const password = c.passwordVar
+          ? `\n\n${vscode.l10n.t('The password is in {0}, which is never read: Set Password… gives it.', `\`${c.passwordVar}\``)}`
+          : '';
         item.tooltip = new vscode.MarkdownString(
-          `**${markdownText(c.name)}**\n\n${origin} · ${c.readOnly ? vscode.l10n.t('read-only') : vscode.l10n.t('writable')}`,
+          `**${markdownText(c.name)}**\n\n${origin} · ${c.readOnly ? vscode.l10n.t('read-only') : vscode.l10n.t('writable')}${layout}${password}`,
         );
         item.iconPath = new vscode.ThemeIcon(c.source === 'workspace' ? 'file-code' : 'database');
         item.contextValue = `phpRedisSessions.connection.${c.readOnly ? 'ro' : 'rw'}.${c.source}`;
@@ -352,8 +426,11 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
           node.label,
           phpHasChildren(node.value) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
         );
-        item.description = `${node.detail ? `${node.detail} · ` : ''}${phpSummary(node.value)}`;
-        item.tooltip = phpSummary(node.value, 2000);
+        item.description = node.display ?? `${node.detail ? `${node.detail} · ` : ''}${phpSummary(node.value)}`;
+        item.tooltip =
+          node.display !== undefined
+            ? `${node.detail ? `${node.detail}: ` : ''}${phpSummary(node.value, 2000)}`
+            : phpSummary(node.value, 2000);
         item.contextValue = 'phpRedisSessions.variable';
         return item;
       }

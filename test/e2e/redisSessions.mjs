@@ -3,7 +3,7 @@
 // that name it. Used by run.mjs (code-server) and runElectron.mjs (@vscode/test-electron) before
 // VS Code starts; the port reaches the extension host as E2E_REDIS_PORT and the workspace copy's
 // files have their `__E2E_REDIS_PORT__` placeholders replaced.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -13,6 +13,8 @@ import { freePort } from './runCodeServer.mjs';
 
 export const PORT_PLACEHOLDER = '__E2E_REDIS_PORT__';
 export const WRITE_SESSIONS_PHP = path.join(REPO_ROOT, 'test', 'fixtures', 'e2e-sessions', 'write-sessions.php');
+const WRITERS = path.join(REPO_ROOT, 'test', 'fixtures', 'frameworks', 'writers');
+const LARAVEL8_CONFIG = path.join(REPO_ROOT, 'test', 'fixtures', 'frameworks', 'laravel-skeleton', '8.x', 'config');
 
 const running = new Set();
 process.on('exit', () => {
@@ -147,6 +149,44 @@ export function fillPortPlaceholders(workspace, port) {
     }
   };
   walk(workspace);
+}
+
+/**
+ * The workspace copy's Laravel and Symfony projects save sessions the way they are configured: Laravel
+ * 8 reads laravel-shop/.env (its Redis database, its key prefix), Symfony 5.4 reads symfony-shop's
+ * .env and framework.yaml handler_id (Debian's packages, test/fixtures/frameworks/writers/). A signed-in
+ * session and a guest's each. Returns the ids per framework.
+ */
+export function writeFrameworkSessions(workspace) {
+  const run = (script, args) => {
+    const r = spawnSync('php', [path.join(WRITERS, script), ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+      timeout: 60_000,
+    });
+    const out = r.status === 0 && r.stdout.startsWith('{') ? JSON.parse(r.stdout) : undefined;
+    if (!out || out.ok === false) throw new Error(`php ${script} ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
+    return out.id;
+  };
+  const laravel = path.join(workspace, 'laravel-shop');
+  const symfony = path.join(workspace, 'symfony-shop');
+  return {
+    laravel: [
+      run('laravel-session.php', [laravel, LARAVEL8_CONFIG, '42']),
+      run('laravel-session.php', [laravel, LARAVEL8_CONFIG]),
+    ],
+    symfony: [
+      run('symfony-session.php', ['project', symfony, '-', 'main']),
+      run('symfony-session.php', ['project', symfony, '-', '-']),
+    ],
+  };
+}
+
+/** A workspace copy for one run: the port in its files, its frameworks' sessions in the server. */
+export function prepareWorkspace(workspace, port, log = () => {}) {
+  fillPortPlaceholders(workspace, port);
+  const ids = writeFrameworkSessions(workspace);
+  log(`Laravel 8 wrote ${ids.laravel.join(', ')}; Symfony 5.4 wrote ${ids.symfony.join(', ')}`);
 }
 
 /**

@@ -32,7 +32,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSuite } from './build.mjs';
 import { CACHE_DIR, ensureDebianPackages, installCodeServer, REPO_ROOT, VERSIONS } from './install.mjs';
-import { fillPortPlaceholders, withRedisSessions } from './redisSessions.mjs';
+import { prepareWorkspace, withRedisSessions } from './redisSessions.mjs';
 import { runCodeServer } from './runCodeServer.mjs';
 import { uiPass, untrustedUiPass, updateReadmeScreenshots } from './ui.mjs';
 
@@ -127,7 +127,7 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
         settings: untrusted
           ? { 'phpRedisSessions.connections': [{ name: 'e2e user connection', url: `tcp://127.0.0.1:${redis.port}` }] }
           : {},
-        prepareWorkspace: (ws) => fillPortPlaceholders(ws, redis.port),
+        prepareWorkspace: (ws) => prepareWorkspace(ws, redis.port, log),
       };
       if (pass === 'ui' || pass === 'untrusted-ui') {
         // no test suite in these runs: VS Code shows modal dialogs only when no extension tests run

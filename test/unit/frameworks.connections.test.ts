@@ -22,12 +22,24 @@ test('Laravel: REDIS_* or REDIS_URL, the prefix by version, the password left wh
     prefix: 'shop_database_shop_cache_',
     file: '.env',
     passwordVar: 'REDIS_PASSWORD',
+    lifetime: 7200,
   });
   const [u] = of({
     'composer.json': composer,
     '.env': 'SESSION_DRIVER=redis\nREDIS_URL=rediss://app:pw@h:6390/1\nREDIS_HOST=ignored\n',
   });
   assert.equal(u?.address, 'rediss://app@h:6390/1');
+  // SESSION_LIFETIME in minutes, (int) in Laravel 11's config/session.php; a value that is no number gives no lifetime.
+  assert.equal(
+    of({ 'composer.json': composer, '.env': 'SESSION_DRIVER=redis\nSESSION_LIFETIME=1.5\n' })[0]?.lifetime,
+    60,
+  );
+  const l8 = '{"require": {"laravel/framework": "^8.0"}}';
+  assert.equal(of({ 'composer.json': l8, '.env': 'SESSION_DRIVER=redis\nSESSION_LIFETIME=1.5\n' })[0]?.lifetime, 90);
+  assert.equal(
+    of({ 'composer.json': composer, '.env': 'SESSION_DRIVER=redis\nSESSION_LIFETIME=abc\n' })[0]?.lifetime,
+    undefined,
+  );
   assert.equal(u?.passwordVar, 'REDIS_URL');
   assert.ok(!JSON.stringify(u).includes('pw'));
   const t = parseConnectionTargets(u!.address, { prefix: u!.prefix, env: {} })[0]!;

@@ -20,6 +20,8 @@ export interface FrameworkConnection {
   file: string;
   /** The env variable whose value holds the password, when the configuration has one. */
   passwordVar?: string;
+  /** The TTL the framework gives its sessions, in seconds, when the files say (Laravel's SESSION_LIFETIME). */
+  lifetime?: number;
 }
 
 const enc = encodeURIComponent;
@@ -57,6 +59,7 @@ function laravelConnection(project: ProjectInput, envPath: string, env: DotenvFi
     prefix: store.keyPrefix,
     file: envPath,
     ...(passwordVar ? { passwordVar } : {}),
+    ...(store.lifetime ? { lifetime: store.lifetime } : {}),
   };
 }
 

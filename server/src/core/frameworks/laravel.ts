@@ -135,6 +135,11 @@ export interface LaravelSessionStore {
   /** Redis option prefix (`REDIS_PREFIX`) + cache prefix (+ `:` up to Laravel 10): the key's start. */
   keyPrefix: string;
   client: string;
+  /**
+   * The sessions' TTL in seconds: `SESSION_LIFETIME` minutes × 60 (CacheBasedSessionHandler::write
+   * puts them for `$this->minutes * 60` seconds), when it is a number.
+   */
+  lifetime?: number;
 }
 
 /**
@@ -154,9 +159,11 @@ export function laravelSessionStore(app: LaravelApp, env: DotenvFile | undefined
   if (redisPrefix === undefined || cachePrefix === undefined) return undefined;
   const cp = cachePrefix === null || cachePrefix === false ? '' : String(cachePrefix);
   const colon = (app.major ?? 11) <= 10 && cp !== '' ? ':' : '';
+  const minutes = Number(look('session.lifetime') ?? NaN);
   return {
     connection: typeof connection === 'string' && connection ? connection : 'default',
     keyPrefix: `${redisPrefix ?? ''}${cp}${colon}`,
     client: String(look('database.redis.client') ?? 'phpredis'),
+    ...(Number.isFinite(minutes) && minutes > 0 ? { lifetime: Math.round(minutes * 60) } : {}),
   };
 }
