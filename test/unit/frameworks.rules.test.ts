@@ -1,7 +1,7 @@
 // The Laravel / Symfony rules: where findings sit, what their fixes edit, what the project around
 // a file changes, and no finding at all on the frameworks' own skeleton and recipe files.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
 import { applyEdits } from '../../server/src/core/applyFixes.ts';
@@ -285,9 +285,7 @@ test('no finding on the frameworks own files: laravel/laravel skeletons, symfony
       { ...files, 'composer.json': composer({ 'laravel/framework': `^${parseInt(v)}.0` }), Procfile: 'web: x\n' },
     ]);
   }
-  const real = join(FIXTURES, 'realworld', 'frameworks');
-  for (const fw of ['laravel', 'symfony'])
-    for (const name of readdirSync(join(real, fw))) projects.push([`${fw}/${name}`, tree(join(real, fw, name))]);
+  projects.push(...corpusProjects());
   let linted = 0;
   for (const [name, files] of projects) {
     for (const path of Object.keys(files)) {
@@ -297,4 +295,61 @@ test('no finding on the frameworks own files: laravel/laravel skeletons, symfony
     }
   }
   assert.ok(linted >= 40, `linted ${linted}`);
+});
+
+const REAL = join(FIXTURES, 'realworld');
+
+/**
+ * The real-world corpus' framework files as the projects they come from: each folder that holds a
+ * config/ or .env file, with the same project's composer.json (realworld/composer/<name>/) and
+ * deployment files (realworld/frameworks/deploy/<name>/) where the corpus has them.
+ */
+function corpusProjects(): [string, Record<string, string>][] {
+  const out: [string, Record<string, string>][] = [];
+  const extra = (name: string): Record<string, string> => {
+    const files: Record<string, string> = {};
+    for (const dir of [join(REAL, 'composer', name), join(REAL, 'frameworks', 'deploy', name)])
+      if (existsSync(dir)) Object.assign(files, tree(dir));
+    return files;
+  };
+  for (const fw of ['laravel', 'symfony'])
+    for (const name of readdirSync(join(REAL, 'frameworks', fw))) {
+      const files = tree(join(REAL, 'frameworks', fw, name));
+      // (symfony-docs-7.1 holds two examples, each a project of its own)
+      const roots = [...new Set(Object.keys(files).map((p) => /^(.*?)(?:config\/|\.env)/.exec(p)?.[1] ?? ''))];
+      for (const root of roots) {
+        const own = Object.fromEntries(
+          Object.entries(files)
+            .filter(([p]) => p.startsWith(root))
+            .map(([p, t]) => [p.slice(root.length), t]),
+        );
+        out.push([`${fw}/${name}/${root}`, { ...extra(name), ...own }]);
+      }
+    }
+  return out;
+}
+
+test('the corpus projects: composer.json and deployment files joined in, and what their deployments are', () => {
+  const projects = corpusProjects();
+  // The joined ones, so the cross-file rules ran on them above.
+  const joined = projects.filter(
+    ([, f]) => f['composer.json'] || f.Procfile || Object.keys(f).some((p) => /compose/.test(p)),
+  );
+  assert.deepEqual(joined.map(([n]) => n).sort(), [
+    'laravel/mercuriete-laravel-docker-redis/',
+    'laravel/platformsh-templates-laravel/',
+    'laravel/pterodactyl-panel/',
+    'laravel/scalingo-sample-php-laravel/',
+  ]);
+  const deploy = (name: string, at = ''): string | undefined => {
+    const files = Object.entries(tree(join(REAL, 'frameworks', 'deploy', name))).map(([p, t]) => [at + p, t] as const);
+    return deploymentOf({ files: new Map(files), path: '.env' })?.file;
+  };
+  // What each manifest says: a Procfile web process; the guestbook's Deployment has replicas: 3
+  // (found in a k8s/ folder); the compose and stack files run one replica of each service.
+  assert.equal(deploy('scalingo-sample-php-laravel'), 'Procfile');
+  assert.equal(deploy('kubernetes-examples-guestbook', 'k8s/'), 'k8s/frontend-deployment.yaml');
+  assert.equal(deploy('pterodactyl-panel'), undefined);
+  assert.equal(deploy('mercuriete-laravel-docker-redis'), undefined);
+  assert.equal(deploy('platformsh-templates-laravel'), undefined);
 });
