@@ -7,11 +7,18 @@ import tseslint from 'typescript-eslint';
 /** Server modules the client may import: the doorways and the shared protocol. */
 const CLIENT_DOORWAYS = [
   {
-    regex: '^(\\.\\./)+server/src/(?!(core/index|sessions/index|sessions/redis/index|protocol)\\.ts$)',
+    regex:
+      '^(\\.\\./)+server/src/(?!(core/index|core/frameworks/index|sessions/index|sessions/redis/index|protocol)\\.ts$)',
     message:
-      'Import server code through server/src/core/index.ts, server/src/sessions/index.ts, server/src/sessions/redis/index.ts (types) or server/src/protocol.ts.',
+      'Import server code through server/src/core/index.ts, server/src/core/frameworks/index.ts (types), server/src/sessions/index.ts, server/src/sessions/redis/index.ts (types) or server/src/protocol.ts.',
   },
 ];
+const FRAMEWORKS_TYPES_ONLY = {
+  regex: '^(\\.\\./)+server/src/core/frameworks/index\\.ts$',
+  allowTypeImports: true,
+  message:
+    'The framework readers (and the YAML parser) must not be evaluated during activation: `import type` from here, values in client/src/frameworkConnections.ts (loaded on first use).',
+};
 const REDIS_TYPES_ONLY = {
   regex: '^(\\.\\./)+server/src/sessions/redis/index\\.ts$',
   allowTypeImports: true,
@@ -69,13 +76,24 @@ export default tseslint.config(
     // doorway (ioredis) is for types only: its values are loaded on first use, via redisRuntime.ts.
     files: ['client/src/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...CLIENT_DOORWAYS, REDIS_TYPES_ONLY] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [...CLIENT_DOORWAYS, REDIS_TYPES_ONLY, FRAMEWORKS_TYPES_ONLY] },
+      ],
     },
   },
   {
-    // The one module the client loads with import() (never during activation).
+    // The modules the client loads with import() (never during activation).
     files: ['client/src/redisRuntime.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: CLIENT_DOORWAYS }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...CLIENT_DOORWAYS, FRAMEWORKS_TYPES_ONLY] }],
+    },
+  },
+  {
+    files: ['client/src/frameworkConnections.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...CLIENT_DOORWAYS, REDIS_TYPES_ONLY] }],
+    },
   },
   {
     files: ['test/e2e/**/*.{ts,mjs}', 'test/**/*.mjs', 'scripts/**/*.mjs'],

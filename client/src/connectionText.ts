@@ -6,6 +6,7 @@ import { maskCredentials } from '../../server/src/core/index.ts';
 import {
   describeTarget,
   formatCount,
+  FRAMEWORK_LABELS,
   parseConnectionTargets,
   type ConnectionTarget,
 } from '../../server/src/sessions/index.ts';
@@ -73,13 +74,22 @@ export function connectionTooltip(c: Connection, extras: TooltipExtras = {}): vs
       lines.push(code(maskCredentials(c.address)));
     }
   }
+  const file = markdownText(vscode.workspace.asRelativePath(c.file ?? c.name));
   const origin =
     c.source === 'workspace'
-      ? vscode.l10n.t("From {0}'s session.save_path", markdownText(vscode.workspace.asRelativePath(c.file ?? c.name)))
+      ? c.framework
+        ? vscode.l10n.t('From {0} ({1} configuration)', file, FRAMEWORK_LABELS[c.framework])
+        : vscode.l10n.t("From {0}'s session.save_path", file)
       : c.source === 'settings'
         ? vscode.l10n.t('From settings (phpRedisSessions.connections)')
         : vscode.l10n.t('Added with Add Connection…');
   lines.push(`${origin} · ${c.readOnly ? vscode.l10n.t('read-only') : vscode.l10n.t('writable')}`);
+  if (c.framework)
+    lines.push(vscode.l10n.t('{0} sessions, key prefix {1}', FRAMEWORK_LABELS[c.framework], code(c.prefix ?? '')));
+  if (c.passwordVar)
+    lines.push(
+      vscode.l10n.t('The password is in {0}, which is never read: Set Password… gives it.', code(c.passwordVar)),
+    );
   const view = [
     extras.filter ? vscode.l10n.t('Filter: ids starting with {0}', code(extras.filter)) : '',
     extras.order ? vscode.l10n.t('Sorted {0}', extras.order) : '',

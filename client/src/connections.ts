@@ -14,7 +14,12 @@ import {
   type DocumentKind,
   type SessionStore,
 } from '../../server/src/core/index.ts';
-import { parseConnectionTargets, shortTargetName, type ConnectionTarget } from '../../server/src/sessions/index.ts';
+import {
+  parseConnectionTargets,
+  shortTargetName,
+  type ConnectionTarget,
+  type SessionFramework,
+} from '../../server/src/sessions/index.ts';
 import { config } from './config.ts';
 import { EnvValues, MissingVariablesError } from './envValues.ts';
 
@@ -31,6 +36,12 @@ export interface Connection {
   source: ConnectionSource;
   /** The file a workspace connection was read from. */
   file?: vscode.Uri;
+  /** A Laravel or Symfony project's session store: its key layout under `prefix`. */
+  framework?: SessionFramework;
+  /** The variable of the project's files that holds the password (never read: Set Password… gives it). */
+  passwordVar?: string;
+  /** The TTL the framework gives its sessions (seconds), when its files say: what the health report compares with. */
+  lifetime?: number;
   /** Added connections whose whole address (with credentials) is in SecretStorage. */
   secretAddress?: boolean;
   /**
@@ -178,9 +189,14 @@ export class ConnectionStore implements vscode.Disposable {
     this.discovering ??= (async () => {
       const found: Connection[] = [];
       const files = await vscode.workspace.findFiles(LINTED_GLOB, EXCLUDED_GLOB, 50);
+      const frameworkFiles: vscode.Uri[] = [];
       for (const file of files) {
         const kind = documentKind(file.path);
         if (!kind) continue;
+        if (kind === 'dotenv' || kind === 'laravel-config' || kind === 'symfony-config') {
+          frameworkFiles.push(file);
+          continue;
+        }
         try {
           const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
           const c = connectionFromDocument(text, kind, file);
@@ -188,6 +204,10 @@ export class ConnectionStore implements vscode.Disposable {
         } catch {
           // An unreadable file names no connection.
         }
+      }
+      if (frameworkFiles.length) {
+        const { discoverFrameworkConnections } = await import('./frameworkConnections.ts');
+        found.push(...(await discoverFrameworkConnections(frameworkFiles).catch(() => [])));
       }
       this.discovered = found;
     })();
@@ -287,6 +307,7 @@ export class ConnectionStore implements vscode.Disposable {
     if (missing.length) throw new MissingVariablesError(missing);
     return parseConnectionTargets(address, {
       ...(c.prefix !== undefined ? { prefix: c.prefix } : {}),
+      ...(c.framework ? { framework: c.framework } : {}),
       ...(password !== undefined ? { password } : {}),
     });
   }

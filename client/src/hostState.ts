@@ -25,11 +25,14 @@ export class HostState {
   total: SessionTotal | undefined;
   /** DBSIZE: every key of the database, sessions or not. */
   keys: number | undefined;
+  /** The framework layout was read from the keys (the connection named no prefix and phpredis's had none). */
+  detected = false;
   private counting: AbortController | undefined;
   constructor(
     readonly connection: Connection,
-    readonly target: ConnectionTarget,
-    readonly scanner: SessionScanner,
+    // Replaced when the layout is read from the keys (a framework's prefix instead of phpredis's).
+    public target: ConnectionTarget,
+    public scanner: SessionScanner,
   ) {}
   get label(): string {
     return hostLabel(this.target);
@@ -84,6 +87,8 @@ export type Node =
       session: SessionInfo;
       label: string;
       detail?: string;
+      /** A framework's reading of the value (a timestamp as a date): shown instead of the value. */
+      display?: string;
       value: PhpValue;
       path: string;
     }

@@ -9,7 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { LINTED_FILES, LINTED_GLOB } from '../../server/src/core/index.ts';
+import { LINTED_FILES, LINTED_GLOB, PROJECT_WATCH_GLOBS } from '../../server/src/core/index.ts';
 import { LintStatusNotification, SERVER_SECTION, type LintStatusParams } from '../../server/src/protocol.ts';
 import { outputChannel } from './output.ts';
 
@@ -26,10 +26,11 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    // The server lints the workspace's files that are not open too: it hears of their changes.
+    // The server lints the workspace's files that are not open too, and framework findings depend on
+    // other files (composer.json, .env, a Procfile): it hears of their changes.
     synchronize: {
       configurationSection: SERVER_SECTION,
-      fileEvents: vscode.workspace.createFileSystemWatcher(LINTED_GLOB),
+      fileEvents: [LINTED_GLOB, ...PROJECT_WATCH_GLOBS].map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
     },
     diagnosticPullOptions: { onChange: true, onSave: true },
     // One channel for the server's log and the Sessions view's (client/src/output.ts).

@@ -3,10 +3,14 @@
 // in hostState.ts, how nodes look in treeItems.ts.
 import * as vscode from 'vscode';
 import {
+  chooseLayout,
   decodeSession,
+  FRAMEWORK_LABELS,
   phpChildren,
+  presentSession,
   sortSessions,
   type DecodedSession,
+  type FrameworkView,
   type SessionOrder,
 } from '../../server/src/sessions/index.ts';
 import type { SessionInfo } from '../../server/src/sessions/redis/index.ts';
@@ -23,6 +27,30 @@ export { ORDERS, orderText } from './treeItems.ts';
 
 /** ioredis and the scanner, evaluated at the first connection rather than at activation. */
 export const loadRedis = (): Promise<typeof import('./redisRuntime.ts')> => import('./redisRuntime.ts');
+
+/**
+ * A framework's session: who it is and where from, the framework's own keys explained (a CSRF
+ * token, `_sf2_meta`'s dates), then the application's attributes.
+ */
+function frameworkNodes(host: HostState, session: SessionInfo, view: FrameworkView): Node[] {
+  const nodes: Node[] = [];
+  if (view.summary) nodes.push({ kind: 'message', text: `${FRAMEWORK_LABELS[view.framework]} · ${view.summary}` });
+  for (const f of view.fields)
+    nodes.push({
+      kind: 'variable',
+      host,
+      session,
+      label: f.label,
+      detail: f.name,
+      ...(f.display !== undefined ? { display: f.display } : {}),
+      value: f.value,
+      path: f.name,
+    });
+  view.attributes.forEach(([label, value], i) =>
+    nodes.push({ kind: 'variable', host, session, label, value, path: view.attributePaths[i] ?? label }),
+  );
+  return nodes;
+}
 
 const ORDER_KEY = 'phpRedisSessions.sessionOrder';
 
@@ -170,14 +198,32 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, v
     return list;
   }
 
+  /**
+   * A connection that named no prefix, with no phpredis session: are a framework's sessions there?
+   * Then the host lists those (Laravel's cache prefix + 40-character ids, Symfony's sf_s).
+   */
+  private async detectLayout(host: HostState): Promise<boolean> {
+    if (host.connection.prefix !== undefined || host.target.framework || host.filter) return false;
+    const chosen = await chooseLayout(host.target, {}, (o) => host.scanner.sampleLayout(o));
+    if (!chosen.detected) return false;
+    const { SessionScanner } = await loadRedis();
+    host.scanner.close();
+    host.target = chosen.target;
+    host.scanner = new SessionScanner(chosen.target, { readOnly: host.connection.readOnly, pageSize: config.pageSize });
+    host.detected = true;
+    return true;
+  }
+
   async loadMore(host: HostState): Promise<void> {
     host.loading ??= (async () => {
       try {
-        const page = await host.scanner.listPage({
+        let page = await host.scanner.listPage({
           pageSize: config.pageSize,
           ...(host.state ? { state: host.state } : {}),
           ...(host.filter ? { pattern: host.filter } : {}),
         });
+        if (!host.state && page.done && page.sessions.length === 0 && (await this.detectLayout(host)))
+          page = await host.scanner.listPage({ pageSize: config.pageSize });
         host.sessions.push(...page.sessions);
         host.state = page.state;
         host.done = page.done;
@@ -222,6 +268,8 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, v
         'CLOSED',
       );
     const decoded = decodeSession(bytes, { key: session.key, serializer: config.serializer });
+    // (a framework layout names whose sessions they are; the decoder recognises the others by their bytes)
+    if (host.target.framework && !decoded.framework) decoded.framework = host.target.framework;
     cache.set(session.id, decoded);
     return decoded;
   }
@@ -254,6 +302,8 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, v
         try {
           const decoded = await this.decode(node.host, node.session);
           if (decoded.variables.length === 0) return [{ kind: 'message', text: vscode.l10n.t('Empty session') }];
+          const view = decoded.framework ? presentSession(decoded.framework, decoded.variables) : undefined;
+          if (view) return frameworkNodes(node.host, node.session, view);
           return decoded.variables.map(([label, value]) => ({
             kind: 'variable',
             host: node.host,
@@ -327,6 +377,16 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, v
       host,
       session,
     }));
+    if (host.detected && host.target.framework)
+      nodes.unshift({
+        kind: 'message',
+        text: vscode.l10n.t(
+          '{0} sessions under "{1}" (read from the keys: no phpredis session here)',
+          FRAMEWORK_LABELS[host.target.framework],
+          host.target.prefix,
+        ),
+        host,
+      });
     if (host.error) {
       const auth = host.errorCode === 'NOAUTH' || host.errorCode === 'WRONGPASS';
       nodes.push({ kind: 'message', text: host.error, error: true, host, auth });

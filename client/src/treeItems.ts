@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import {
   compactId,
+  FRAMEWORK_LABELS,
   formatCount,
   formatSize,
   formatTtl,
@@ -66,10 +67,12 @@ export function treeItem(node: Node, tree: TreeState): vscode.TreeItem {
       const hosts = tree.knownHosts(c.id);
       const single = hosts.length === 1 ? hosts[0] : undefined;
       const filter = tree.filterOf(c.id);
+      const framework = c.framework ?? hosts.find((h) => h.detected)?.target.framework;
       // The count first: a narrow side bar cuts the end of the description.
       const parts = [
         single && !single.error ? countText(single) : '',
         filter ? vscode.l10n.t('filter: {0}*', filter) : '',
+        framework ? FRAMEWORK_LABELS[framework] : '',
         c.source === 'workspace' ? vscode.l10n.t('from workspace') : c.readOnly ? vscode.l10n.t('read-only') : '',
       ].filter(Boolean);
       item.description = parts.join(' · ');
@@ -122,8 +125,11 @@ export function treeItem(node: Node, tree: TreeState): vscode.TreeItem {
         node.label,
         phpHasChildren(node.value) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
       );
-      item.description = `${node.detail ? `${node.detail} · ` : ''}${phpSummary(node.value)}`;
-      item.tooltip = phpSummary(node.value, 2000);
+      item.description = node.display ?? `${node.detail ? `${node.detail} · ` : ''}${phpSummary(node.value)}`;
+      item.tooltip =
+        node.display !== undefined
+          ? `${node.detail ? `${node.detail}: ` : ''}${phpSummary(node.value, 2000)}`
+          : phpSummary(node.value, 2000);
       item.contextValue = 'phpRedisSessions.variable';
       return item;
     }

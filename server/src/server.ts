@@ -11,18 +11,22 @@ import {
   type Diagnostic,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fixAll, minimalEdit } from './core/applyFixes.ts';
 import { codeLenses } from './core/codeLens.ts';
 import { completions } from './core/completion.ts';
 import { hover } from './core/hover.ts';
 import { parseDocument, type ParsedDocument } from './core/document.ts';
-import { documentKind } from './core/fileKinds.ts';
+import { documentKind, isFrameworkKind } from './core/fileKinds.ts';
+import { isProjectFile } from './core/frameworks/project.ts';
 import { lintDocument } from './core/lint.ts';
 import { isPhpredisVersion, PHPREDIS_VERSIONS } from './core/phpredisVersions.ts';
 import { WorkspaceDiagnostics } from './workspaceDiagnostics.ts';
 import { isRuleId } from './core/rules/catalogue.ts';
-import type { Finding, Fix, LintOptions, RuleSetting, Severity } from './core/types.ts';
+import type { Finding, Fix, LintOptions, ProjectInput, RuleSetting, Severity } from './core/types.ts';
+import { projectRootOf, scanProject } from './projectFiles.ts';
 import {
   DIAGNOSTIC_SOURCE,
   FIX_ALL_KIND,
@@ -57,8 +61,9 @@ connection.onInitialize((params): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      // Workspace diagnostics: the files not open are linted in the background (workspaceDiagnostics.ts).
-      diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: true },
+      // Framework files depend on others (composer.json, .env, a Procfile): a change there re-pulls them.
+      // The files not open are linted in the background (workspaceDiagnostics.ts).
+      diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['=', '?', '&', '.'] },
@@ -75,8 +80,12 @@ connection.onDidChangeConfiguration(() => {
   connection.languages.diagnostics.refresh();
 });
 
-// A configuration file created, changed or deleted on the disk (the client watches LINTED_GLOB).
-connection.onDidChangeWatchedFiles(() => workspace.changed());
+// A configuration or project file created, changed or deleted on the disk (the client watches
+// LINTED_GLOB and PROJECT_WATCH_GLOBS): the workspace pass and the framework files that read it.
+connection.onDidChangeWatchedFiles(() => {
+  projectChanged();
+  workspace.changed();
+});
 
 documents.onDidClose((e) => {
   settingsCache.delete(e.document.uri);
@@ -133,6 +142,57 @@ function pathOf(uri: string): string {
 }
 
 /**
+ * The projects of open framework files: their context files read from the disk once, then kept
+ * until a watched file changes; open documents win over the disk. `generation` moves on every
+ * change, so findings computed with an older project are not reused.
+ */
+const projectScans = new Map<string, Map<string, string>>();
+let projectGeneration = 0;
+
+function projectChanged(): void {
+  projectScans.clear();
+  projectGeneration++;
+  connection.languages.diagnostics.refresh();
+}
+
+function projectOf(uri: string): ProjectInput | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  let file: string;
+  try {
+    file = fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+  const root = projectRootOf(file);
+  let files = projectScans.get(root);
+  if (!files) {
+    files = scanProject(root).files;
+    projectScans.set(root, files);
+  }
+  const merged = new Map(files);
+  for (const d of documents.all()) {
+    if (!d.uri.startsWith('file:')) continue;
+    const rel = relative(root, fileURLToPath(d.uri)).split(sep).join('/');
+    if (!rel.startsWith('..') && isProjectFile(rel)) merged.set(rel, d.getText());
+  }
+  return { files: merged, path: relative(root, file).split(sep).join('/') };
+}
+
+/** A project file is edited in the editor: the framework files that read it are linted again. */
+documents.onDidChangeContent((e) => {
+  if (!e.document.uri.startsWith('file:')) return;
+  const name = pathOf(e.document.uri).split('/').pop() ?? '';
+  if (name === 'composer.json' || name === 'Procfile' || name.startsWith('.env') || /\.(ya?ml|php|json)$/.test(name)) {
+    projectGeneration++;
+    connection.languages.diagnostics.refresh();
+  }
+});
+
+function rootUriOf(uri: string): string {
+  return pathToFileURL(projectRootOf(fileURLToPath(uri))).href;
+}
+
+/**
  * What the server knows of an open document version: its parse (shared by lint, hover, completion
  * and code lens) and its findings. Code actions are asked for on every cursor move: they reuse the
  * findings of the diagnostics pull instead of linting the document again.
@@ -140,7 +200,7 @@ function pathOf(uri: string): string {
 interface DocumentState {
   version: number;
   parsed: ParsedDocument;
-  findings?: { settings: Promise<ServerSettings>; list: Finding[] };
+  findings?: { settings: Promise<ServerSettings>; generation: number; list: Finding[] };
 }
 const states = new Map<string, DocumentState>();
 
@@ -159,13 +219,18 @@ async function findingsOf(doc: TextDocument): Promise<Finding[]> {
   const state = stateOf(doc);
   if (!state) return [];
   const settingsPromise = settingsFor(doc.uri);
-  if (state.findings?.settings === settingsPromise) return state.findings.list;
+  const framework = isFrameworkKind(state.parsed.kind);
+  const generation = framework ? projectGeneration : 0;
+  if (state.findings?.settings === settingsPromise && state.findings.generation === generation)
+    return state.findings.list;
   const settings = await settingsPromise;
   const started = performance.now();
-  const list = settings.lint?.enable === false ? [] : lintDocument(state.parsed, lintOptions(settings));
+  const project = framework ? projectOf(doc.uri) : undefined;
+  const options = { ...lintOptions(settings), ...(project ? { project } : {}) };
+  const list = settings.lint?.enable === false ? [] : lintDocument(state.parsed, options);
   const status: LintStatusParams = { uri: doc.uri, validationTime: performance.now() - started, findings: list.length };
   void connection.sendNotification(LintStatusNotification.method, status);
-  state.findings = { settings: settingsPromise, list };
+  state.findings = { settings: settingsPromise, generation, list };
   return list;
 }
 
@@ -184,7 +249,10 @@ const workspace = new WorkspaceDiagnostics({
     const settings = await settingsFor(scopeOf(uri));
     if (settings.lint?.enable === false) return [];
     const doc = TextDocument.create(uri, kind === 'composer' ? 'json' : 'ini', 0, text);
-    return lintDocument(parseDocument(text, kind), lintOptions(settings)).map((f) => toDiagnostic(doc, f));
+    // A framework file is judged with its project, as when it is open.
+    const project = isFrameworkKind(kind) ? projectOf(uri) : undefined;
+    const options = { ...lintOptions(settings), ...(project ? { project } : {}) };
+    return lintDocument(parseDocument(text, kind), options).map((f) => toDiagnostic(doc, f));
   },
 });
 
@@ -256,6 +324,19 @@ function toAction(doc: TextDocument, fx: Fix, diagnostic: Diagnostic): CodeActio
       },
     };
   }
+  // Edits of another project file (composer.json): offsets are into its text as the project had it.
+  for (const other of fx.otherFiles ?? []) {
+    const uri = `${rootUriOf(doc.uri)}/${other.path.split('/').map(encodeURIComponent).join('/')}`;
+    const open = documents.get(uri);
+    const text = open?.getText() ?? projectOf(doc.uri)?.files.get(other.path);
+    if (text === undefined) continue;
+    const target = open ?? TextDocument.create(uri, 'json', 0, text);
+    action.edit ??= { changes: {} };
+    action.edit.changes![uri] = other.edits.map((e) => ({
+      range: { start: target.positionAt(e.start), end: target.positionAt(e.end) },
+      newText: e.newText,
+    }));
+  }
   if (fx.command)
     action.command = {
       title: fx.command.title,
@@ -287,7 +368,12 @@ connection.onCodeAction(async (params) => {
     const settings = await settingsFor(doc.uri);
     const text = doc.getText();
     const kind = documentKind(pathOf(doc.uri));
-    const result = fixAll(text, pathOf(doc.uri), { ...lintOptions(settings), ...(kind ? { kind } : {}) });
+    const project = kind && isFrameworkKind(kind) ? projectOf(doc.uri) : undefined;
+    const result = fixAll(text, pathOf(doc.uri), {
+      ...lintOptions(settings),
+      ...(kind ? { kind } : {}),
+      ...(project ? { project } : {}),
+    });
     if (result.text !== text) {
       const e = minimalEdit(text, result.text);
       actions.push({

@@ -142,3 +142,53 @@ test('the sample of the README lints with the documented errors', () => {
     assert.match(r.stdout, new RegExp(rule));
   assert.doesNotMatch(r.stdout, /s3cr3t/, 'the password in the sample never reaches the output');
 });
+
+test('lint <dir>: a Laravel project (.env, config/, composer.json) and a Symfony one, fixed across files with --fix', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prs-cli-laravel-'));
+  mkdirSync(join(dir, 'config'));
+  mkdirSync(join(dir, 'vendor', 'pkg'), { recursive: true });
+  const composerText = '{\n    "require": {\n        "php": "^8.2",\n        "laravel/framework": "^11.0"\n    }\n}\n';
+  writeFileSync(join(dir, 'composer.json'), composerText);
+  writeFileSync(join(dir, '.env'), 'APP_NAME=Shop\nSESSION_DRIVER=redis\nSESSION_LIFETIME=abc\n');
+  writeFileSync(
+    join(dir, 'config', 'session.php'),
+    "<?php\nreturn ['driver' => env('SESSION_DRIVER', 'file'), 'lifetime' => (int) env('SESSION_LIFETIME', 120)];\n",
+  );
+  // vendor/ is never read.
+  writeFileSync(join(dir, 'vendor', 'pkg', '.env'), 'BROKEN LINE\n');
+  const json = run(['lint', '.', '--format', 'json'], dir);
+  assert.equal(json.code, 1);
+  const report = JSON.parse(json.stdout) as { filePath: string; messages: { ruleId: string; line: number }[] }[];
+  assert.deepEqual(
+    report.map((r) => [r.filePath, r.messages.map((m) => `${m.ruleId}:${m.line}`)]),
+    [
+      ['.env', ['laravel-redis-client-not-required:2', 'laravel-invalid-session-lifetime:3']],
+      ['composer.json', []],
+      ['config/session.php', []],
+    ],
+  );
+  const fixed = run(['lint', '.', '--fix'], dir);
+  assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'composer.json'), 'utf8')).require, {
+    php: '^8.2',
+    'ext-redis': '*',
+    'laravel/framework': '^11.0',
+  });
+  assert.equal(readFileSync(join(dir, '.env'), 'utf8'), 'APP_NAME=Shop\nSESSION_DRIVER=redis\nSESSION_LIFETIME=120\n');
+  assert.equal(run(['lint', '.', '--fix'], dir).stdout, '', 'a second run has nothing left');
+
+  const sf = mkdtempSync(join(tmpdir(), 'prs-cli-symfony-'));
+  mkdirSync(join(sf, 'config', 'packages'), { recursive: true });
+  writeFileSync(join(sf, 'composer.json'), '{"require": {"ext-redis": "*", "symfony/framework-bundle": "7.2.*"}}\n');
+  writeFileSync(
+    join(sf, 'config', 'packages', 'framework.yaml'),
+    "framework:\n    session:\n        handler_id: '%env(REDIS_URL)%'\n",
+  );
+  writeFileSync(join(sf, '.env'), 'REDIS_URL=tcp://redis:6379\n');
+  const out = run(['lint', sf], dir);
+  assert.equal(out.code, 1);
+  assert.match(
+    out.stdout,
+    /\.env\n {2}1:11 +error +Symfony's SessionHandlerFactory throws "Unsupported Connection".* symfony-invalid-redis-dsn/,
+  );
+});

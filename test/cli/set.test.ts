@@ -1,25 +1,14 @@
 // `php-redis-sessions set`: the built CLI edits a session PHP wrote; PHP reads the new value.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
+import { runCli } from '../helpers/cli.ts';
 import { runPhpJson } from '../helpers/php.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const ID = 'c'.repeat(26) + '000001';
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, REDIS_PASSWORD: '' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout: out, stderr: err }));
-  });
-}
+const run = runCli;
 
 let server: RedisServer;
 let url: string;

@@ -5,9 +5,10 @@
 //   - the main server: a few sessions (one per serializer, a locked one) in database 0, and in
 //     database 1 many sessions among other keys (counts, sort, a search that stops at its cap);
 //   - a server with requirepass AUTH_PASSWORD and the same few sessions (the password prompt).
+//   - in database 5 of the main server, the sessions the workspace's Laravel and Symfony projects save.
 // The ports reach the extension host as E2E_REDIS_PORT / E2E_REDIS_AUTH_PORT and replace the
 // `__E2E_REDIS_PORT__` / `__E2E_REDIS_AUTH_PORT__` placeholders of the workspace copy's files.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -24,6 +25,8 @@ export const AUTH_PASSWORD = 'E2E-Auth-Secret-57';
 /** Database 1 of the main server: MANY_SESSIONS sessions among MANY_OTHERS other keys. */
 export const MANY_SESSIONS = 1200;
 export const MANY_OTHERS = 3000;
+const WRITERS = path.join(REPO_ROOT, 'test', 'fixtures', 'frameworks', 'writers');
+const LARAVEL8_CONFIG = path.join(REPO_ROOT, 'test', 'fixtures', 'frameworks', 'laravel-skeleton', '8.x', 'config');
 
 const running = new Set();
 process.on('exit', () => {
@@ -183,6 +186,44 @@ export function fillPortPlaceholders(workspace, redis) {
 /** What the extension host learns of the servers. */
 export function redisEnv(redis) {
   return { E2E_REDIS_PORT: String(redis.port), E2E_REDIS_AUTH_PORT: String(redis.authPort) };
+}
+
+/**
+ * The workspace copy's Laravel and Symfony projects save sessions the way they are configured: Laravel
+ * 8 reads laravel-shop/.env (its Redis database, its key prefix), Symfony 5.4 reads symfony-shop's
+ * .env and framework.yaml handler_id (Debian's packages, test/fixtures/frameworks/writers/). A signed-in
+ * session and a guest's each. Returns the ids per framework.
+ */
+export function writeFrameworkSessions(workspace) {
+  const run = (script, args) => {
+    const r = spawnSync('php', [path.join(WRITERS, script), ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+      timeout: 60_000,
+    });
+    const out = r.status === 0 && r.stdout.startsWith('{') ? JSON.parse(r.stdout) : undefined;
+    if (!out || out.ok === false) throw new Error(`php ${script} ${args.join(' ')} failed: ${r.stderr}${r.stdout}`);
+    return out.id;
+  };
+  const laravel = path.join(workspace, 'laravel-shop');
+  const symfony = path.join(workspace, 'symfony-shop');
+  return {
+    laravel: [
+      run('laravel-session.php', [laravel, LARAVEL8_CONFIG, '42']),
+      run('laravel-session.php', [laravel, LARAVEL8_CONFIG]),
+    ],
+    symfony: [
+      run('symfony-session.php', ['project', symfony, '-', 'main']),
+      run('symfony-session.php', ['project', symfony, '-', '-']),
+    ],
+  };
+}
+
+/** A workspace copy for one run: the port in its files, its frameworks' sessions in the server. */
+export function prepareWorkspace(workspace, redis, log = () => {}) {
+  fillPortPlaceholders(workspace, redis);
+  const ids = writeFrameworkSessions(workspace);
+  log(`Laravel 8 wrote ${ids.laravel.join(', ')}; Symfony 5.4 wrote ${ids.symfony.join(', ')}`);
 }
 
 /**

@@ -32,7 +32,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSuite } from './build.mjs';
 import { CACHE_DIR, ensureDebianPackages, installCodeServer, REPO_ROOT, VERSIONS } from './install.mjs';
-import { AUTH_PASSWORD, fillPortPlaceholders, redisEnv, withRedisSessions } from './redisSessions.mjs';
+import { AUTH_PASSWORD, prepareWorkspace, redisEnv, withRedisSessions } from './redisSessions.mjs';
 import { runCodeServer } from './runCodeServer.mjs';
 import { uiPass, untrustedUiPass, updateReadmeScreenshots } from './ui.mjs';
 
@@ -134,7 +134,7 @@ async function runPass({ version, pass, vsix, testsPath, metrics, screenshotsDir
         settings: untrusted
           ? { 'phpRedisSessions.connections': [{ name: 'e2e user connection', url: `tcp://127.0.0.1:${redis.port}` }] }
           : {},
-        prepareWorkspace: (ws) => fillPortPlaceholders(ws, redis),
+        prepareWorkspace: (ws) => prepareWorkspace(ws, redis, log),
         // The password of test/fixtures/e2e-workspace/pool/www.conf (suite/7-secrets.test.ts) and the
         // requirepass server's (typed into the password prompt by the ui run): in no log of any run.
         forbiddenInLogs: ['E2E-Log-Secret-91', AUTH_PASSWORD],

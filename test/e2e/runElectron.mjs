@@ -18,7 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSuite, SUITE_OUT } from './build.mjs';
 import { REPO_ROOT } from './install.mjs';
-import { fillPortPlaceholders, redisEnv, withRedisSessions } from './redisSessions.mjs';
+import { prepareWorkspace, redisEnv, withRedisSessions } from './redisSessions.mjs';
 import { packageVsix, WORKSPACE } from './run.mjs';
 import { TRUST_SETTINGS, USER_SETTINGS } from './runCodeServer.mjs';
 
@@ -74,7 +74,7 @@ async function main() {
           fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
           const workspace = path.join(dir, 'workspace');
           fs.cpSync(WORKSPACE, workspace, { recursive: true });
-          fillPortPlaceholders(workspace, redis);
+          prepareWorkspace(workspace, redis, log);
           const profile = [`--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`];
           if (vsix) {
             const [cli, ...cliArgs] = te.resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath, {

@@ -271,6 +271,45 @@ async function reportStep(page, { log, outDir, redisPort }) {
 }
 
 /**
+ * laravel-shop/.env opened from quick open shows its warning squiggle (ext-redis missing); the
+ * connection the project names lists the sessions Laravel 8 wrote, and one expands into Laravel's
+ * reading of it (who, from where, the CSRF token) before the application's own variables.
+ */
+async function frameworkStep(page, { log, outDir, view }) {
+  await page.keyboard.press('Control+P');
+  const input = await see(page.locator('.quick-input-widget input'), 'quick open');
+  await input.fill('laravel-shop/.env');
+  await see(page.locator('.quick-input-list .monaco-list-row', { hasText: '.env' }), '.env in quick open');
+  await sleep(500);
+  await page.keyboard.press('Enter');
+  await see(page.locator('.tab.active', { hasText: '.env' }), 'the laravel-shop/.env tab');
+  await see(page.locator('.editor-instance .squiggly-warning'), 'the warning squiggle on SESSION_DRIVER=redis', 60_000);
+  log('laravel-shop/.env: the ext-redis warning squiggle');
+  const connection = await see(row(view, 'laravel-shop/.env'), 'the connection laravel-shop/.env names');
+  if (!/Laravel/.test(await connection.innerText()))
+    throw new Error(`UI: the connection row says: ${await connection.innerText()}`);
+  await setExpanded(connection);
+  const session = await see(
+    view.locator('.monaco-list-row', { hasText: /[A-Za-z0-9]{40}/ }),
+    'the sessions Laravel wrote',
+    30_000,
+  );
+  await setExpanded(session);
+  const summary = await see(
+    view.locator('.monaco-list-row', {
+      hasText: /Laravel · (user 42 \(web\)|guest) · from https:\/\/shop\.test\/cart/,
+    }),
+    "Laravel's summary of the session",
+  );
+  await see(rowLabelled(view, 'CSRF token'), 'the CSRF token row');
+  await see(rowLabelled(view, 'cart'), "the application's own variable");
+  await sleep(300);
+  await shot(page, outDir, 'laravel-session.png', log);
+  log(`a Laravel session in the view: ${(await summary.innerText()).replace(/\s+/g, ' ')}`);
+  await setExpanded(connection, false);
+}
+
+/**
  * A person's pass over the workbench. Resolves { metrics }; throws at the first step that does not
  * show what it should.
  */
@@ -315,7 +354,10 @@ async function uiSteps(page, { log: print, outDir, version, redis, baseUrl, redi
       description: (el.querySelector('.label-description')?.textContent ?? '').trim(),
     }));
     // the root file's description is the folder itself (no sub-folder)
-    if (label === 'composer.json' && !/(^|[/\\])(app|legacy|broken|cluster|env-app|scalingo)$/.test(description)) {
+    if (
+      label === 'composer.json' &&
+      !/(^|[/\\])(app|legacy|broken|cluster|env-app|scalingo|laravel-shop|symfony-shop)$/.test(description)
+    ) {
       await row.click();
       picked = true;
       break;
@@ -452,7 +494,10 @@ async function uiSteps(page, { log: print, outDir, version, redis, baseUrl, redi
   await addConnectionStep(page, view, { log, redis });
   await outputStep(page, view, log);
 
-  // 7. activation time as VS Code measures it (Developer: Show Running Extensions)
+  // 7. a Laravel project: its .env's warning squiggle, its sessions in the view as Laravel sees them
+  await frameworkStep(page, { log, outDir, view });
+
+  // 8. activation time as VS Code measures it (Developer: Show Running Extensions)
   try {
     await runCommand(page, 'Developer: Show Running Extensions');
     const row = await see(
@@ -468,7 +513,7 @@ async function uiSteps(page, { log: print, outDir, version, redis, baseUrl, redi
   }
   // (VS Code 1.139 shows it as a modal editor: Escape closes it)
   await page.keyboard.press('Escape');
-  // 7. the walkthrough (Welcome: Open Walkthrough…): its four steps
+  // 9. the walkthrough (Welcome: Open Walkthrough…): its four steps
   await runCommand(page, 'Welcome: Open Walkthrough...');
   const pick = await see(page.locator('.quick-input-widget input'), 'the walkthrough picker');
   await pick.fill('PHP Redis Sessions');

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { Redis } from 'ioredis';
 
 export interface RedisServer {
   port: number;
@@ -114,4 +116,29 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisServe
     throw err;
   }
   return server;
+}
+
+/**
+ * A redis-server and an ioredis client connected to it, for the tests of one file: started in a
+ * `before` hook (when `enabled`), then `setup` runs, stopped in `after`. Read `server` and `redis`
+ * inside the tests. (Node 20 runs a file's top-level `before` hooks side by side: a second hook
+ * would not see the server yet, hence `setup`.)
+ */
+export function redisForTests(
+  enabled = true,
+  setup?: (server: RedisServer, redis: Redis) => Promise<void>,
+): { readonly server: RedisServer; readonly redis: Redis } {
+  const state = {} as { server: RedisServer; redis: Redis };
+  before(async () => {
+    if (!enabled) return;
+    state.server = await startRedis();
+    state.redis = new Redis({ port: state.server.port, lazyConnect: true });
+    await state.redis.connect();
+    await setup?.(state.server, state.redis);
+  });
+  after(async () => {
+    state.redis?.disconnect();
+    await state.server?.stop();
+  });
+  return state;
 }

@@ -14,20 +14,61 @@ const DOCS = join(__dirname, '..', '..', 'docs', 'rules');
 const page = (id: string): string => readFileSync(join(DOCS, `${id}.md`), 'utf8').replace(/\r\n/g, '\n');
 
 interface Example {
-  lang: 'json' | 'ini';
+  lang: 'json' | 'ini' | 'dotenv' | 'yaml' | 'php';
   text: string;
+  /** The file it is, when the label names one: **Before** (`.env`). */
+  file?: string;
 }
+
+const BLOCK = '\\s*```(json|ini|dotenv|yaml|php)\\n([\\s\\S]*?)\\n```\\s*$';
 
 /** The first fenced block after the bold label (`**Before**` / `**After**`) in a page. */
 function example(id: RuleId, label: 'Before' | 'After'): Example {
-  const m = new RegExp(`^\\*\\*${label}\\*\\*[^\\n]*\\n\\s*\`\`\`(json|ini)\\n([\\s\\S]*?)\\n\`\`\`\\s*$`, 'm').exec(
-    page(id),
+  const m = new RegExp(`^\\*\\*${label}\\*\\*( \\(\`([^\`]+)\`\\))?[^\\n]*\\n${BLOCK}`, 'm').exec(page(id));
+  assert.ok(
+    m,
+    `${id}: no ${label} example (a **${label}** line followed by a fenced json, ini, dotenv, yaml or php block)`,
   );
-  assert.ok(m, `${id}: no ${label} example (a **${label}** line followed by a \`\`\`json or \`\`\`ini block)`);
-  return { lang: m[1] as Example['lang'], text: m[2] + '\n' };
+  return { lang: m[3] as Example['lang'], text: m[4] + '\n', ...(m[2] ? { file: m[2] } : {}) };
 }
 
-const fileFor = (ex: Example): string => (ex.lang === 'json' ? 'composer.json' : 'php.ini');
+/**
+ * The other project files a framework rule's examples are linted with: each `**With** (`path`):`
+ * block of the page (composer.json, a Procfile…), the same for Before and After.
+ */
+function projectOf(id: RuleId): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const m of page(id).matchAll(
+    new RegExp(`^\\*\\*With\\*\\* \\(\`([^\`]+)\`\\)[^\\n]*\\n\\s*\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\``, 'gm'),
+  ))
+    files.set(m[1]!, m[2]! + '\n');
+  return files;
+}
+
+const fileFor = (ex: Example): string =>
+  ex.file ??
+  {
+    json: 'composer.json',
+    ini: 'php.ini',
+    dotenv: '.env',
+    yaml: 'config/packages/framework.yaml',
+    php: 'config/session.php',
+  }[ex.lang];
+
+/** Lints an example as the file it is, inside the page's project (with `changed` files replaced). */
+function lintExample(id: RuleId, ex: Example, changed?: Example): ReturnType<typeof lint> {
+  const path = fileFor(ex);
+  const files = projectOf(id);
+  if (changed) files.set(fileFor(changed), changed.text);
+  if (files.size === 0) return lint(ex.text, path);
+  return lint(ex.text, path, { project: { files: new Map(files).set(path, ex.text), path } });
+}
+
+/** The After of a fix that edits another file (composer.json) is that file: the Before is re-linted with it. */
+function lintAfter(id: RuleId, before: Example, after: Example): ReturnType<typeof lint> {
+  const otherFile = after.file !== undefined && after.file !== fileFor(before) && projectOf(id).has(after.file);
+  return otherFile ? lintExample(id, before, after) : lintExample(id, after);
+}
 const SEVERITY_WORD = { error: 'Error', warning: 'Warning', information: 'Information', hint: 'Hint' } as const;
 
 test('docs/rules: one page per catalogue rule, and no page for an unknown id', () => {
@@ -69,7 +110,7 @@ for (const r of RULES) {
   test(`docs/rules example: ${id} — Before triggers it, After does not, the catalogue's fix is offered`, () => {
     const before = example(id, 'Before');
     const after = example(id, 'After');
-    const found = lint(before.text, fileFor(before)).filter((f) => f.rule === id);
+    const found = lintExample(id, before).filter((f) => f.rule === id);
     assert.ok(found.length > 0, `${id}: the Before example does not trigger it\n${before.text}`);
     const fixes = found.flatMap((f) => f.fixes);
     if (r.fix === 'safe')
@@ -77,12 +118,16 @@ for (const r of RULES) {
         fixes.some((f) => f.safe),
         `${id}: no safe fix on the Before example`,
       );
+    // A fix that edits another file (composer.json) must produce the After's project.
+    for (const fx of fixes.filter((f) => f.otherFiles?.length))
+      for (const o of fx.otherFiles!)
+        assert.ok(projectOf(id).has(o.path), `${id}: the fix edits ${o.path}, not in the page`);
     if (r.fix === 'manual') {
       assert.ok(fixes.length > 0, `${id}: no quick fix on the Before example`);
       assert.ok(!fixes.some((f) => f.safe), `${id}: the catalogue says quick fix only, a safe one is offered`);
     }
     if (r.fix === 'none') assert.deepEqual(fixes, [], `${id}: the catalogue says no fix`);
-    const still = lint(after.text, fileFor(after)).filter((f) => f.rule === id);
+    const still = lintAfter(id, before, after).filter((f) => f.rule === id);
     assert.deepEqual(
       still.map((f) => `${f.message} @ ${JSON.stringify(after.text.slice(f.start, f.end))}`),
       [],

@@ -176,6 +176,8 @@ test('Laravel: serialize() of the serialized attributes is unwrapped', () => {
   const s = decodeSession(hex(FIXTURES.laravel));
   assert.equal(s.framework, 'laravel');
   assert.equal(s.serializer, 'php_serialize');
+  // The listing's look at the first bytes says the same.
+  assert.equal(detectSessionSerializer(hex(FIXTURES.laravel)), 'php_serialize');
   assert.equal(toCanonicalJson(s), '{"_token":"abc","cart":{"n":1}}');
   // An encrypted payload (session.encrypt) stays one string.
   const enc = decodeSession(bytes('s:12:"eyJpdiI6IjEi";'));

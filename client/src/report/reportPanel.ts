@@ -38,6 +38,8 @@ async function settingsFor(c: Connection): Promise<ReportConfig> {
       // The file went away: PHP's defaults.
     }
   }
+  // A framework's sessions live as long as it says (Laravel: SESSION_LIFETIME), not gc_maxlifetime.
+  if (c.lifetime) config.gcMaxlifetime = c.lifetime;
   return config;
 }
 

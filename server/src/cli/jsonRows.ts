@@ -13,8 +13,10 @@ const TTL = ascii('","ttl":');
 const SIZE = ascii(',"size":');
 const SERIALIZER = ascii(',"serializer":');
 const NULL = ascii('null');
-const LOCKED = ascii(',"locked":true}');
-const UNLOCKED = ascii(',"locked":false}');
+const LOCKED = ascii(',"locked":true');
+const UNLOCKED = ascii(',"locked":false');
+const FRAMEWORK = ascii(',"framework":');
+const END = ascii('}');
 /** `"php"`, `"zstd"`…: one per name. */
 const quoted = new Map<string, Uint8Array>();
 
@@ -57,8 +59,8 @@ export class JsonRowWriter {
     }
   }
 
-  /** `{"id":…,"key":…,"ttl":…,"size":…,"serializer":…,"locked":…}` */
-  row(s: SessionInfo, serializer: string | null): void {
+  /** `{"id":…,"key":…,"ttl":…,"size":…,"serializer":…,"locked":…}`, then `"framework":…` for a framework's session. */
+  row(s: SessionInfo, serializer: string | null, framework?: string): void {
     const key = s.keyBytes;
     this.room(2 * (key?.length ?? 0) + 128);
     if (key && plainAscii(key)) {
@@ -81,6 +83,11 @@ export class JsonRowWriter {
       this.bytes(q);
     }
     this.bytes(s.locked ? LOCKED : UNLOCKED);
+    if (framework) {
+      this.bytes(FRAMEWORK);
+      this.text(JSON.stringify(framework));
+    }
+    this.bytes(END);
   }
 
   private int(n: number): void {

@@ -7,6 +7,7 @@ import { setCommand } from './setCommand.ts';
 import {
   compressionOption,
   decodeCommand,
+  frameworkOption,
   serializerOption,
   sessionsCommand,
   showCommand,
@@ -18,7 +19,9 @@ export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-de
 
 /** Each command's usage lines: the first names it and its arguments, the rest its options. */
 const COMMANDS: Record<string, string> = {
-  lint: `  lint [paths…]                 Lint composer.json / php.ini files (default: ./composer.json)
+  lint: `  lint [paths…]                 Lint composer.json / php.ini / framework files (default: ./composer.json);
+                                a directory is linted as a project: composer.json, .env*, Laravel
+                                config/*.php, Symfony config/packages/*.yaml, php.ini-style files
       --format stylish|json|sarif   Output format (default: stylish)
       --fix                         Apply the safe fixes and write the files
       --phpredis-version 5.3|6.0|6.1|6.2|6.3
@@ -28,6 +31,9 @@ const COMMANDS: Record<string, string> = {
       --match PATTERN               Only ids matching this glob (a * is appended)
       --limit N                     At most N sessions
       --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)
+      --framework NAME              laravel, symfony: their key layout (default: read from the keys
+                                    when no prefix is given and no phpredis session is there; none:
+                                    phpredis's only)
       --json                        One JSON array of { id, key, ttl, size, serializer, locked }
       --where PATH=VALUE            Only sessions whose decoded contents match (repeatable: all must hold);
                                     also PATH!=VALUE and PATH~TEXT (substring, or a glob with * and ?).
@@ -38,7 +44,10 @@ const COMMANDS: Record<string, string> = {
       --serializer NAME             php, php_binary, php_serialize, igbinary, msgpack: decode with it
                                     alone, as PHP configured with it (default: detected)
       --compression NAME            none, lzf, zstd, lz4 (default: zstd and lz4 detected)
-      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)`,
+      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)
+      --framework NAME              laravel, symfony, none: as for sessions; a framework's session is
+                                    printed the way it sees it ({framework, summary, fields,
+                                    attributes}); none prints the variables as stored`,
   decode: `  decode                        Decode a raw session value from stdin to canonical JSON
       --serializer NAME             php, php_binary, php_serialize, igbinary, msgpack: decode with it
                                     alone, as PHP configured with it (default: detected)
@@ -54,7 +63,8 @@ const COMMANDS: Record<string, string> = {
       --serializer NAME             The configured serializer: sessions stored otherwise are
                                     reported as unreadable by PHP
       --compression NAME            As for show
-      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)`,
+      --prefix PREFIX               Key prefix (default: the save_path's, else PHPREDIS_SESSION:)
+      --framework NAME              As for sessions`,
   set: `  set <url|save_path> <id> <path> <json>
                                 Set one variable (dotted path, e.g. user.name) to a JSON value,
                                 re-encoded with the session's serializer and compression, TTL
@@ -136,6 +146,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             where: { type: 'string', multiple: true },
             serializer: { type: 'string' },
             compression: { type: 'string' },
+            framework: { type: 'string' },
           },
         });
         return await sessionsCommand(
@@ -148,6 +159,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             ...(values.match !== undefined ? { match: values.match } : {}),
             ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}),
             ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+            framework: frameworkOption(values.framework),
           },
           io,
         );
@@ -161,6 +173,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             serializer: { type: 'string' },
             compression: { type: 'string' },
             prefix: { type: 'string' },
+            framework: { type: 'string' },
           },
         });
         return await showCommand(
@@ -171,6 +184,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             serializer: serializerOption(values.serializer),
             compression: compressionOption(values.compression),
             ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+            framework: frameworkOption(values.framework),
           },
           io,
           (bytes) => io.stdoutBytes(bytes),
@@ -198,6 +212,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             serializer: { type: 'string' },
             compression: { type: 'string' },
             prefix: { type: 'string' },
+            framework: { type: 'string' },
           },
         });
         const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
@@ -211,6 +226,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             serializer: serializerOption(values.serializer),
             compression: compressionOption(values.compression),
             ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+            framework: frameworkOption(values.framework),
           },
           io,
         );

@@ -5,8 +5,9 @@ import { HealthReportBuilder } from '../sessions/report/healthReport.ts';
 import { formatHealthReport } from '../sessions/report/reportText.ts';
 import { scanInto } from '../sessions/report/healthScan.ts';
 import type { SessionSerializer } from '../sessions/sessionFormats.ts';
-import { SessionScanner } from '../sessions/redis/sessionScanner.ts';
+import type { FrameworkChoice } from '../sessions/sessionLayout.ts';
 import { UsageError, type Io } from './io.ts';
+import { layoutScanner } from './sessionsCommands.ts';
 
 export interface ReportArgs {
   target: string;
@@ -17,6 +18,7 @@ export interface ReportArgs {
   serializer?: SessionSerializer;
   compression?: SessionCompression;
   prefix?: string;
+  framework?: FrameworkChoice;
 }
 
 function positiveInt(v: number | undefined, flag: string): void {
@@ -41,7 +43,7 @@ export async function reportCommand(args: ReportArgs, io: Io): Promise<number> {
   let stopped = false;
   let sessions = 0;
   for (const target of targets) {
-    const scanner = new SessionScanner(target, { readOnly: true });
+    const scanner = await layoutScanner(target, args, io);
     try {
       const left = args.sample === undefined ? undefined : args.sample - sessions;
       if (left !== undefined && left <= 0) {

@@ -11,11 +11,15 @@ import {
   type SessionSerializer,
 } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
+import type { PhpValue } from '../sessions/phpValue.ts';
 import { formatTtl } from '../sessions/display.ts';
 import { SessionScanner, type SessionInfo } from '../sessions/redis/index.ts';
 import { QueryError, SessionQuery, parseCondition } from '../sessions/sessionQuery.ts';
 import { searchSessions, type SearchProgress } from '../sessions/sessionSearch.ts';
 import { SHAPE_BYTES, shapeOf } from '../sessions/sessionShape.ts';
+import { SESSION_FRAMEWORKS } from '../sessions/frameworkKeys.ts';
+import { frameworkViewValue, presentSession } from '../sessions/frameworkView.ts';
+import { chooseLayout, FRAMEWORK_LABELS, type FrameworkChoice } from '../sessions/sessionLayout.ts';
 import { UsageError, type Io } from './io.ts';
 import { JsonRowWriter } from './jsonRows.ts';
 
@@ -31,6 +35,7 @@ export interface SessionsArgs {
   where?: string[];
   serializer?: SessionSerializer;
   compression?: SessionCompression;
+  framework?: FrameworkChoice;
 }
 
 function targetsOf(input: string | undefined, io: Io, prefix?: string): ConnectionTarget[] {
@@ -43,6 +48,53 @@ export function serializerOption(value: string | undefined): SessionSerializer |
   if (!(SESSION_SERIALIZERS as readonly string[]).includes(value))
     throw new UsageError(`unknown --serializer "${value}" (${SESSION_SERIALIZERS.join(', ')})`);
   return value as SessionSerializer;
+}
+
+export function frameworkOption(value: string | undefined): FrameworkChoice {
+  if (value === undefined) return undefined;
+  if (value !== 'none' && !(SESSION_FRAMEWORKS as readonly string[]).includes(value))
+    throw new UsageError(`unknown --framework "${value}" (${SESSION_FRAMEWORKS.join(', ')} or none)`);
+  return value as FrameworkChoice;
+}
+
+/**
+ * A read-only scanner on the target with the sessions' key layout: the framework named, or the one
+ * the keys show when no prefix was given (said on stderr, with how to choose otherwise).
+ */
+export async function layoutScanner(
+  target: ConnectionTarget,
+  args: { framework?: FrameworkChoice; prefix?: string },
+  io: Io,
+): Promise<SessionScanner> {
+  let scanner = new SessionScanner(target, { readOnly: true });
+  try {
+    const chosen = await chooseLayout(
+      target,
+      { framework: args.framework, prefixGiven: args.prefix !== undefined },
+      (o) => scanner.sampleLayout(o),
+    );
+    const t = chosen.target;
+    if (chosen.notFound)
+      io.stderr(
+        `php-redis-sessions: no key looks like a Laravel session (<prefix>cache:<40 characters>) among the ${chosen.notFound.keys} keys looked at; --prefix names the store's prefix\n`,
+      );
+    else if (chosen.detected && t.framework)
+      io.stderr(
+        `php-redis-sessions: ${FRAMEWORK_LABELS[t.framework]} sessions under the prefix ${JSON.stringify(t.prefix)} (${
+          args.framework
+            ? 'the prefix read from the keys; --prefix names another'
+            : "read from the keys; --framework none for phpredis's own"
+        })\n`,
+      );
+    if (t !== target) {
+      scanner.close();
+      scanner = new SessionScanner(t, { readOnly: true });
+    }
+    return scanner;
+  } catch (err) {
+    scanner.close();
+    throw err;
+  }
 }
 
 export function compressionOption(value: string | undefined): SessionCompression | undefined {
@@ -115,8 +167,9 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
     return args.json ? '[' : `${'ID'.padEnd(40)} ${'TTL'.padStart(8)} ${'SIZE'.padStart(9)}  SERIALIZER     LOCKED\n`;
   };
   for (const target of targets) {
-    const scanner = new SessionScanner(target, { readOnly: true });
-    const json = new JsonRowWriter(target.prefix);
+    const scanner = await layoutScanner(target, args, io);
+    const json = new JsonRowWriter(scanner.target.prefix);
+    const framework = scanner.target.framework;
     try {
       for await (const batch of rows(scanner, args, query, found)) {
         const take = limit === undefined ? batch.length : Math.min(batch.length, limit - printed);
@@ -127,7 +180,7 @@ export async function sessionsCommand(args: SessionsArgs, io: Io): Promise<numbe
           for (let i = 0; i < take; i++) {
             const s = batch[i]!;
             json.text(printed + i === 0 ? '\n  ' : ',\n  ');
-            json.row(s, serializerOf(s));
+            json.row(s, serializerOf(s), framework);
           }
         } else for (let i = 0; i < take; i++) text += tableRow(batch[i]!, serializerOf(batch[i]!));
         printed += take;
@@ -160,28 +213,35 @@ export interface ShowArgs {
   serializer?: SessionSerializer;
   compression?: SessionCompression;
   prefix?: string;
+  framework?: FrameworkChoice;
 }
 
 export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint8Array) => void): Promise<number> {
   if (!args.id) throw new UsageError('give the session id');
   const targets = targetsOf(args.target, io, args.prefix);
+  let prefix = targets[0]?.prefix ?? '';
   for (const target of targets) {
-    const scanner = new SessionScanner(target, { readOnly: true });
+    const scanner = await layoutScanner(target, args, io);
     try {
+      const t = scanner.target;
+      prefix = t.prefix;
       const value = await scanner.getSession(args.id);
       if (value === null) continue;
       if (args.raw) {
         writeRaw(value);
         return 0;
       }
-      const decoded = decodeSession(value, { ...decodeOptions(args), key: target.prefix + args.id });
-      printDecoded(decoded, io);
+      const decoded = decodeSession(value, { ...decodeOptions(args), key: t.prefix + args.id });
+      // The session the way its framework sees it (its layout's, or its bytes say whose it is).
+      const framework = args.framework === 'none' ? undefined : (t.framework ?? decoded.framework);
+      const view = framework ? presentSession(framework, decoded.variables) : undefined;
+      printDecoded(decoded, io, view && frameworkViewValue(view));
       return 0;
     } finally {
       scanner.close();
     }
   }
-  io.stderr(`php-redis-sessions: no session "${args.id}" (prefix ${JSON.stringify(targets[0]?.prefix ?? '')})\n`);
+  io.stderr(`php-redis-sessions: no session "${args.id}" (prefix ${JSON.stringify(prefix)})\n`);
   return 2;
 }
 
@@ -196,9 +256,9 @@ function decodeOptions(args: {
   };
 }
 
-/** The canonical JSON on stdout; what PHP would make of the session on stderr. */
-function printDecoded(decoded: DecodedSession, io: Io): void {
-  io.stdoutBytes(toCanonicalJsonBytes(decoded, 2));
+/** The canonical JSON (or a framework's view of it) on stdout; what PHP would make of the session on stderr. */
+function printDecoded(decoded: DecodedSession, io: Io, view?: PhpValue): void {
+  io.stdoutBytes(toCanonicalJsonBytes(view ?? decoded, 2));
   io.stdout('\n');
   if (decoded.phpUnreadable)
     io.stderr(`php-redis-sessions: PHP cannot read this back: ${decoded.phpUnreadable.reason}\n`);

@@ -3,6 +3,7 @@
 import { objectAt, parseComposer, propertyOf, type ComposerDocument } from './composer.ts';
 import { buildConfig, type SessionConfig } from './config.ts';
 import type { ConfigLine } from './configLine.ts';
+import { isFrameworkKind } from './fileKinds.ts';
 import { iniDocumentLines } from './iniDocument.ts';
 import { versionFromConstraint, type PhpredisVersion } from './phpredisVersions.ts';
 import type { DocumentKind } from './types.ts';
@@ -34,6 +35,8 @@ export function parseDocument(text: string, kind: DocumentKind): ParsedDocument 
       ...(phpredisPin ? { phpredisPin } : {}),
     };
   }
+  // Framework files hold no php.ini line; their rules read them with the project (frameworks/).
+  if (isFrameworkKind(kind)) return { kind, text, lines: [], config: buildConfig([]) };
   const lines: ConfigLine[] = iniDocumentLines(text, kind === 'fpm');
   // A php-fpm pool file also holds fpm's own directives: only php_value[...] lines reach PHP.
   const settings = kind === 'fpm' ? lines.filter((l) => l.ini.fpmPrefix !== undefined) : lines;

@@ -17,6 +17,18 @@ export const LINTED_FILES: readonly LintedFile[] = [
   { glob: '**/php.ini-production', kind: 'ini' },
   // php-fpm pools: only their php_value[...] / php_admin_value[...] lines reach PHP.
   { glob: '**/*.conf', kind: 'fpm' },
+  // Laravel and Symfony: the environment files both read, and each framework's session settings.
+  { glob: '**/.env', kind: 'dotenv' },
+  { glob: '**/.env.*', kind: 'dotenv' },
+  { glob: '**/config/session.php', kind: 'laravel-config' },
+  { glob: '**/config/database.php', kind: 'laravel-config' },
+  { glob: '**/config/cache.php', kind: 'laravel-config' },
+  { glob: '**/config/packages/framework.yaml', kind: 'symfony-config' },
+  { glob: '**/config/packages/framework.yml', kind: 'symfony-config' },
+  { glob: '**/config/packages/*/framework.yaml', kind: 'symfony-config' },
+  { glob: '**/config/packages/*/framework.yml', kind: 'symfony-config' },
+  { glob: '**/config/services.yaml', kind: 'symfony-config' },
+  { glob: '**/config/services.yml', kind: 'symfony-config' },
 ];
 
 /** Every linted file as one glob (for `workspace.findFiles` and file watchers); VS Code globs do not nest braces. */
@@ -49,5 +61,13 @@ const MATCHERS = LINTED_FILES.map((f) => ({ re: globToRegExp(f.glob), kind: f.ki
 /** The kind of document a path names, or undefined when the linter has nothing to say about it. */
 export function documentKind(fileName: string): DocumentKind | undefined {
   const path = fileName.replace(/\\/g, '/');
-  return MATCHERS.find((m) => m.re.test(path))?.kind;
+  const kind = MATCHERS.find((m) => m.re.test(path))?.kind;
+  // Symfony's `composer dump-env` writes `.env.local.php`: PHP, not a .env file. Editor backups too.
+  if (kind === 'dotenv' && /\.(php|json|bak|swp|orig)$|~$/i.test(path)) return undefined;
+  return kind;
+}
+
+/** The kinds whose findings may depend on other files of the project (the framework rules). */
+export function isFrameworkKind(kind: DocumentKind): boolean {
+  return kind === 'dotenv' || kind === 'laravel-config' || kind === 'symfony-config';
 }

@@ -2,6 +2,7 @@
 // the CLI live beside the core and import its modules directly.
 export { parseDocument, type ParsedDocument } from './document.ts';
 export { documentKind, EXCLUDED_GLOB, LINTED_FILES, LINTED_GLOB, type LintedFile } from './fileKinds.ts';
+export { PROJECT_WATCH_GLOBS } from './frameworks/project.ts';
 export { quoteIniValue } from './ini.ts';
 export { encodeJsonStringBody } from './jsonString.ts';
 export { hasCredentials, maskCredentials, splitPassword } from './mask.ts';

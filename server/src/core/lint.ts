@@ -4,6 +4,7 @@ import { parseDocument, type ParsedDocument } from './document.ts';
 import { documentKind } from './fileKinds.ts';
 import { PHPREDIS_LATEST } from './phpredisVersions.ts';
 import type { Rule, RuleContext } from './ruleContext.ts';
+import { frameworkRules } from './frameworks/rules.ts';
 import { extensionRules } from './rules/extensions.ts';
 import { handlerRules } from './rules/handler.ts';
 import { iniLineRules } from './rules/iniLines.ts';
@@ -12,7 +13,15 @@ import { savePathRules } from './rules/savePath.ts';
 import { structureRules } from './rules/structure.ts';
 import type { Finding, LintOptions } from './types.ts';
 
-const RULES: Rule[] = [structureRules, iniLineRules, handlerRules, extensionRules, savePathRules, otherRules];
+const RULES: Rule[] = [
+  structureRules,
+  iniLineRules,
+  handlerRules,
+  extensionRules,
+  savePathRules,
+  otherRules,
+  frameworkRules,
+];
 
 /** Lints a composer.json or php.ini-style document. Never throws on any input. */
 export function lint(text: string, fileName: string, options: LintOptions = {}): Finding[] {
@@ -24,7 +33,12 @@ export function lintDocument(doc: ParsedDocument, options: LintOptions = {}): Fi
   const text = doc.text;
   const findings: Finding[] = [];
   const phpredis = doc.phpredisPin ?? options.phpredisVersion ?? PHPREDIS_LATEST;
-  const ctx: RuleContext = { ...doc, phpredis, report: (f) => findings.push(f) };
+  const ctx: RuleContext = {
+    ...doc,
+    phpredis,
+    ...(options.project ? { project: options.project } : {}),
+    report: (f) => findings.push(f),
+  };
   for (const rule of RULES) {
     try {
       rule(ctx);

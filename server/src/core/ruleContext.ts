@@ -5,11 +5,13 @@ import type { IniValue } from './ini.ts';
 import type { PhpredisVersion } from './phpredisVersions.ts';
 import { DEFAULT_SEVERITY } from './rules/catalogue.ts';
 import type { Span } from './span.ts';
-import type { Finding, Fix, RelatedInfo, RuleId, Severity, TextEdit } from './types.ts';
+import type { Finding, Fix, ProjectInput, RelatedInfo, RuleId, Severity, TextEdit } from './types.ts';
 
 export interface RuleContext extends ParsedDocument {
   /** The phpredis release line the configuration is judged for. */
   phpredis: PhpredisVersion;
+  /** The project around the document (framework rules only). */
+  project?: ProjectInput;
   report(finding: Finding): void;
 }
 

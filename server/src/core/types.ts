@@ -31,6 +31,8 @@ export interface Fix {
   /** Safe fixes are the ones `source.fixAll` and `lint --fix` apply without asking. */
   safe: boolean;
   command?: FixCommand;
+  /** Edits of other project files; `edits` may then be empty. Fix all of one document leaves these to the caller. */
+  otherFiles?: FileEdits[];
 }
 
 export interface RelatedInfo {
@@ -49,7 +51,25 @@ export interface Finding {
   fixes: Fix[];
 }
 
-export type DocumentKind = 'composer' | 'ini' | 'fpm';
+export type DocumentKind = 'composer' | 'ini' | 'fpm' | 'dotenv' | 'laravel-config' | 'symfony-config';
+
+/**
+ * The other files of a project that a framework finding depends on (composer.json, .env, config/…,
+ * a Procfile), read by the caller: the language server from the workspace, the CLI from the
+ * directory. Rules never read the disk themselves.
+ */
+export interface ProjectInput {
+  /** Project-relative paths with `/` separators → their text. */
+  files: ReadonlyMap<string, string>;
+  /** The linted document's project-relative path. */
+  path: string;
+}
+
+/** Edits of another file of the project, by project-relative path (e.g. adding ext-redis to composer.json). */
+export interface FileEdits {
+  path: string;
+  edits: TextEdit[];
+}
 
 export interface LintOptions {
   /** Per-rule overrides of the default severity ("off" drops the rule). */
@@ -61,6 +81,8 @@ export interface LintOptions {
   phpredisVersion?: PhpredisVersion;
   /** Forces the document kind; otherwise taken from the file name. */
   kind?: DocumentKind;
+  /** The project around the document, for the framework rules (without it they judge the document alone). */
+  project?: ProjectInput;
   /** Called when a rule throws (a bug): the other rules still run. Without it, the error propagates. */
   onRuleError?: (rule: string, error: unknown) => void;
 }

@@ -7,6 +7,8 @@ import {
   type SavePathAuth,
   type SavePathFailReason,
 } from '../core/savePath.ts';
+import { frameworkSessionId } from './frameworkKeys.ts';
+import type { SessionFramework } from './sessionFormats.ts';
 
 /** TLS settings in phpredis's vocabulary (its `stream[...]` ssl context options). */
 export interface TlsSettings {
@@ -45,6 +47,11 @@ interface TargetCommon {
   tls?: TlsSettings;
   /** What the user wrote: decides the label's wording and default prefix. */
   origin: 'url' | 'save_path' | 'cluster_save_path';
+  /**
+   * The sessions are a framework's (Laravel, Symfony): only the keys under the prefix that its
+   * layout names are sessions (a Laravel cache store also holds its cache entries there).
+   */
+  framework?: SessionFramework;
 }
 
 export interface TcpTarget extends TargetCommon {
@@ -68,6 +75,8 @@ export type ConnectionTarget = TcpTarget | SocketTarget | ClusterTarget;
 /** Settings that win over what the address says (a connection's settings, SecretStorage). */
 export interface TargetOverrides {
   prefix?: string;
+  /** The sessions are this framework's (its key layout under the prefix). */
+  framework?: SessionFramework;
   username?: string;
   password?: string;
   db?: number;
@@ -320,6 +329,7 @@ function toCluster(targets: ConnectionTarget[]): ClusterTarget {
 function applyOverrides(target: ConnectionTarget, o: TargetOverrides): ConnectionTarget {
   const t: ConnectionTarget = { ...target };
   if (o.prefix !== undefined) t.prefix = o.prefix;
+  if (o.framework !== undefined) t.framework = o.framework;
   if (o.username !== undefined && o.username !== '') t.username = o.username;
   if (o.password !== undefined && o.password !== '') t.password = o.password;
   if (o.db !== undefined) {
@@ -346,8 +356,19 @@ function applyOverrides(target: ConnectionTarget, o: TargetOverrides): Connectio
  */
 export function describeTarget(target: ConnectionTarget): string {
   const label = target.origin === 'url' ? urlLabel(target) : savePathLabel(target);
-  const defaultPrefix = target.kind === 'cluster' ? DEFAULT_CLUSTER_PREFIX : DEFAULT_PREFIX;
-  return target.prefix === defaultPrefix ? label : `${label} (prefix "${target.prefix}")`;
+  if (target.framework)
+    return `${label} (${target.framework === 'laravel' ? 'Laravel' : 'Symfony'}, prefix "${target.prefix}")`;
+  return hasDefaultPrefix(target) ? label : `${label} (prefix "${target.prefix}")`;
+}
+
+/** The prefix phpredis uses when none is configured (the one a framework layout may replace). */
+export function hasDefaultPrefix(target: ConnectionTarget): boolean {
+  return target.prefix === (target.kind === 'cluster' ? DEFAULT_CLUSTER_PREFIX : DEFAULT_PREFIX);
+}
+
+/** Whether a key under the target's prefix is a session (of its framework's layout, when it has one). */
+export function isSessionKey(target: ConnectionTarget, key: string): boolean {
+  return !target.framework || frameworkSessionId(target.framework, key, target.prefix) !== undefined;
 }
 
 function urlLabel(target: ConnectionTarget): string {

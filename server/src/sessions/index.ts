@@ -27,6 +27,15 @@ export {
   type TlsSettings,
 } from './connectionTarget.ts';
 export { compactId, formatCount, formatSize, formatTtl, sortSessions, type SessionOrder } from './display.ts';
+export {
+  detectFrameworkFromKeys,
+  frameworkSessionId,
+  SESSION_FRAMEWORKS,
+  SYMFONY_DEFAULT_PREFIX,
+  type SessionFramework,
+} from './frameworkKeys.ts';
+export { frameworkViewValue, presentSession, type FrameworkField, type FrameworkView } from './frameworkView.ts';
+export { chooseLayout, FRAMEWORK_LABELS, type ChosenLayout, type FrameworkChoice } from './sessionLayout.ts';
 export { SHAPE_BYTES, shapeOf, type SessionShape } from './sessionShape.ts';
 export {
   QueryError,

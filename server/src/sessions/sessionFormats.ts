@@ -124,6 +124,8 @@ export function detectSessionSerializer(b: Uint8Array): SessionSerializer | null
   if (looksLikeIgbinary(b)) return 'igbinary';
   if (looksLikeMsgpackSession(b)) return 'msgpack';
   if (startsWithHeader(b, 0x61, 0x7b)) return 'php_serialize';
+  // Laravel's envelope: serialize() of the payload that serialize() made of the attributes.
+  if (startsWithHeader(b, 0x73, 0x22)) return 'php_serialize';
   if (looksLikePhp(b)) return 'php';
   if (looksLikePhpBinary(b)) return 'php_binary';
   return null;

@@ -48,8 +48,11 @@ function parse(buf: Buffer, pos: number): { value: Reply; end: number } | undefi
   }
 }
 
-/** Sends one command to the test redis-server (127.0.0.1:E2E_REDIS_PORT) and resolves its reply. */
-export function redisCommand(args: readonly string[], port = redisPort()): Promise<Reply> {
+/**
+ * Sends one command to the test redis-server (127.0.0.1:E2E_REDIS_PORT) and resolves its reply;
+ * with `db`, in that database (a SELECT first).
+ */
+export function redisCommand(args: readonly string[], port = redisPort(), db?: number): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host: '127.0.0.1', port });
     let buf = Buffer.alloc(0);
@@ -57,11 +60,14 @@ export function redisCommand(args: readonly string[], port = redisPort()): Promi
       sock.destroy();
       reject(new Error(`redis ${args[0]}: no reply within 5 s`));
     }, 5000);
-    sock.on('connect', () => sock.write(encode(args)));
+    sock.on('connect', () =>
+      sock.write(db === undefined ? encode(args) : Buffer.concat([encode(['SELECT', String(db)]), encode(args)])),
+    );
     sock.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
       try {
-        const r = parse(buf, 0);
+        let r = parse(buf, 0);
+        if (r && db !== undefined) r = parse(buf, r.end);
         if (!r) return;
         clearTimeout(timer);
         sock.end();

@@ -4,7 +4,8 @@
 // copies that cannot import it: package.json and the README's rule index).
 import type { Severity } from '../types.ts';
 
-export type RuleFamily = 'composer' | 'ini' | 'handler' | 'redis-path' | 'cluster-path' | 'settings';
+export type RuleFamily =
+  'composer' | 'ini' | 'handler' | 'redis-path' | 'cluster-path' | 'settings' | 'laravel' | 'symfony' | 'deployment';
 
 /** `safe`: a fix Fix all / `lint --fix` applies; `manual`: offered as a quick fix only; `none`. */
 export type Fixability = 'safe' | 'manual' | 'none';
@@ -45,6 +46,21 @@ export const FAMILIES: Record<RuleFamily, { title: string; intro: string }> = {
       'With the `rediscluster` handler the whole save_path is a query string, `seed[]=host:port&seed[]=host:port&timeout=2.5&…`, not a URL. [`invalid-timeout`](invalid-timeout.md), [`invalid-param-value`](invalid-param-value.md), [`unknown-param`](unknown-param.md), [`duplicate-param`](duplicate-param.md), [`plus-in-value`](plus-in-value.md), [`empty-auth`](empty-auth.md), [`auth-array-size`](auth-array-size.md) and [`hardcoded-credentials`](hardcoded-credentials.md) apply here too.',
   },
   settings: { title: 'other settings', intro: 'Other phpredis and PHP session directives.' },
+  laravel: {
+    title: 'Laravel',
+    intro:
+      "Laravel reads its session settings from `.env` (with vlucas/phpdotenv) through `config/session.php`, `config/database.php` and `config/cache.php`. A finding sits on the `.env` line that decides the setting, or on the literal in `config/*.php`. Where a config file is missing, the skeleton's line for the project's Laravel version (from composer.json) stands in.",
+  },
+  symfony: {
+    title: 'Symfony',
+    intro:
+      "`framework.session.handler_id` (in `config/packages/framework.yaml`, its `when@<env>:` blocks and `config/packages/<env>/`) is either `null` (PHP's own session settings apply: they are linted as php.ini lines), a service id, or a DSN that Symfony's `SessionHandlerFactory` turns into a handler, directly or through `%env(NAME)%` (then the `.env` line is checked). Unlike phpredis's `session.save_path`, Symfony wants `redis://` / `rediss://` DSNs.",
+  },
+  deployment: {
+    title: 'deployment',
+    intro:
+      'Sessions must outlive a container and be shared by all of them when the application runs in several: a `Procfile`, `scalingo.json` or `app.json` (Heroku, Scalingo, Dokku), Docker Compose `replicas`, Kubernetes `replicas` or a HorizontalPodAutoscaler say it does.',
+  },
 };
 
 const r = (id: string, family: RuleFamily, severity: Severity, fix: Fixability, summary: string) =>
@@ -180,6 +196,80 @@ export const RULES = [
     'warning',
     'none',
     '`session.gc_maxlifetime` not a whole number of seconds > 0',
+  ),
+  r('dotenv-syntax', 'laravel', 'error', 'none', 'a `.env` line phpdotenv rejects: Laravel stops before it starts'),
+  r(
+    'laravel-unknown-session-driver',
+    'laravel',
+    'error',
+    'safe',
+    '`SESSION_DRIVER` that is not a Laravel session driver (`redis`, `file`, `database`…)',
+  ),
+  r(
+    'laravel-unknown-redis-client',
+    'laravel',
+    'error',
+    'safe',
+    '`REDIS_CLIENT` that is neither `phpredis` nor `predis`',
+  ),
+  r(
+    'laravel-redis-client-not-required',
+    'laravel',
+    'warning',
+    'safe',
+    'Redis sessions, and the client (`ext-redis` / `predis/predis`) missing from composer.json',
+  ),
+  r(
+    'laravel-invalid-session-lifetime',
+    'laravel',
+    'error',
+    'safe',
+    '`SESSION_LIFETIME` that is not a number of minutes > 0',
+  ),
+  r('laravel-invalid-redis-url', 'laravel', 'error', 'none', '`REDIS_URL` that PHP cannot parse'),
+  r(
+    'laravel-redis-url-shadows',
+    'laravel',
+    'warning',
+    'none',
+    '`REDIS_HOST`/`PORT`/`PASSWORD`/`DB` not used: `REDIS_URL` sets the same part',
+  ),
+  r('laravel-invalid-redis-setting', 'laravel', 'error', 'manual', '`REDIS_PORT` / `REDIS_DB` that is not a number'),
+  r(
+    'laravel-unknown-redis-connection',
+    'laravel',
+    'error',
+    'safe',
+    '`SESSION_CONNECTION` that config/database.php does not define',
+  ),
+  r('symfony-invalid-redis-dsn', 'symfony', 'error', 'none', 'a session DSN that Symfony rejects'),
+  r(
+    'symfony-dsn-param-ignored',
+    'symfony',
+    'warning',
+    'safe',
+    'a DSN parameter or credential Symfony does not use (`?db=`, `?auth=` on one server…)',
+  ),
+  r(
+    'symfony-redis-client-not-required',
+    'symfony',
+    'warning',
+    'safe',
+    'a Redis session handler and neither `ext-redis` nor `predis/predis` in composer.json',
+  ),
+  r(
+    'symfony-session-handler-options',
+    'symfony',
+    'error',
+    'safe',
+    'RedisSessionHandler options other than `prefix` and `ttl`',
+  ),
+  r(
+    'sessions-on-local-disk',
+    'deployment',
+    'warning',
+    'manual',
+    'file sessions in an application deployed to several (or short-lived) containers',
   ),
 ] as const satisfies readonly RuleMeta[];
 

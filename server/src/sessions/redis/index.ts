@@ -6,6 +6,7 @@ export type { AllOptions, ListOptions, ScanState, SessionPage } from './listing.
 export type { SessionInfo, SessionLock } from './sessionInfo.ts';
 export type { DeleteAllOptions } from './sessionAccess.ts';
 export type { SearchOptions, SessionMatch } from './valueSearch.ts';
+export type { LayoutSample, SampleOptions } from './layoutSample.ts';
 export { formatServerInfo, formatUptime, parseInfo, type NodeInfo } from './serverInfo.ts';
 export {
   testConnection,

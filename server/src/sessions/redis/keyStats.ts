@@ -2,7 +2,7 @@
 // a pipeline of STRLEN + PTTL; lock keys folded into their session. (A standalone server's full
 // listing uses laneStats.ts: the same answers in raw RESP.)
 import type { Redis } from 'ioredis';
-import { LOCK_SUFFIX } from '../connectionTarget.ts';
+import { isSessionKey, LOCK_SUFFIX } from '../connectionTarget.ts';
 import type { RedisHandle } from './redisHandle.ts';
 import { sessionInfo, type SessionInfo, type SessionLock } from './sessionInfo.ts';
 
@@ -22,7 +22,10 @@ export class KeyDescriber {
     const cluster = h.target.kind === 'cluster';
     const sessionKeys: string[] = [];
     const lockKeys: string[] = [];
-    for (const k of keys) (k.endsWith(LOCK_SUFFIX) ? lockKeys : sessionKeys).push(k);
+    for (const k of keys) {
+      // (a framework's layout: its other keys under the prefix, a Laravel cache's entries, are not sessions)
+      if (isSessionKey(h.target, k)) (k.endsWith(LOCK_SUFFIX) ? lockKeys : sessionKeys).push(k);
+    }
 
     // [size, pttl] per session key (size -1: not a string), and which chunks hold a lock.
     const { stats, lockedChunks } = sessionKeys.length

@@ -33,12 +33,14 @@ function isWrongType(v: RespValue): boolean {
 
 /**
  * The describer of one lane: `(keys) → their sessions`. `headBytes` > 0 adds each value's first
- * bytes (what the serializer column is detected from); Infinity, the whole value.
+ * bytes (what the serializer column is detected from); Infinity, the whole value. `isSession`
+ * keeps a framework's layout (a Laravel cache store also keeps its own entries under the prefix).
  */
 export function laneDescriber(
   lane: RespLane,
   prefix: string,
   headBytes: number,
+  isSession?: (key: string) => boolean,
 ): (keys: Buffer[]) => Promise<SessionInfo[]> {
   const whole = headBytes === Infinity;
   const getRange = new KeyCommand('GETRANGE', '0', String(headBytes - 1));
@@ -46,7 +48,10 @@ export function laneDescriber(
   return async (keys) => {
     const sessions: Buffer[] = [];
     const lockKeys: Buffer[] = [];
-    for (const k of keys) (isLockKey(k) ? lockKeys : sessions).push(k);
+    for (const k of keys) {
+      if (isSession && !isSession(k.toString('utf8'))) continue;
+      (isLockKey(k) ? lockKeys : sessions).push(k);
+    }
     for (const k of sessions) {
       if (whole) w.keyed(GET, k).keyed(PTTL, k);
       else {

@@ -1,7 +1,7 @@
 // Listing: a page at a time for the tree (SCAN resumed across pages, topped up where lock keys
 // fold into their session), or every session streamed for the CLI.
 import type { Redis } from 'ioredis';
-import { sessionMatchPattern } from '../connectionTarget.ts';
+import { isSessionKey, sessionMatchPattern } from '../connectionTarget.ts';
 import { KeyDescriber } from './keyStats.ts';
 import type { LiveConnection } from './liveConnection.ts';
 import { RedisSessionError, throwIfAborted, toSessionError } from './redisError.ts';
@@ -131,7 +131,8 @@ export class SessionListing {
     if (target.kind !== 'cluster') {
       const lane = await this.live.lane();
       try {
-        const describe = laneDescriber(lane, target.prefix, options.headBytes ?? 0);
+        const isSession = target.framework ? (k: string) => isSessionKey(target, k) : undefined;
+        const describe = laneDescriber(lane, target.prefix, options.headBytes ?? 0, isSession);
         const batches = scanOverLane(lane, match, count, describe, options.signal);
         for (;;) {
           let next: IteratorResult<SessionInfo[]>;

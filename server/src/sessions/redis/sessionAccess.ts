@@ -1,7 +1,7 @@
 // Reads and writes of single sessions (value, TTL, lock), and the bulk delete; every write is
 // refused on a read-only connection.
 import type { Redis } from 'ioredis';
-import { LOCK_SUFFIX, sessionMatchPattern } from '../connectionTarget.ts';
+import { isSessionKey, LOCK_SUFFIX, sessionMatchPattern } from '../connectionTarget.ts';
 import { readLocks } from './keyStats.ts';
 import type { LiveConnection } from './liveConnection.ts';
 import { RedisSessionError } from './redisError.ts';
@@ -120,7 +120,17 @@ export class SessionAccess {
     const match = sessionMatchPattern(prefix);
     let deleted = 0;
     for (const node of h.scanNodes()) {
-      const batches = pumpScan(node, match, this.options.scanCount, (keys) => this.unlink(node, keys), options.signal);
+      // Under a framework's prefix only its sessions go (a Laravel cache keeps its entries there too).
+      const target = this.live.target;
+      const ours = (keys: string[]): string[] =>
+        prefix === target.prefix ? keys.filter((k) => isSessionKey(target, k)) : keys;
+      const batches = pumpScan(
+        node,
+        match,
+        this.options.scanCount,
+        (keys) => this.unlink(node, ours(keys)),
+        options.signal,
+      );
       try {
         for (;;) {
           const next = await this.live.settle(h, batches.next());

@@ -2,6 +2,7 @@
 // writes, value search, server info and reconnect handling live in their own modules; this
 // facade gives them one connection and one set of options.
 import { LOCK_SUFFIX, sessionMatchPattern, type ConnectionTarget } from '../connectionTarget.ts';
+import { sampleLayout, type LayoutSample, type SampleOptions } from './layoutSample.ts';
 import { SessionListing, type AllOptions, type ListOptions, type ScanState, type SessionPage } from './listing.ts';
 import { LiveConnection } from './liveConnection.ts';
 import type { OpenOptions, RedisHandle } from './redisHandle.ts';
@@ -115,6 +116,11 @@ export class SessionScanner {
     let found = 0;
     for (const key of state.seen) if (!key.endsWith(LOCK_SUFFIX)) found++;
     return estimateSessions(found, state.nodes);
+  }
+
+  /** Whose sessions are there: a bounded look at the key names (phpredis's, or a framework's layout). */
+  sampleLayout(options: SampleOptions = {}): Promise<LayoutSample> {
+    return sampleLayout(this.live, options);
   }
 
   /** INFO of the server (every master of a cluster). */

@@ -1,7 +1,7 @@
 // Value search: the sessions whose stored bytes contain a text, scanned with MGET batches behind a
 // streaming SCAN, cancellable and bounded.
 import type { Redis } from 'ioredis';
-import { LOCK_SUFFIX, sessionMatchPattern } from '../connectionTarget.ts';
+import { isSessionKey, LOCK_SUFFIX, sessionMatchPattern } from '../connectionTarget.ts';
 import type { LiveConnection } from './liveConnection.ts';
 import { RedisSessionError, throwIfAborted } from './redisError.ts';
 import { pumpScan } from './scanPump.ts';
@@ -39,7 +39,7 @@ export async function findSessionsContaining(
   let scanned = 0;
   for (const node of h.scanNodes()) {
     const search = async (keys: string[]): Promise<{ scanned: number; found: SessionMatch[] }> => {
-      const sessions = keys.filter((k) => !k.endsWith(LOCK_SUFFIX));
+      const sessions = keys.filter((k) => !k.endsWith(LOCK_SUFFIX) && isSessionKey(live.target, k));
       const found: SessionMatch[] = [];
       for (let i = 0; i < sessions.length; i += VALUE_BATCH) {
         if (signal?.aborted) break;
