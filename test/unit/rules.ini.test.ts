@@ -88,6 +88,16 @@ test('env-in-single-quotes: literal ${VAR}; fix switches to double quotes', () =
   assert.deepEqual(only(ini('session.save_path = "${REDIS_SESSION_PATH}"'), 'env-in-single-quotes'), []);
 });
 
+test('env-in-single-quotes: no fix when PHP could not read the double-quoted line (a { or ( in the name)', () => {
+  // Found by the fuzz layer: "${SCALINGO_R{EDIS_URL}" is a syntax error for PHP ("expecting '}'").
+  for (const bad of ["'${SCALINGO_R{EDIS_URL}'", "'${A(B}'", "'${UNCLOSED'"]) {
+    const text = ini('session.save_handler = redis', `redis.session.locking_enabled = ${bad}`);
+    const found = only(text, 'env-in-single-quotes');
+    assert.equal(found.length, bad.includes('UNCLOSED') ? found.length : 1, bad);
+    for (const f of found) assert.deepEqual(f.fixes, [], bad);
+  }
+});
+
 test('redis-url-env: ${SCALINGO_REDIS_URL}, ${REDIS_URL}, ${REDIS_TLS_URL} as the save_path', () => {
   for (const name of ['SCALINGO_REDIS_URL', 'REDIS_URL', 'REDIS_TLS_URL']) {
     const text = ini('session.save_handler = redis', `session.save_path = "\${${name}}"`);

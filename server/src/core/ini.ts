@@ -200,9 +200,11 @@ function apply(
   if (parsed.error) syntaxError(parsed, lines, out, fpm);
   else if (parsed.stoppedAt !== undefined) {
     // The scanner also runs into the end at a comment or a name on the last line: nothing is lost.
+    // A stray quote that is the last thing in the file loses nothing (PHP keeps the value before it).
     const li = lineIndex(lines, parsed.stoppedAt);
     const at = parsed.stoppedAt - lines[li]!.start;
-    if (lines[li]!.text[at] === "'") out[li]!.problems.push(unclosedQuote(lines[li]!.text, at));
+    const after = [lines[li]!.text.slice(at + 1), ...lines.slice(li + 1).map((l) => l.text)].join('\n');
+    if (lines[li]!.text[at] === "'" && after.trim()) out[li]!.problems.push(unclosedQuote(lines[li]!.text, at));
   }
   out.forEach((line, i) => {
     if (dropped) line.dropped = true;

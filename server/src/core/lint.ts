@@ -2,6 +2,7 @@
 // tests all call this; rules never re-parse text, they read the parsed model in RuleContext.
 import { parseDocument, type ParsedDocument } from './document.ts';
 import { documentKind } from './fileKinds.ts';
+import { checkedFixes } from './fixCheck.ts';
 import { PHPREDIS_LATEST } from './phpredisVersions.ts';
 import type { Rule, RuleContext } from './ruleContext.ts';
 import { frameworkRules } from './frameworks/rules.ts';
@@ -48,17 +49,25 @@ export function lintDocument(doc: ParsedDocument, options: LintOptions = {}): Fi
       options.onRuleError(rule.name, err);
     }
   }
-  return applySeverities(
-    findings.map((f) => withSoundFixes(f, text.length)),
-    options,
-  ).sort((a, b) => a.start - b.start || a.end - b.end);
+  const sound = findings.map((f) => withSoundFixes(f, text.length));
+  // (the check lints fixed texts with every rule on, and without checking their fixes again)
+  const checked =
+    options.checkFixes === false
+      ? sound
+      : checkedFixes(doc, sound, (d) => lintDocument(d, { ...options, rules: {}, checkFixes: false }));
+  return applySeverities(checked, options).sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /**
  * A fix whose edits are out of the document, inverted or overlapping would corrupt the file (or
  * make applying it throw): it is dropped, whatever rule bug produced it. The finding stays.
  */
-function withSoundFixes(f: Finding, length: number): Finding {
+function withSoundFixes(found: Finding, length: number): Finding {
+  // A position at the very end (PHP's "unexpected end of file" after the last newline) stays inside.
+  const f =
+    found.end > length || found.start > length
+      ? { ...found, start: Math.min(found.start, length), end: Math.min(found.end, length) }
+      : found;
   const sound = f.fixes.filter((fx) => {
     const edits = [...fx.edits].sort((a, b) => a.start - b.start);
     return edits.every(

@@ -85,4 +85,6 @@ export interface LintOptions {
   project?: ProjectInput;
   /** Called when a rule throws (a bug): the other rules still run. Without it, the error propagates. */
   onRuleError?: (rule: string, error: unknown) => void;
+  /** False: keep every fix unchecked in a document PHP cannot read whole (fixCheck.ts). */
+  checkFixes?: boolean;
 }

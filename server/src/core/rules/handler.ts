@@ -186,13 +186,17 @@ function checkPathFits(ctx: RuleContext, handlerOcc: Occurrence | undefined, han
       ),
     );
   } else if (handler === undefined && (ctx.kind === 'composer' || ctx.kind === 'ini')) {
-    // No handler at all: PHP keeps its default, files, and treats the URL as a directory.
+    // No handler at all: PHP keeps its default, files, and treats the URL as a directory. A line
+    // added below a quote that runs on would be read as part of the value: that quote is fixed first.
+    const runsOn = pathOcc.line.ini.problems.some((p) => p.kind === 'multiline-quote' || p.kind === 'unclosed-quote');
     ctx.report(
       finding(
         'handler-path-mismatch',
         pathWhere,
         `${explain}, but no session.save_handler is set, so PHP uses "files".`,
-        [fix(`Add session.save_handler = ${want}`, [pathOcc.line.insertAfter(`session.save_handler = ${want}`)])],
+        runsOn
+          ? []
+          : [fix(`Add session.save_handler = ${want}`, [pathOcc.line.insertAfter(`session.save_handler = ${want}`)])],
       ),
     );
   }

@@ -159,8 +159,12 @@ function envQuotes(ctx: RuleContext, line: ConfigLine): void {
   const value = line.ini.value;
   if (!value || value.literalEnv.length === 0 || !isLaneDirective(line.ini.name)) return;
   const body = value.text.replace(/["\\]/g, (c) => '\\' + c);
-  // Double quotes expand every ${…}: an unclosed one would break the line.
-  const safe = !/\$\{[^}]*$/.test(value.text) && value.quote === 'single';
+  // Double quotes expand every ${…}, and PHP refuses a line whose ${…} is unclosed or holds a
+  // character a variable name cannot ({, (, $…): offered only when PHP reads the result as a
+  // value with exactly these variables.
+  const probe = parseIniLine(`x = "${body}"`);
+  const safe =
+    value.quote === 'single' && probe.problems.length === 0 && probe.value?.env.length === value.literalEnv.length;
   ctx.report(
     finding(
       'env-in-single-quotes',
