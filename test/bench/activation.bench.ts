@@ -1,4 +1,4 @@
-// SPEC §6: extension activation (< 30 ms; evaluating the activation bundle ≤ 5 ms) and package size
+// Extension activation (< 30 ms; evaluating the activation bundle ≤ 5 ms) and package size
 // (.vsix < 1.5 MB). The client is three bundles: extension.js (what activation evaluates),
 // languageClient.js (required right after activate() returns) and sessionsView.js (first use of the
 // view or a command).

@@ -1,4 +1,4 @@
-// SPEC §6: decoding throughput on real PHP sessions. PHP 8 writes a realistic set of sessions with
+// Decoding throughput on real PHP sessions. PHP 8 writes a realistic set of sessions with
 // serialize_handler=php_serialize (serialize($_SESSION): logins, carts, flash bags, CSRF tokens,
 // Symfony-style attribute bags, stdClass objects, unicode, floats); the same bytes are decoded by
 //  - ours: decodeSession() with serializer detection (the tree view's default, "auto");

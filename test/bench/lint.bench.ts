@@ -1,4 +1,4 @@
-// SPEC §6: lint of a typical composer.json (≈60 lines, extra.paas.php-config) and of a 5,000-line
+// Lint of a typical composer.json (≈60 lines, extra.paas.php-config) and of a 5,000-line
 // one, against vscode-json-languageservice parsing + validating the same text with Composer's
 // schema (test/fixtures/schemas/composer-schema.json: res/composer-schema.json of Composer 2.5.5
 // as Debian's `composer` package ships it, MIT). Both warm (schema compiled, JIT settled), timed

@@ -1,4 +1,4 @@
-// SPEC §6, in-process: listing every session with TTL and size in a Redis of 1,000,000 keys (100,000
+// In-process: listing every session with TTL and size in a Redis of 1,000,000 keys (100,000
 // of them sessions, keyspace.ts), against two references run on the same server in the same process
 // (cli.bench.ts has the same as whole processes):
 //  - the peer: RedisInsight's listing algorithm (the engine of Redis for VS Code, reference A2/C3),

@@ -1,4 +1,4 @@
-// `npm run bench`: every SPEC §6 figure, each with the peer measured in the same run, printed as
+// `npm run bench`: every performance figure, each with the peer measured in the same run, printed as
 // one markdown table (with the machine and its load) for the README: in-process figures, then the
 // user's view (cli: whole processes). Heavy: run it alone on the machine.
 //   node --import ./test/helpers/register.mjs test/bench/run.ts [lint] [listing] [search] [decode] [cli] [activation] [report]

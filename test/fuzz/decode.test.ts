@@ -1,4 +1,4 @@
-// Fuzzing the session decoder (SPEC §4, §7): valid PHP session values in every format (php,
+// Fuzzing the session decoder: valid PHP session values in every format (php,
 // php_binary, php_serialize, Laravel), their byte-level mutations aimed at lengths, counts and
 // delimiters, hostile values (huge declared lengths and counts, deep nesting, bad references,
 // compression headers that lie) and random bytes, with every serializer/compression option.

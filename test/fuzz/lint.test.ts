@@ -1,4 +1,4 @@
-// Fuzzing the linter (SPEC §7): generated and mutated composer.json / php.ini / php-fpm documents
+// Fuzzing the linter: generated and mutated composer.json / php.ini / php-fpm documents
 // through lint(); the properties are in lintProperties.ts. Each generated document is linted as
 // written and as MUTANTS byte-level mutants of it, so the in-test run (FUZZ_RUNS generated
 // documents, default 10 000 → 40 000 documents) fits its time budget on a 2-core machine (most of

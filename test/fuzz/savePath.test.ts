@@ -1,4 +1,4 @@
-// The save_path model round-trips (SPEC §2.4 fixes rewrite save_paths through it): a generated
+// The save_path model round-trips (the save_path fixes rewrite save_paths through it): a generated
 // valid save_path → savePathToModel → printSavePath → savePathToModel gives the same model, and
 // printing that model again gives the same text (the printer is stable). Also: a save_path of any
 // shape never makes the parser throw, and what it prints for a parsed model parses back the same.

@@ -1,4 +1,4 @@
-// Differential test of the linter against real PHP + phpredis (SPEC §2, §8): for a few hundred
+// Differential test of the linter against real PHP + phpredis: for a few hundred
 // generated php.ini fragments, the linter must report an error exactly when PHP fails.
 //
 //   node --import ./test/helpers/register.mjs --test test/php/differential.test.ts

@@ -1,5 +1,5 @@
 // Runs real `php` (+ phpredis) with a given php.ini fragment and reports whether a session really
-// round-trips through Redis. The ground truth the linter is tested against (SPEC §2, §8).
+// round-trips through Redis. The ground truth the linter is tested against.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -457,7 +457,7 @@ export function classify(run: RawRun): ProbeOutcome {
     if (written !== 'files')
       return fail('handler-ignored', `ini says save_handler ${run.writtenHandler}, PHP used files`);
     // A files handler given a Redis URL stores (or tries to store) sessions on disk: PHP does not
-    // do what the author meant. SPEC's handler-path-mismatch makes this an error, so it counts as
+    // do what the author meant. The handler-path-mismatch rule makes this an error, so it counts as
     // a failure even in the (rare) case where such a directory happens to exist.
     if (looksLikeRedisLocation(run.report.path)) {
       return fail('files-with-redis-path', `files handler with a Redis path: ${run.report.path}`);

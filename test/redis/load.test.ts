@@ -1,4 +1,4 @@
-// Listing under load (SPEC §7): 4 real PHP processes create and destroy sessions through phpredis
+// Listing under load: 4 real PHP processes create and destroy sessions through phpredis
 // (session.save_handler=redis, with session locking, so _LOCK keys come and go) while the scanner
 // lists again and again, paged and streamed. Each listing: no crash, no session listed twice, every
 // session that existed during the whole listing is in it (the stable ones seeded before, and the

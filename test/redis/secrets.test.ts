@@ -1,4 +1,4 @@
-// No secret in any output (SPEC §3, §5, §7): distinctive passwords go through every failure path of
+// No secret in any output: distinctive passwords go through every failure path of
 // the scanner and of the CLI — wrong password, ACL user without rights, refused port, silent port,
 // TLS mismatch, database out of range, malformed addresses — and every line that comes out is
 // searched for them (raw, percent-encoded, and the distinctive core of each): error messages,

@@ -28,7 +28,7 @@ test('rawurlencode: unreserved kept, every other UTF-8 byte escaped', () => {
   assert.equal(rawurlencode(''), '');
 });
 
-test('redisUrlToSavePath (reference §5)', () => {
+test('redisUrlToSavePath', () => {
   assert.equal(
     redisUrlToSavePath('redis://my-app-3030:l2ebPNwe-IWVJmV8OlLX@my-app-3030.redis.a.osc-fr1.scalingo-dbs.com:30996'),
     'tcp://my-app-3030.redis.a.osc-fr1.scalingo-dbs.com:30996?auth=l2ebPNwe-IWVJmV8OlLX&timeout=2.5',

@@ -35,7 +35,7 @@ test('splitSavePath: whitespace and commas separate, spans point into the value'
   assert.deepEqual(splitSavePath(' \v\f,'), []);
 });
 
-test('reference §10 cases', () => {
+test('phpredis save_path cases', () => {
   assert.equal(one('tcp://127.0.0.1:6391?auth=s3cret').settings.auth.kind, 'password');
   const h = one('127.0.0.1:6392?database=2');
   assert.equal(h.url!.scheme, '127.0.0.1');

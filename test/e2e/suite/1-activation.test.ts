@@ -34,7 +34,7 @@ suite('activation', () => {
     );
     assert.equal(typeof load, 'number', 'the bundle records when it started evaluating (esbuild banner)');
     // The time is a measurement, not a pass/fail bound (it moves with the machine's load): run.mjs
-    // records it, and npm run bench reports it against SPEC §6's 30 ms budget.
+    // records it, and npm run bench reports it against its 30 ms budget.
     assert.ok(Number.isFinite(total) && total > 0, `activation time ${total}`);
   });
 

@@ -1,5 +1,5 @@
 // Diagnostics on the workspace's files, as VS Code holds them (vscode.languages.getDiagnostics):
-// at least one rule of each family of SPEC §2, with its severity, exact range, code and link.
+// at least one rule of each family, with its severity, exact range, code and link.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activated, codeOf, describeDiagnostics, diagnosticsOf, openFile, poll, sleep, SOURCE } from './helpers.ts';
@@ -15,14 +15,14 @@ interface Expected {
 }
 
 const FILES: Record<string, Expected[]> = {
-  // §2.3 save_handler, §2.4 save_path, §2.2 ini lines, §2.6 other settings
+  // save_handler, save_path, ini lines, other settings
   'composer.json': [
     { code: 'unknown-save-handler', severity: E, text: 'reddis' },
     { code: 'unsupported-scheme', severity: E, text: 'redis' },
     { code: 'unknown-directive', severity: W, text: 'session.gc_maxlifetme' },
     { code: 'lock-without-expire', severity: W, text: '1' },
   ],
-  // §2.1 composer.json structure, §2.2 ini syntax and quoting, §2.3 missing save_path
+  // composer.json structure, ini syntax and quoting, missing save_path
   'legacy/composer.json': [
     { code: 'paas-config-shadowed', severity: W, text: '"heroku"' },
     { code: 'missing-save-path', severity: E, text: 'redis' },
@@ -32,7 +32,7 @@ const FILES: Record<string, Expected[]> = {
   // Not strict JSON (a trailing comma): VS Code's JSON language reports that, the extension lints the
   // php-config it recovers (its own invalid-json stays for the CLI: see the test below).
   'broken/composer.json': [{ code: 'unknown-save-handler', severity: E, text: 'file' }],
-  // §2.5 rediscluster, in a php.ini file
+  // rediscluster, in a php.ini file
   'cluster/php.ini': [
     { code: 'cluster-bad-seed', severity: E, text: '127.0.0.1' },
     { code: 'cluster-param-ignored', severity: W, text: 'database=2' },

@@ -1,4 +1,4 @@
-// §2.5 save_path of the `rediscluster` handler: a query string of seeds and options.
+// Save_path of the `rediscluster` handler: a query string of seeds and options.
 import { zvalGetDouble } from '../phpNumeric.ts';
 import { maskCredentials } from '../mask.ts';
 import { finding, fix } from '../ruleContext.ts';

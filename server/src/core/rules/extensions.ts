@@ -1,4 +1,4 @@
-// §2.3 the extensions a configuration needs must be in composer.json's `require`: the PaaS
+// The extensions a configuration needs must be in composer.json's `require`: the PaaS
 // buildpacks install extensions from `require` only (not require-dev, not config.platform).
 import type { Node } from 'jsonc-parser';
 import { objectAt, propertyOf } from '../composer.ts';

@@ -1,4 +1,4 @@
-// §2.3 save_handler / serialize_handler values, and whether the save_path fits the handler.
+// Save_handler / serialize_handler values, and whether the save_path fits the handler.
 import { lineEdit, type ConfigLine } from '../configLine.ts';
 import { effective, handlerName, type Occurrence } from '../config.ts';
 import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';
@@ -8,7 +8,7 @@ import { splitSavePath } from '../savePath.ts';
 import { nearest } from '../suggest.ts';
 import type { Fix } from '../types.ts';
 
-// Names people write for a handler, beyond edit distance (reference §1.3).
+// Names people write for a handler, beyond edit distance.
 const HANDLER_CONFUSIONS: Record<string, string> = {
   phpredis: 'redis',
   'php-redis': 'redis',

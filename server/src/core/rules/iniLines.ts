@@ -1,4 +1,4 @@
-// §2.2 ini lines: what makes PHP stop reading or misread the file, unknown or duplicate session /
+// Ini lines: what makes PHP stop reading or misread the file, unknown or duplicate session /
 // phpredis directives, ${VAR} traps.
 import { ClientCommands, type FillArgs } from '../../protocol.ts';
 import { lineEdit, type ConfigLine } from '../configLine.ts';

@@ -1,4 +1,4 @@
-// §2.6 other phpredis session settings: locking without expiry, compression, gc_maxlifetime.
+// Other phpredis session settings: locking without expiry, compression, gc_maxlifetime.
 import { effective } from '../config.ts';
 import { COMPRESSIONS } from '../directives.ts';
 import { isRuntimeValue } from '../ini.ts';

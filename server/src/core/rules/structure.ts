@@ -1,4 +1,4 @@
-// §2.1 composer.json structure: strict JSON, php-config shape, extra.heroku shadowing extra.paas.
+// Composer.json structure: strict JSON, php-config shape, extra.heroku shadowing extra.paas.
 import { findNodeAtLocation, type Node } from 'jsonc-parser';
 import { jsonErrorMessage } from '../composer.ts';
 import { removeChild } from '../jsonEdits.ts';
