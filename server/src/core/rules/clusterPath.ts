@@ -1,4 +1,4 @@
-// Save_path of the `rediscluster` handler: a query string of seeds and options.
+// The save_path of the `rediscluster` handler: a query string of seeds and options.
 import { zvalGetDouble } from '../phpNumeric.ts';
 import { maskCredentials } from '../mask.ts';
 import { finding, fix } from '../ruleContext.ts';

@@ -1,4 +1,4 @@
-// Save_handler / serialize_handler values, and whether the save_path fits the handler.
+// session.save_handler / session.serialize_handler values, and whether the save_path fits the handler.
 import { lineEdit, type ConfigLine } from '../configLine.ts';
 import { effective, handlerName, type Occurrence } from '../config.ts';
 import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';

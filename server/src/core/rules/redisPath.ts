@@ -1,4 +1,4 @@
-// Save_path of the `redis` handler, checked against phpredis's own reading of it
+// The save_path of the `redis` handler, checked against phpredis's own reading of it
 // (savePath.ts): servers, URL form, parameters and their values.
 import { isPlainInteger, isPlainNumber, zvalGetDouble, zvalGetLong } from '../phpNumeric.ts';
 import type { QueryParam } from '../phpQuery.ts';

@@ -1,4 +1,4 @@
-// Composer.json structure: strict JSON, php-config shape, extra.heroku shadowing extra.paas.
+// The structure of composer.json: strict JSON, php-config shape, extra.heroku shadowing extra.paas.
 import { findNodeAtLocation, type Node } from 'jsonc-parser';
 import { jsonErrorMessage } from '../composer.ts';
 import { removeChild } from '../jsonEdits.ts';
