@@ -60,7 +60,7 @@ test('a path names what the tree shows under it: entries, properties, through re
 
 test('every row the tree draws from phpChildren has its path (generated sessions)', () => {
   let checked = 0;
-  const walk = (session: { variables: [string, PhpValue][] }, path: string[], value: PhpValue, depth: number): void => {
+  const walk = (session: DecodedSession, path: string[], value: PhpValue, depth: number): void => {
     assert.equal(valueAtPath(session, path), value, path.join(' / '));
     checked++;
     if (depth > 6) return;
@@ -72,8 +72,8 @@ test('every row the tree draws from phpChildren has its path (generated sessions
         walk(session, [...path, k.label], k.value, depth + 1);
   };
   for (let i = 0; i < 150; i++) {
-    const variables = generateSession(4200 + i, { serializer: 'php', enumsAndCustom: true, maxDepth: 4 });
-    const session = { variables };
+    const variables = generateSession(4200 + i, { serializer: 'php', enumsAndCustom: true, refRate: 0.1, maxDepth: 4 });
+    const session: DecodedSession = { serializer: 'php', compression: 'none', variables };
     for (const [name, value] of variables)
       if (variables.filter(([n]) => n === name).length === 1) walk(session, [name], value, 0);
   }
