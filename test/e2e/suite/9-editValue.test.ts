@@ -173,6 +173,16 @@ suite('edit a value', () => {
     assert.match(String(shown.description), /Rob/, 'the view shows what is stored now');
   });
 
+  test('a session whose lock a request holds is refused, with what to do', async () => {
+    const id = 'e2e-locked-frank';
+    const before = await stored(id);
+    const name = await variable(api.tree, RW, id, ['user', 'name']);
+    const out = (await vscode.commands.executeCommand(EDIT, name, '"Francis"')) as Outcome;
+    assert.ok('refused' in out && out.refused === 'locked', JSON.stringify(out));
+    assert.match(out.message, /locked by a running request .*Try again when the request is done/);
+    assert.equal(await stored(id), before, 'nothing written');
+  });
+
   test('a session PHP cannot read back says so on its row and offers no edit', async function () {
     const loaded = await php('echo extension_loaded("msgpack") ? "yes" : "no";');
     if (loaded !== 'yes') this.skip();
@@ -193,7 +203,8 @@ suite('edit a value', () => {
     const row = await api.tree.getTreeItem(session);
     assert.equal((row.iconPath as vscode.ThemeIcon).id, 'warning');
     const tooltip = row.tooltip instanceof vscode.MarkdownString ? row.tooltip.value : String(row.tooltip);
-    assert.match(tooltip, /PHP cannot read this back/);
+    // (appendText escapes the reason's markdown: its spaces as &nbsp;)
+    assert.match(tooltip.replace(/&nbsp;/g, ' '), /\$\(warning\) PHP cannot read this back: Cannot instantiate enum/);
 
     const n = rows.find((r) => r.kind === 'variable' && r.label === 'n');
     assert.ok(n, `rows: ${(await labels(api.tree, rows)).join(', ')}`);
