@@ -90,13 +90,20 @@ export type Node =
       /** A framework's reading of the value (a timestamp as a date): shown instead of the value. */
       display?: string;
       value: PhpValue;
-      path: string;
+      /**
+       * Where the value is stored: variable name, then keys (a framework's field or attribute mapped
+       * back to its place). Absent where Edit Value… is not offered (the place is unclear, or PHP
+       * cannot read the session back).
+       */
+      path?: readonly string[];
     }
   | { kind: 'more'; host: HostState }
   | {
       kind: 'message';
       text: string;
       error?: boolean;
+      /** A warning rather than news (PHP cannot read the session back). */
+      warning?: boolean;
       host?: HostState;
       connection?: Connection;
       /** The failure is a missing or wrong password: the row offers Set Password…. */

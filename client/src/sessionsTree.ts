@@ -6,11 +6,8 @@ import {
   chooseLayout,
   decodeSession,
   FRAMEWORK_LABELS,
-  phpChildren,
-  presentSession,
   sortSessions,
   type DecodedSession,
-  type FrameworkView,
   type SessionOrder,
 } from '../../server/src/sessions/index.ts';
 import type { SessionInfo } from '../../server/src/sessions/redis/index.ts';
@@ -21,6 +18,7 @@ import { errorText } from './errorText.ts';
 import { HostState, type Node } from './hostState.ts';
 import { logError } from './output.ts';
 import { ORDERS, treeItem, type TreeState } from './treeItems.ts';
+import { sessionCaveats, sessionRows, variableRows } from './variableNodes.ts';
 
 export { HostState, type Node, type SessionTotal } from './hostState.ts';
 export { ORDERS, orderText } from './treeItems.ts';
@@ -28,39 +26,24 @@ export { ORDERS, orderText } from './treeItems.ts';
 /** ioredis and the scanner, evaluated at the first connection rather than at activation. */
 export const loadRedis = (): Promise<typeof import('./redisRuntime.ts')> => import('./redisRuntime.ts');
 
-/**
- * A framework's session: who it is and where from, the framework's own keys explained (a CSRF
- * token, `_sf2_meta`'s dates), then the application's attributes.
- */
-function frameworkNodes(host: HostState, session: SessionInfo, view: FrameworkView): Node[] {
-  const nodes: Node[] = [];
-  if (view.summary) nodes.push({ kind: 'message', text: `${FRAMEWORK_LABELS[view.framework]} · ${view.summary}` });
-  for (const f of view.fields)
-    nodes.push({
-      kind: 'variable',
-      host,
-      session,
-      label: f.label,
-      detail: f.name,
-      ...(f.display !== undefined ? { display: f.display } : {}),
-      value: f.value,
-      path: f.name,
-    });
-  view.attributes.forEach(([label, value], i) =>
-    nodes.push({ kind: 'variable', host, session, label, value, path: view.attributePaths[i] ?? label }),
-  );
-  return nodes;
-}
-
 const ORDER_KEY = 'phpRedisSessions.sessionOrder';
+
+/** A session as the view decoded it, and the stored bytes it was decoded from. */
+interface ShownSession {
+  session: DecodedSession;
+  bytes: Uint8Array;
+}
 
 export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** Hosts per connection id, created on first expansion. */
   private readonly hosts = new Map<string, HostState[]>();
-  /** Decoded sessions by host+id, so expanding variables does not refetch. */
-  private readonly decoded = new WeakMap<HostState, Map<string, DecodedSession>>();
+  /**
+   * Decoded sessions by host+id with the bytes they were decoded from, so expanding variables does
+   * not refetch, and an edit writes only over what was shown.
+   */
+  private readonly decoded = new WeakMap<HostState, Map<string, ShownSession>>();
   /** The connection nodes the view holds (a refresh must name the very object the view knows). */
   private readonly roots = new Map<string, Extract<Node, { kind: 'connection' }>>();
   /** Id prefix filter per connection: survives Refresh, shown on the connection's row. */
@@ -260,7 +243,7 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, v
     let cache = this.decoded.get(host);
     if (!cache) this.decoded.set(host, (cache = new Map()));
     const hit = cache.get(session.id);
-    if (hit) return hit;
+    if (hit) return hit.session;
     const bytes = await host.scanner.getSession(session.id);
     if (bytes === null)
       throw new (await loadRedis()).RedisSessionError(
@@ -270,8 +253,34 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, v
     const decoded = decodeSession(bytes, { key: session.key, serializer: config.serializer });
     // (a framework layout names whose sessions they are; the decoder recognises the others by their bytes)
     if (host.target.framework && !decoded.framework) decoded.framework = host.target.framework;
-    cache.set(session.id, decoded);
+    cache.set(session.id, { session: decoded, bytes });
     return decoded;
+  }
+
+  /** The session as the view last decoded it, while it keeps it. */
+  decodedOf(host: HostState, id: string): DecodedSession | undefined {
+    return this.decoded.get(host)?.get(id)?.session;
+  }
+
+  /** The stored bytes the view decoded (and showed) the session from, while it keeps them. */
+  shownBytes(host: HostState, id: string): Uint8Array | undefined {
+    return this.decoded.get(host)?.get(id)?.bytes;
+  }
+
+  /**
+   * Shows a session anew (after an edit, or when it changed under the view): its size, TTL and lock
+   * read again, its variables decoded again on the next expansion.
+   */
+  async refreshSession(host: HostState, id: string): Promise<void> {
+    this.forget(host, id);
+    const info = await host.scanner.getSessionInfo(id).catch(() => undefined);
+    const i = host.sessions.findIndex((s) => s.id === id);
+    if (info === null) {
+      this.refreshHost(host);
+      return;
+    }
+    if (info && i >= 0) host.sessions[i] = { ...host.sessions[i], ...info };
+    this.changed.fire(undefined);
   }
 
   forget(host: HostState, id?: string): void {
@@ -300,32 +309,17 @@ export class SessionsTree implements vscode.TreeDataProvider<Node>, TreeState, v
         return this.sessionNodes(node.host);
       case 'session': {
         try {
+          const known = this.decodedOf(node.host, node.session.id);
           const decoded = await this.decode(node.host, node.session);
-          if (decoded.variables.length === 0) return [{ kind: 'message', text: vscode.l10n.t('Empty session') }];
-          const view = decoded.framework ? presentSession(decoded.framework, decoded.variables) : undefined;
-          if (view) return frameworkNodes(node.host, node.session, view);
-          return decoded.variables.map(([label, value]) => ({
-            kind: 'variable',
-            host: node.host,
-            session: node.session,
-            label,
-            value,
-            path: label,
-          }));
+          // Its row shows what PHP makes of it once decoded: redrawn once the view has its children.
+          if (!known && sessionCaveats(decoded).length > 0) setTimeout(() => this.changed.fire(node), 500);
+          return sessionRows(node.host, node.session, decoded);
         } catch (err) {
           return [{ kind: 'message', text: errorText(err), error: true }];
         }
       }
       case 'variable':
-        return phpChildren(node.value).map((c) => ({
-          kind: 'variable',
-          host: node.host,
-          session: node.session,
-          label: c.label,
-          ...(c.detail ? { detail: c.detail } : {}),
-          value: c.value,
-          path: `${node.path}.${c.label}`,
-        }));
+        return variableRows(node, this.decodedOf(node.host, node.session.id));
       default:
         return [];
     }

@@ -10,11 +10,13 @@ import {
   formatTtl,
   phpHasChildren,
   phpSummary,
+  type DecodedSession,
   type SessionOrder,
 } from '../../server/src/sessions/index.ts';
 import { config } from './config.ts';
 import { connectionTooltip } from './connectionText.ts';
 import type { HostState, Node } from './hostState.ts';
+import { sessionCaveats } from './variableNodes.ts';
 
 /** What the items need to know of the view's state. */
 export interface TreeState {
@@ -22,6 +24,8 @@ export interface TreeState {
   filterOf(connectionId: string): string;
   readonly order: SessionOrder;
   connectionNode(connectionId: string): Extract<Node, { kind: 'connection' }> | undefined;
+  /** The session as the view decoded it, once expanded or opened. */
+  decodedOf(host: HostState, id: string): DecodedSession | undefined;
 }
 
 /** A TTL as the tree shows it. */
@@ -108,10 +112,17 @@ export function treeItem(node: Node, tree: TreeState): vscode.TreeItem {
       const lock = s.lock
         ? `\n\n${vscode.l10n.t('Locked by {0}', `\`${s.lock.owner ?? '?'}\``)}, ${s.lock.noExpiry ? vscode.l10n.t('**lock without TTL** (stuck until released)') : vscode.l10n.t('lock expires in {0} s', Math.ceil(s.lock.ttlMs / 1000))}`
         : '';
-      item.tooltip = new vscode.MarkdownString(
+      const decoded = tree.decodedOf(node.host, s.id);
+      const caveats = decoded ? sessionCaveats(decoded) : [];
+      const tooltip = new vscode.MarkdownString(
         `\`${s.key}\`\n\n${vscode.l10n.t('TTL {0} · {1} bytes', ttlText(s.ttl), s.size)}${s.node ? ` · ${vscode.l10n.t('node {0}', s.node)}` : ''}${lock}`,
       );
-      item.iconPath = new vscode.ThemeIcon(s.lock?.noExpiry ? 'warning' : s.locked ? 'lock' : 'account');
+      for (const c of caveats) tooltip.appendMarkdown('\n\n$(warning) ').appendText(c);
+      tooltip.supportThemeIcons = true;
+      item.tooltip = tooltip;
+      item.iconPath = new vscode.ThemeIcon(
+        s.lock?.noExpiry || caveats.length > 0 ? 'warning' : s.locked ? 'lock' : 'account',
+      );
       item.contextValue = `phpRedisSessions.session.${node.host.connection.readOnly ? 'ro' : 'rw'}${s.locked ? '.locked' : ''}`;
       item.command = {
         command: 'phpRedisSessions.openSession',
@@ -130,7 +141,8 @@ export function treeItem(node: Node, tree: TreeState): vscode.TreeItem {
         node.display !== undefined
           ? `${node.detail ? `${node.detail}: ` : ''}${phpSummary(node.value, 2000)}`
           : phpSummary(node.value, 2000);
-      item.contextValue = 'phpRedisSessions.variable';
+      // rw/ro as the connection is; `.fixed` where no edit is offered (see variableNodes.ts).
+      item.contextValue = `phpRedisSessions.variable.${node.host.connection.readOnly ? 'ro' : 'rw'}${node.path ? '' : '.fixed'}`;
       return item;
     }
     case 'more': {
@@ -154,7 +166,9 @@ export function treeItem(node: Node, tree: TreeState): vscode.TreeItem {
     }
     case 'message': {
       const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-      item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : node.variables ? 'symbol-variable' : 'info');
+      item.iconPath = new vscode.ThemeIcon(
+        node.error ? 'error' : node.warning ? 'warning' : node.variables ? 'symbol-variable' : 'info',
+      );
       item.tooltip = node.text;
       item.contextValue = node.auth
         ? 'phpRedisSessions.error.auth'

@@ -22,6 +22,7 @@ import {
   sortSessions,
 } from './browse.ts';
 import type { CommandContext, CommandFactory } from './context.ts';
+import { editValue } from './editValue.ts';
 import { findByValue } from './findByValue.ts';
 import {
   addConnection,
@@ -59,6 +60,7 @@ export function createCommands(): Record<string, CommandFactory> {
     'phpRedisSessions.deleteSession': deleteSession,
     'phpRedisSessions.deleteAllSessions': deleteAllSessions,
     'phpRedisSessions.releaseLock': releaseLock,
+    'phpRedisSessions.editValue': editValue,
     // Connections.
     [ClientCommands.testConnection]: testConnection, // also from the server's code lens
     'phpRedisSessions.addConnection': addConnection,

@@ -4,6 +4,7 @@
 // timestamps as dates (symfony/symfony 7.2 src/Symfony/Component/HttpFoundation/Session/). Pure:
 // values in, a presentation out.
 import { decodeUtf8, deref, encodeUtf8, type PhpArray, type PhpArrayEntry, type PhpValue } from './phpValue.ts';
+import { formatDottedPath } from './edit/setVariable.ts';
 import type { SessionFramework } from './sessionFormats.ts';
 
 /** Which framework a decoded session's variables belong to. */
@@ -37,7 +38,7 @@ export interface FrameworkView {
 }
 
 /** A key as one part of a dotted path (the `set` command's and the tree's). */
-const pathPart = (key: string): string => key.replace(/[\\.]/g, '\\$&');
+const pathPart = (key: string): string => formatDottedPath([key]);
 
 const str = (v: PhpValue | undefined): string | undefined => {
   const d = v && deref(v);

@@ -71,4 +71,4 @@ export {
   type EditResult,
 } from './edit/safeEdit.ts';
 export { JsonValueError, phpValueFromJson } from './edit/jsonValue.ts';
-export { SessionEditError, parseDottedPath, setVariable } from './edit/setVariable.ts';
+export { SessionEditError, formatDottedPath, parseDottedPath, setVariable, valueAtPath } from './edit/setVariable.ts';

@@ -6,9 +6,9 @@ import {
   activated,
   children,
   connectionNamed,
-  extension,
   itemLabel,
   labels,
+  menuShows,
   PHP_WRITTEN,
   poll,
   sessionNamed,
@@ -66,17 +66,6 @@ async function refreshed(tree: TestApi['tree'], name: string): Promise<TreeNode>
 
 async function exists(id: string): Promise<boolean> {
   return (await redisCommand(['EXISTS', `PHPREDIS_SESSION:${id}`])) === 1;
-}
-
-/** Whether a menu item of package.json shows for an item with this contextValue. */
-function menuShows(command: string, contextValue: string): boolean {
-  const items: { command: string; when?: string }[] = extension().packageJSON.contributes.menus['view/item/context'];
-  return items
-    .filter((m) => m.command === command)
-    .some((m) => {
-      const re = /viewItem =~ \/(.*)\/$/.exec(m.when ?? '');
-      return !!re && new RegExp(re[1].replace(/\\\\/g, '\\')).test(contextValue);
-    });
 }
 
 suite('sessions view', () => {

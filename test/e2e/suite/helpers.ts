@@ -154,3 +154,17 @@ export function redisPort(): number {
   assert.ok(port > 0, 'E2E_REDIS_PORT is set by the runner (test/e2e/run.mjs or runElectron.mjs)');
   return port;
 }
+
+/** Whether a menu item of package.json shows in the PHP Sessions view for an item with this contextValue. */
+export function menuShows(command: string, contextValue: string): boolean {
+  const items: { command: string; when?: string }[] = extension().packageJSON.contributes.menus['view/item/context'];
+  return items
+    .filter((m) => m.command === command)
+    .some((m) => {
+      const when = m.when ?? '';
+      const equal = /viewItem == ([\w.]+)/.exec(when);
+      if (equal) return equal[1] === contextValue;
+      const re = /viewItem =~ \/(.*)\/$/.exec(when);
+      return !!re && new RegExp(re[1].replace(/\\\\/g, '\\')).test(contextValue);
+    });
+}

@@ -30,6 +30,11 @@ export function parseDottedPath(path: string): string[] {
   return parts;
 }
 
+/** ['a.b', 'c'] → `a\.b.c`: the dotted path parseDottedPath reads back as these keys. */
+export function formatDottedPath(path: readonly string[]): string {
+  return path.map((key) => key.replace(/[\\.]/g, '\\$&')).join('.');
+}
+
 function arrayKeyOf(k: string): bigint | string {
   const b = encodeUtf8(k);
   return numericStringKey(b, 0, b.length) ?? k;
@@ -43,6 +48,25 @@ function findProperty(object: PhpObject, key: string): PhpProperty | undefined {
   const labels = propertyLabels(object);
   const i = labels.indexOf(key);
   return i < 0 ? undefined : object.properties[i];
+}
+
+/**
+ * The value `path` (variable name, then keys) names, found the way setVariable finds it (array keys
+ * by PHP's key rules, properties by their canonical JSON label); undefined when it names nothing.
+ * The value is the place's own (a reference stays one), so callers can tell it by identity.
+ */
+export function valueAtPath(session: Variables, path: readonly string[]): PhpValue | undefined {
+  const [name, ...keys] = path;
+  let value = session.variables.find(([n]) => n === name)?.[1];
+  for (const key of keys) {
+    const container = value && derefAll(value);
+    if (container?.kind === 'array') {
+      const k = arrayKeyOf(key);
+      value = container.entries.find((e) => e.key === k)?.value;
+    } else if (container?.kind === 'object') value = findProperty(container, key)?.value;
+    else return undefined;
+  }
+  return value;
 }
 
 /** Every place holding each value PHP references point at (its own place and its aliases). */

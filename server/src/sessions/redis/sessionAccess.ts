@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { isSessionKey, LOCK_SUFFIX, sessionMatchPattern } from '../connectionTarget.ts';
 import { readLocks } from './keyStats.ts';
 import type { LiveConnection } from './liveConnection.ts';
+import type { RedisHandle } from './redisHandle.ts';
 import { RedisSessionError } from './redisError.ts';
 import { pumpScan } from './scanPump.ts';
 import { sessionInfo, type SessionInfo } from './sessionInfo.ts';
@@ -58,6 +59,12 @@ export class SessionAccess {
       }
       return info;
     });
+  }
+
+  /** The connection for a write its caller runs itself (the safe edit): refused on a read-only connection. */
+  async writableConnection(): Promise<RedisHandle> {
+    this.assertWritable();
+    return this.live.guard(async (h) => h);
   }
 
   /** Deletes the session (and its lock). True when the session existed. */

@@ -75,6 +75,11 @@ export class SessionScanner {
     return this.access.getSessionInfo(id);
   }
 
+  /** The connection for a write the caller runs itself (the safe edit); refused on a read-only connection. */
+  writableConnection(): Promise<RedisHandle> {
+    return this.access.writableConnection();
+  }
+
   /** Deletes the session (and its lock). True when the session existed. */
   deleteSession(id: string): Promise<boolean> {
     return this.access.deleteSession(id);
