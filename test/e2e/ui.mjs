@@ -290,7 +290,8 @@ async function frameworkStep(page, { log, outDir, view }) {
     throw new Error(`UI: the connection row says: ${await connection.innerText()}`);
   await setExpanded(connection);
   const session = await see(
-    view.locator('.monaco-list-row', { hasText: /[A-Za-z0-9]{40}/ }),
+    // (a 40-character id is shown shortened: its first 8 and last 4 characters)
+    view.locator('.monaco-list-row', { hasText: /[A-Za-z0-9]{8}…[A-Za-z0-9]{4}/ }),
     'the sessions Laravel wrote',
     30_000,
   );
