@@ -13,6 +13,7 @@ import {
   MAGIC_SERIALIZE_CLASSES,
   objectMembers,
   SessionEncodeError,
+  walkFrame,
   walkValue,
   type Frame,
   type Member,
@@ -77,27 +78,11 @@ export class IgbinaryWriter implements ValueSink {
     const root: Frame = { node: { kind: 'null' }, members, i: 0 };
     this.nextId++;
     sized(this.out, T.array8, members.length);
-    this.drive(root);
+    walkFrame(root, this);
   }
 
   write(value: PhpValue): void {
     walkValue(value, this);
-  }
-
-  private drive(root: Frame): void {
-    const stack: Frame[] = [root];
-    while (stack.length > 0) {
-      const f = stack[stack.length - 1]!;
-      if (f.i < f.members.length) {
-        const m = f.members[f.i++]!;
-        this.key(m.key, f);
-        const child = this.value(m.value);
-        if (child) stack.push(child);
-      } else {
-        stack.pop();
-        this.close(f);
-      }
-    }
   }
 
   private long(v: bigint): void {

@@ -16,6 +16,7 @@ import {
   isObjectLike,
   objectMembers,
   SessionEncodeError,
+  walkFrame,
   walkValue,
   type Frame,
   type Member,
@@ -97,19 +98,7 @@ export class MsgpackWriter implements ValueSink {
     packMap(this.out, members.length + 1);
     this.out.u8(0xc0).u8(TYPE_REFERENCE);
     const root: MsgpackFrame = { node: { kind: 'null' }, members, i: 0, list: false };
-    const stack: Frame[] = [root];
-    while (stack.length > 0) {
-      const f = stack[stack.length - 1]!;
-      if (f.i < f.members.length) {
-        const m = f.members[f.i++]!;
-        this.key(m.key, f);
-        const child = this.value(m.value);
-        if (child) stack.push(child);
-      } else {
-        stack.pop();
-        this.close(f);
-      }
-    }
+    walkFrame(root, this);
   }
 
   write(value: PhpValue): void {

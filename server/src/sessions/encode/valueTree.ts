@@ -173,9 +173,13 @@ export interface ValueSink {
 
 /** Drives a sink through one value, depth first, with an explicit stack. */
 export function walkValue(root: PhpValue, sink: ValueSink): void {
-  const stack: Frame[] = [];
   const first = sink.value(root);
-  if (first) stack.push(first);
+  if (first) walkFrame(first, sink);
+}
+
+/** Drives a sink through a container it has already opened (a session's top level), then closes it. */
+export function walkFrame(root: Frame, sink: ValueSink): void {
+  const stack: Frame[] = [root];
   while (stack.length > 0) {
     const f = stack[stack.length - 1]!;
     if (f.i < f.members.length) {
