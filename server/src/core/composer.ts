@@ -1,9 +1,11 @@
 // composer.json → the configuration it holds: the php-config lines Scalingo's buildpack appends to
 // php.ini (extra.paas / extra.heroku), and the require / require-dev / config.platform entries.
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { joinedConfigLines, type ConfigLine, type LineMapping, type LineOrigin } from './configLine.ts';
+import { joinedConfigLines, type ConfigLine, type LineOrigin } from './configLine.ts';
+import type { IniLine } from './ini.ts';
 import { decodeJsonString, encodeJsonStringBody } from './jsonString.ts';
 import { insertAfterChild, removeChild } from './jsonEdits.ts';
+import type { TextEdit } from './types.ts';
 
 export interface PhpConfigBlock {
   origin: Exclude<LineOrigin, 'ini'>;
@@ -37,25 +39,50 @@ function isNonEmpty(node: Node | undefined): node is Node {
   return node.type !== 'null';
 }
 
-function blockMappings(text: string, block: PhpConfigBlock): LineMapping[] {
+/** One php-config string: its mapping reads the decoded string's offsets (prototype methods, no closures). */
+class PhpConfigString implements ConfigLine {
+  ini!: IniLine;
+
+  constructor(
+    readonly text: string,
+    readonly origin: PhpConfigBlock['origin'],
+    /** Document offset of each unit of `text`, and of its end. */
+    private readonly offsets: number[],
+    private readonly doc: string,
+    private readonly array: Node,
+    private readonly index: number,
+  ) {}
+
+  toDoc(i: number): number {
+    const o = this.offsets;
+    return o[Math.max(0, Math.min(i, o.length - 1))]!;
+  }
+
+  encode(s: string): string {
+    return encodeJsonStringBody(s);
+  }
+
+  removal(): TextEdit {
+    return removeChild(this.array, this.index);
+  }
+
+  insertAfter(s: string): TextEdit {
+    return insertAfterChild(this.doc, this.array, this.index, JSON.stringify(s));
+  }
+}
+
+function blockMappings(text: string, block: PhpConfigBlock): PhpConfigString[] {
   const arr = block.node;
   if (arr.type !== 'array') return [];
   const kids = arr.children ?? [];
-  const lines: LineMapping[] = [];
+  const lines: PhpConfigString[] = [];
   kids.forEach((el, index) => {
     if (el.type !== 'string') {
       block.nonStrings.push(el);
       return;
     }
     const decoded = decodeJsonString(text.slice(el.offset, el.offset + el.length), el.offset);
-    lines.push({
-      text: decoded.value,
-      origin: block.origin,
-      toDoc: (i) => decoded.offsets[Math.max(0, Math.min(i, decoded.offsets.length - 1))]!,
-      encode: encodeJsonStringBody,
-      removal: () => removeChild(arr, index),
-      insertAfter: (s) => insertAfterChild(text, arr, index, JSON.stringify(s)),
-    });
+    lines.push(new PhpConfigString(decoded.value, block.origin, decoded.offsets, text, arr, index));
   });
   return lines;
 }

@@ -1,5 +1,44 @@
 // A php.ini-style document (php.ini, conf.d/*.ini, .user.ini, php-fpm pool *.conf) as config lines.
-import { configLines, type ConfigLine, type LineMapping } from './configLine.ts';
+import { configLines, type ConfigLine } from './configLine.ts';
+import type { IniLine } from './ini.ts';
+import type { TextEdit } from './types.ts';
+
+interface IniFile {
+  eol: string;
+  fpm: boolean;
+}
+
+/** One line of the file. Its mapping is a few offsets and prototype methods: no closures per line. */
+class IniFileLine implements ConfigLine {
+  readonly origin = 'ini';
+  ini!: IniLine;
+
+  constructor(
+    readonly text: string,
+    private readonly lineStart: number,
+    private readonly lineEnd: number,
+    /** Where the next line starts (after this one's line break). */
+    private readonly nextStart: number,
+    private readonly file: IniFile,
+  ) {}
+
+  toDoc(i: number): number {
+    return this.lineStart + i;
+  }
+
+  encode(s: string): string {
+    return s;
+  }
+
+  removal(): TextEdit {
+    return { start: this.lineStart, end: this.nextStart, newText: '' };
+  }
+
+  insertAfter(s: string): TextEdit {
+    const newText = this.file.eol + (this.file.fpm ? asFpm(s, this.ini.fpmPrefix) : s);
+    return { start: this.lineEnd, end: this.lineEnd, newText };
+  }
+}
 
 /**
  * The lines of a php.ini-style document, read as PHP reads the whole file. In a php-fpm pool
@@ -7,34 +46,21 @@ import { configLines, type ConfigLine, type LineMapping } from './configLine.ts'
  * is written in the same form: fpm passes only those to PHP.
  */
 export function iniDocumentLines(text: string, fpm = false): ConfigLine[] {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const mappings: LineMapping[] = [];
+  const file: IniFile = { eol: text.includes('\r\n') ? '\r\n' : '\n', fpm };
+  const lines: IniFileLine[] = [];
   const starts: number[] = [];
-  const prefixes: (string | undefined)[] = [];
   let start = 0;
   while (start <= text.length) {
     const nl = text.indexOf('\n', start);
     const next = nl < 0 ? text.length : nl + 1;
     let end = nl < 0 ? text.length : nl;
-    if (end > start && text[end - 1] === '\r') end--;
-    const lineStart = start;
-    const lineEnd = end;
-    const index = mappings.length;
-    starts.push(lineStart);
-    mappings.push({
-      text: text.slice(lineStart, lineEnd),
-      origin: 'ini',
-      toDoc: (i) => lineStart + i,
-      encode: (s) => s,
-      removal: () => ({ start: lineStart, end: next, newText: '' }),
-      insertAfter: (s) => ({ start: lineEnd, end: lineEnd, newText: eol + (fpm ? asFpm(s, prefixes[index]) : s) }),
-    });
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    starts.push(start);
+    lines.push(new IniFileLine(text.slice(start, end), start, end, next, file));
     if (nl < 0) break;
     start = next;
   }
-  const lines = configLines(mappings, text, starts, fpm);
-  lines.forEach((l, i) => (prefixes[i] = l.ini.fpmPrefix));
-  return lines;
+  return configLines(lines, text, starts, fpm);
 }
 
 /** `name = value` → `php_value[name] = value` (or the prefix of the line it follows). */

@@ -110,6 +110,9 @@ export class IniScanner {
 
   /** Case-insensitive keyword at i (not followed by anything: the longest-match decides). */
   private keyword(i: number, words: readonly string[]): number {
+    // Every keyword starts with a letter of "fnoty": anything else is no keyword (the common case).
+    const c = this.at(i) | 0x20;
+    if (c !== 102 && c !== 110 && c !== 111 && c !== 116 && c !== 121) return 0;
     for (const w of words) {
       if (this.text.substr(i, w.length).toLowerCase() === w) return w.length + this.tsRun(i + w.length);
     }

@@ -13,7 +13,16 @@ import type { Span } from './phpUrl.ts';
 
 /** UTF-8 bytes of a JS string as a binary string. */
 export function strToBin(s: string): string {
-  return binFromBytes(new TextEncoder().encode(s));
+  return isAscii(s) ? s : binFromBytes(UTF8.encode(s));
+}
+
+const UTF8 = new TextEncoder();
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: false });
+
+/** ASCII text is its own UTF-8 and its own binary string: the common case needs no conversion. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 function binFromBytes(bytes: Uint8Array): string {
@@ -33,7 +42,7 @@ export function binToBytes(bin: string): Uint8Array {
 
 /** Display text of a binary string: UTF-8, invalid sequences as U+FFFD. */
 export function binToString(bin: string): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(binToBytes(bin));
+  return isAscii(bin) ? bin : UTF8_DECODER.decode(binToBytes(bin));
 }
 
 const isXDigit = (b: number | undefined): boolean =>
@@ -42,7 +51,8 @@ const hexVal = (b: number): number => (b <= 57 ? b - 48 : (b | 0x20) - 87);
 
 /** php_url_decode(): `+` → space, `%XX` → byte (a malformed `%` stays). Returns a binary string. */
 export function phpUrlDecode(raw: string): string {
-  const src = new TextEncoder().encode(raw);
+  if (isAscii(raw) && !/[+%]/.test(raw)) return raw;
+  const src = UTF8.encode(raw);
   const out = new Uint8Array(src.length);
   let o = 0;
   for (let i = 0; i < src.length; i++) {

@@ -124,8 +124,14 @@ const NEWEST_PATCH: Record<PhpredisVersion, string> = {
 
 /** Whether release line `version` has what `fact` describes. */
 export function hasFact(fact: VersionFact, version: PhpredisVersion): boolean {
-  return fact.since !== 'unreleased' && cmp(NEWEST_PATCH[version], fact.since) >= 0;
+  if (fact.since === 'unreleased') return false;
+  // Rules ask this for the same few release pairs on every lint: compare each pair once.
+  const key = `${version}>${fact.since}`;
+  let has = HAS_SINCE.get(key);
+  if (has === undefined) HAS_SINCE.set(key, (has = cmp(NEWEST_PATCH[version], fact.since) >= 0));
+  return has;
 }
+const HAS_SINCE = new Map<string, boolean>();
 
 /** "phpredis 6.1.0", or "a phpredis release after 6.3" for what no release has yet. */
 export function sinceText(fact: VersionFact): string {

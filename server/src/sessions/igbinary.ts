@@ -96,6 +96,8 @@ interface Frame {
 class IgbinaryReader {
   private p: number;
   private readonly strings: SourceString[] = [];
+  /** Array keys decoded once per string of the table: a key written by id is the same key again. */
+  private readonly keys: ({ key: string; keyBytes: Uint8Array | undefined } | undefined)[] = [];
   private readonly refs: PhpValue[] = [];
   private depth = 0;
   /** PHP's reason for refusing the first value it would refuse (the value itself is marked too). */
@@ -185,12 +187,28 @@ class IgbinaryReader {
   }
 
   private stringId(t: number): SourceString {
+    return this.strings[this.stringIndex(t)]!;
+  }
+
+  /** The index in the string table of a string written by id. */
+  private stringIndex(t: number): number {
     const at = this.p;
     const size = t === T.stringId8 || t === T.objectId8 ? 1 : t === T.stringId16 || t === T.objectId16 ? 2 : 4;
     const i = this.uint(size, 'a string id');
-    const s = this.strings[i];
-    if (s === undefined) this.fail(`string id ${i} is out of bounds (${this.strings.length} strings)`, at);
-    return s;
+    if (i >= this.strings.length) this.fail(`string id ${i} is out of bounds (${this.strings.length} strings)`, at);
+    return i;
+  }
+
+  /** String i of the table as an array key (igbinary adds string keys as they are: no numeric-string conversion). */
+  private stringKey(i: number): { key: string; keyBytes: Uint8Array | undefined } {
+    let k = this.keys[i];
+    if (k === undefined) {
+      const s = this.strings[i]!;
+      const valid = isValidUtf8(s.source, s.start, s.end);
+      k = { key: decodeUtf8(s.source, s.start, s.end), keyBytes: valid ? undefined : s.bytes };
+      this.keys[i] = k;
+    }
+    return k;
   }
 
   private enter(at: number): void {
@@ -419,6 +437,7 @@ class IgbinaryReader {
     const t = this.u8('a key');
     let intKey: bigint | null = null;
     let bytes: Uint8Array | null = null;
+    let id = -1;
     switch (t) {
       case T.null:
         return null;
@@ -438,26 +457,24 @@ class IgbinaryReader {
       case T.stringId8:
       case T.stringId16:
       case T.stringId32:
-        bytes = this.stringId(t).bytes;
+        id = this.stringIndex(t);
         break;
       case T.string8:
       case T.string16:
       case T.string32:
       case T.string64:
-        bytes = this.chars(t).bytes;
+        this.chars(t);
+        id = this.strings.length - 1;
         break;
       default:
         this.fail(`unknown key type 0x${t.toString(16).padStart(2, '0')}`, at);
     }
     if (frame.array !== null) {
-      // igbinary adds string keys as they are (no numeric-string conversion).
       let key: PhpKey;
       let keyBytes: Uint8Array | undefined;
       if (intKey !== null) key = intKey;
-      else {
-        key = decodeUtf8(bytes!);
-        if (!isValidUtf8(bytes!)) keyBytes = bytes!;
-      }
+      else if (id >= 0) ({ key, keyBytes } = this.stringKey(id));
+      else key = ''; // T.stringEmpty
       // Duplicates are found by exact bytes; a duplicate key is overwritten in place.
       const entries = frame.array.entries;
       const existing = frame.members.entry(entries, key, keyBytes);
@@ -467,6 +484,7 @@ class IgbinaryReader {
       frame.members.addEntry(entries, entry);
       return entry;
     }
+    if (id >= 0) bytes = this.strings[id]!.bytes;
     const props = frame.object!.properties;
     const prop: PhpProperty =
       intKey !== null

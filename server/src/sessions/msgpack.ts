@@ -4,7 +4,7 @@
 // nil→1 marks a PHP reference, nil→3 then "Class"→payload is a Serializable object, and
 // nil→2|4|5 then k→n replaces the map by a reference to container n (1 = the root, then every
 // array/map in the order it starts). Iterative with a depth cap; lengths checked before use.
-import { SessionDecodeError, latin1, numericStringKey, phpInt, unmangleProperty } from './decodeCommon.ts';
+import { Members, SessionDecodeError, numericStringKey, phpInt, unmangleProperty } from './decodeCommon.ts';
 import {
   PHP_FALSE,
   PHP_NULL,
@@ -68,7 +68,8 @@ interface Frame {
   key: PhpValue | null;
   /** The cell the current member's value goes into. */
   valueCell: PhpCell | null;
-  index: Map<bigint | string, PhpCell> | null;
+  /** Finds a duplicate key (scanned while small, a Map past that). */
+  members: Members;
   /** The object's members came as __serialize() data (nil → array) for __unserialize(). */
   viaData: boolean;
 }
@@ -322,7 +323,7 @@ class MsgpackReader {
       type: TYPE_NONE,
       key: null,
       valueCell: null,
-      index: null,
+      members: new Members(),
       viaData: false,
     };
   }
@@ -383,7 +384,7 @@ class MsgpackReader {
       } else if (value.kind === 'array' && f.object !== null && !f.done) {
         // __serialize() data for __unserialize(): it becomes the object's properties.
         f.object.properties.length = 0;
-        f.index = null;
+        f.members = new Members();
         f.viaData = true;
         for (const e of value.entries)
           this.insert(
@@ -451,7 +452,7 @@ class MsgpackReader {
     const previous = f.array;
     f.object = object;
     f.array = null;
-    f.index = null;
+    f.members = new Members();
     f.cell.value = object;
     if (previous)
       for (const e of previous.entries)
@@ -466,51 +467,55 @@ class MsgpackReader {
     if (k.kind === 'bool') k = { kind: 'string', bytes: k.value ? new Uint8Array([0x31]) : new Uint8Array(0) };
     else if (k.kind === 'float') k = { kind: 'string', bytes: new TextEncoder().encode(floatKeyString(k.value)) };
     else if (k.kind !== 'int' && k.kind !== 'string') this.fail(`unsupported key type ${k.kind}`);
-    const bytes = k.kind === 'string' ? (rawKey ?? k.bytes) : null;
-    const index = (f.index ??= new Map());
+    // The key's bytes as a range of its buffer: no view made per key (a key's bytes are kept only when not UTF-8).
+    let b: Uint8Array = EMPTY;
+    let start = 0;
+    let end = 0;
+    if (k.kind === 'string') {
+      if (rawKey === undefined && k instanceof SourceString) ({ source: b, start, end } = k);
+      else {
+        b = rawKey ?? k.bytes;
+        end = b.length;
+      }
+    }
     if (f.object !== null) {
       let prop: PhpProperty;
-      let dedup: string;
-      if (k.kind === 'int') {
-        dedup = k.value.toString();
-        prop = { name: dedup, visibility: 'public', value };
-      } else {
-        prop = unmangleProperty(bytes!, 0, bytes!.length);
-        prop.value = value;
-        dedup = latin1(bytes!);
-      }
-      const existing = index.get(dedup);
-      if (existing !== undefined) existing.value = value;
+      if (k.kind === 'int') prop = { name: k.value.toString(), visibility: 'public', value };
       else {
-        index.set(dedup, prop);
-        f.object.properties.push(prop);
+        prop = unmangleProperty(b, start, end);
+        prop.value = value;
       }
+      // Same mangled name, same property slot: overwritten in place.
+      const existing = f.members.property(f.object.properties, prop);
+      if (existing !== undefined) existing.value = value;
+      else f.members.addProperty(f.object.properties, prop);
       return;
     }
     let entryKey: PhpKey;
     let keyBytes: Uint8Array | undefined;
-    let dedup: bigint | string;
-    if (k.kind === 'int') entryKey = dedup = k.value;
+    if (k.kind === 'int') entryKey = k.value;
     else {
-      const numeric = numericStringKey(bytes!, 0, bytes!.length); // zend_symtable_update
-      if (numeric !== null) entryKey = dedup = numeric;
+      const numeric = numericStringKey(b, start, end); // zend_symtable_update
+      if (numeric !== null) entryKey = numeric;
       else {
-        entryKey = decodeUtf8(bytes!);
-        if (!isValidUtf8(bytes!)) keyBytes = bytes!;
-        dedup = latin1(bytes!);
+        entryKey = decodeUtf8(b, start, end);
+        if (!isValidUtf8(b, start, end)) keyBytes = b.subarray(start, end);
       }
     }
-    const existing = index.get(dedup);
+    // Duplicates are found by exact bytes.
+    const entries = f.array!.entries;
+    const existing = f.members.entry(entries, entryKey, keyBytes);
     if (existing !== undefined) {
       existing.value = value;
       return;
     }
     const entry: PhpArrayEntry = { key: entryKey, value };
     if (keyBytes) entry.keyBytes = keyBytes;
-    index.set(dedup, entry);
-    f.array!.entries.push(entry);
+    f.members.addEntry(entries, entry);
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** One msgpack value: what it is, where it ends, and PHP's reason to refuse it (null when PHP reads it). */
 export interface MsgpackRead {

@@ -31,7 +31,7 @@ export const savePathRules: Rule = (ctx) => {
     return;
   }
   // Digits fit every place a variable goes (host, port, number); letters would break a port.
-  const runs = ['1', '2'].map((standIn) => {
+  const run = (standIn: string): Finding[] => {
     const found: Finding[] = [];
     const masked = maskEnv(value, standIn)!;
     check(
@@ -45,21 +45,19 @@ export const savePathRules: Rule = (ctx) => {
       handler,
     );
     return found;
-  });
+  };
   const envSpans = envRanges(value).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
+  // A finding inside the variable is about its stand-in; a password there is not hard-coded.
+  const aboutVariable = (f: Finding): boolean =>
+    envSpans.some((e) => f.start >= e.start && f.end <= e.end) ||
+    ((f.rule === 'hardcoded-credentials' || f.rule === 'placeholder-save-path') &&
+      envSpans.some((e) => f.start < e.end && e.start < f.end));
+  const first = run('1').filter((f) => !aboutVariable(f));
+  // Only what both runs find is kept: when the first keeps nothing (the common case), no second run.
+  if (!first.length) return;
   const key = (f: Finding): string => `${f.rule}:${f.start}:${f.end}`;
-  const second = new Set(runs[1].map(key));
-  for (const f of runs[0]) {
-    if (!second.has(key(f))) continue;
-    // A finding inside the variable is about its stand-in; a password there is not hard-coded.
-    if (envSpans.some((e) => f.start >= e.start && f.end <= e.end)) continue;
-    if (
-      (f.rule === 'hardcoded-credentials' || f.rule === 'placeholder-save-path') &&
-      envSpans.some((e) => f.start < e.end && e.start < f.end)
-    )
-      continue;
-    ctx.report(f);
-  }
+  const second = new Set(run('2').map(key));
+  for (const f of first) if (second.has(key(f))) ctx.report(f);
 };
 
 const ROLE_WORDS = { host: 'host', port: 'port', password: 'password' } as const;
