@@ -1,17 +1,6 @@
 // The CLI's command dispatch, separate from the entry point so tests can call it in-process.
 import { parseArgs } from 'node:util';
 import { maskCredentials } from '../core/mask.ts';
-import { lintCommand } from './lintCommand.ts';
-import { reportCommand } from './reportCommand.ts';
-import { setCommand } from './setCommand.ts';
-import {
-  compressionOption,
-  decodeCommand,
-  frameworkOption,
-  serializerOption,
-  sessionsCommand,
-  showCommand,
-} from './sessionsCommands.ts';
 import { UsageError, type Io } from './io.ts';
 
 declare const __VERSION__: string | undefined;
@@ -112,8 +101,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   try {
+    // Each command's modules load when it runs (a dynamic import): `decode` does not evaluate the
+    // Redis client nor `lint` the decoders, and a CI job's start-up is the command's alone.
     switch (command) {
       case 'lint': {
+        const { lintCommand } = await import('./lintCommand.ts');
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
@@ -123,7 +115,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
             'phpredis-version': { type: 'string' },
           },
         });
-        return lintCommand(
+        return await lintCommand(
           {
             paths: positionals,
             format: values.format ?? 'stylish',
@@ -135,6 +127,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case 'sessions': {
+        const { serializerOption, compressionOption, frameworkOption } = await import('./options.ts');
+        const { sessionsCommand } = await import('./sessionsCommands.ts');
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
@@ -165,6 +159,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case 'show': {
+        const { serializerOption, compressionOption, frameworkOption } = await import('./options.ts');
+        const { showCommand } = await import('./sessionsCommands.ts');
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
@@ -191,6 +187,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case 'decode': {
+        const { serializerOption, compressionOption } = await import('./options.ts');
+        const { decodeCommand } = await import('./decodeCommand.ts');
         const { values } = parseArgs({
           args: rest,
           options: { serializer: { type: 'string' }, compression: { type: 'string' } },
@@ -201,6 +199,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case 'report': {
+        const { serializerOption, compressionOption, frameworkOption } = await import('./options.ts');
+        const { reportCommand } = await import('./reportCommand.ts');
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,
@@ -232,6 +232,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       }
       case 'set': {
+        const { serializerOption, compressionOption } = await import('./options.ts');
+        const { setCommand } = await import('./setCommand.ts');
         const { values, positionals } = parseArgs({
           args: rest,
           allowPositionals: true,

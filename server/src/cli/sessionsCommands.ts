@@ -1,29 +1,19 @@
-// `sessions`, `show` and `decode`: the sessions core from a terminal. Connection and decode
+// `sessions` and `show`: the sessions core from a terminal. Connection and decode
 // failures exit 2 with Redis's (or the decoder's) own words, the password masked; what PHP itself
 // would refuse or do differently goes to stderr beside the JSON.
 import { parseConnectionTargets, type ConnectionTarget } from '../sessions/connectionTarget.ts';
-import { toCanonicalJsonBytes } from '../sessions/canonicalJson.ts';
-import {
-  SESSION_SERIALIZERS,
-  decodeSession,
-  type DecodedSession,
-  type DecodeSessionOptions,
-  type SessionSerializer,
-} from '../sessions/sessionFormats.ts';
+import { decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
-import type { PhpValue } from '../sessions/phpValue.ts';
 import { formatTtl } from '../sessions/display.ts';
 import { SessionScanner, type SessionInfo } from '../sessions/redis/index.ts';
 import { QueryError, SessionQuery, parseCondition } from '../sessions/sessionQuery.ts';
 import { searchSessions, type SearchProgress } from '../sessions/sessionSearch.ts';
 import { SHAPE_BYTES, shapeOf } from '../sessions/sessionShape.ts';
-import { SESSION_FRAMEWORKS } from '../sessions/frameworkKeys.ts';
 import { frameworkViewValue, presentSession } from '../sessions/frameworkView.ts';
 import { chooseLayout, FRAMEWORK_LABELS, type FrameworkChoice } from '../sessions/sessionLayout.ts';
 import { UsageError, type Io } from './io.ts';
 import { JsonRowWriter } from './jsonRows.ts';
-
-const COMPRESSIONS: readonly SessionCompression[] = ['none', 'lzf', 'zstd', 'lz4'];
+import { decodeOptions, printDecoded } from './decodeCommand.ts';
 
 export interface SessionsArgs {
   target: string;
@@ -41,20 +31,6 @@ export interface SessionsArgs {
 function targetsOf(input: string | undefined, io: Io, prefix?: string): ConnectionTarget[] {
   if (!input) throw new UsageError('give a Redis URL (redis://…) or a session.save_path');
   return parseConnectionTargets(input, { env: io.env, ...(prefix !== undefined ? { prefix } : {}) });
-}
-
-export function serializerOption(value: string | undefined): SessionSerializer | undefined {
-  if (value === undefined) return undefined;
-  if (!(SESSION_SERIALIZERS as readonly string[]).includes(value))
-    throw new UsageError(`unknown --serializer "${value}" (${SESSION_SERIALIZERS.join(', ')})`);
-  return value as SessionSerializer;
-}
-
-export function frameworkOption(value: string | undefined): FrameworkChoice {
-  if (value === undefined) return undefined;
-  if (value !== 'none' && !(SESSION_FRAMEWORKS as readonly string[]).includes(value))
-    throw new UsageError(`unknown --framework "${value}" (${SESSION_FRAMEWORKS.join(', ')} or none)`);
-  return value as FrameworkChoice;
 }
 
 /**
@@ -95,13 +71,6 @@ export async function layoutScanner(
     scanner.close();
     throw err;
   }
-}
-
-export function compressionOption(value: string | undefined): SessionCompression | undefined {
-  if (value === undefined) return undefined;
-  if (!(COMPRESSIONS as readonly string[]).includes(value))
-    throw new UsageError(`unknown --compression "${value}" (${COMPRESSIONS.join(', ')})`);
-  return value as SessionCompression;
 }
 
 function tableRow(s: SessionInfo, serializer: string | null): string {
@@ -243,42 +212,4 @@ export async function showCommand(args: ShowArgs, io: Io, writeRaw: (bytes: Uint
   }
   io.stderr(`php-redis-sessions: no session "${args.id}" (prefix ${JSON.stringify(prefix)})\n`);
   return 2;
-}
-
-/** A serializer the user names is the one used, alone: detection only when none is named. */
-function decodeOptions(args: {
-  serializer?: SessionSerializer;
-  compression?: SessionCompression;
-}): DecodeSessionOptions {
-  return {
-    ...(args.serializer ? { serializer: args.serializer, serializerOnly: true } : {}),
-    ...(args.compression ? { compression: args.compression } : {}),
-  };
-}
-
-/** The canonical JSON (or a framework's view of it) on stdout; what PHP would make of the session on stderr. */
-function printDecoded(decoded: DecodedSession, io: Io, view?: PhpValue): void {
-  io.stdoutBytes(toCanonicalJsonBytes(view ?? decoded, 2));
-  io.stdout('\n');
-  if (decoded.phpUnreadable)
-    io.stderr(`php-redis-sessions: PHP cannot read this back: ${decoded.phpUnreadable.reason}\n`);
-  for (const note of decoded.notes ?? []) io.stderr(`php-redis-sessions: note: ${note}\n`);
-}
-
-export async function decodeCommand(
-  args: { serializer?: SessionSerializer; compression?: SessionCompression },
-  io: Io,
-): Promise<number> {
-  const bytes = await io.readStdin();
-  const options = decodeOptions(args);
-  let decoded;
-  try {
-    decoded = decodeSession(bytes, options);
-  } catch (err) {
-    // `redis-cli GET` ends its output with a newline that is not part of the value.
-    if (bytes[bytes.length - 1] !== 0x0a) throw err;
-    decoded = decodeSession(bytes.subarray(0, bytes.length - 1), options);
-  }
-  printDecoded(decoded, io);
-  return 0;
 }
