@@ -25,9 +25,10 @@ function requireExtension(
   why: string,
   devRule: boolean,
 ): void {
-  const root = ctx.composer?.root;
+  // The common case (the extension is required) reads no syntax tree.
+  if (!ctx.composer || ctx.composer.requireEntry(ext)) return;
+  const root = ctx.composer.root;
   if (!root) return;
-  if (propertyOf(objectAt(root, ['require']), ext)) return;
   const dev = objectAt(root, ['require-dev']);
   const inDev = propertyOf(dev, ext);
   if (devRule && inDev && dev) {
@@ -61,7 +62,7 @@ function requireExtension(
 }
 
 export const extensionRules: Rule = (ctx) => {
-  if (ctx.kind !== 'composer' || !ctx.composer?.root || ctx.composer.root.type !== 'object') return;
+  if (ctx.kind !== 'composer' || !ctx.composer?.rootIsObject) return;
   const handlerOcc = effective(ctx.config, 'session.save_handler');
   const written = handlerName(handlerOcc);
   // A misspelled handler (`reddis`) is reported on its own; what it was meant to be still needs phpredis.
