@@ -6,6 +6,7 @@ import { effective, handlerName } from '../config.ts';
 import { intendedHandler } from './handler.ts';
 import { addRequire, removeChild } from '../jsonEdits.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
+import type { Span } from '../span.ts';
 import type { Fix } from '../types.ts';
 
 const end = (n: Node): number => n.offset + n.length;
@@ -21,7 +22,8 @@ function addFix(ctx: RuleContext, ext: string, constraint = '*'): Fix[] {
 function requireExtension(
   ctx: RuleContext,
   ext: string,
-  where: { start: number; end: number },
+  /** Where a missing extension is reported (computed only then). */
+  where: () => Span,
   why: string,
   devRule: boolean,
 ): void {
@@ -58,7 +60,7 @@ function requireExtension(
     );
     return;
   }
-  ctx.report(finding(devRule ? 'missing-ext-redis' : 'missing-serializer-extension', where, why, addFix(ctx, ext)));
+  ctx.report(finding(devRule ? 'missing-ext-redis' : 'missing-serializer-extension', where(), why, addFix(ctx, ext)));
 }
 
 export const extensionRules: Rule = (ctx) => {
@@ -73,7 +75,7 @@ export const extensionRules: Rule = (ctx) => {
     requireExtension(
       ctx,
       'ext-redis',
-      lineSpan(handlerOcc.line, handlerOcc.value.span),
+      () => lineSpan(handlerOcc.line, handlerOcc.value!.span),
       `${what} needs the phpredis extension: add "ext-redis" to require (Heroku installs extensions only from require; Scalingo's guide requires it).`,
       true,
     );
@@ -84,7 +86,7 @@ export const extensionRules: Rule = (ctx) => {
     requireExtension(
       ctx,
       `ext-${ser}`,
-      lineSpan(serOcc.line, serOcc.value.span),
+      () => lineSpan(serOcc.line, serOcc.value!.span),
       `session.serialize_handler = ${ser} needs the ${ser} extension: add "ext-${ser}" to require ("Cannot find session serialization handler" otherwise).`,
       false,
     );
