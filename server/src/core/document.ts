@@ -1,6 +1,6 @@
 // A document parsed once into what the rules, hover, completion and code lens read: its ini lines
 // (wherever they live) and the session configuration PHP ends up with.
-import { objectAt, parseComposer, propertyOf, type ComposerDocument } from './composer.ts';
+import { parseComposer, type ComposerDocument } from './composer.ts';
 import { buildConfig, type SessionConfig } from './config.ts';
 import type { ConfigLine } from './configLine.ts';
 import { isFrameworkKind } from './fileKinds.ts';
@@ -24,7 +24,7 @@ export function parseDocument(text: string, kind: DocumentKind): ParsedDocument 
   if (kind === 'composer') {
     const composer = parseComposer(text);
     const effectiveLines = composer.lines.filter((l) => l.origin === composer.effectiveOrigin);
-    const constraint = propertyOf(objectAt(composer.root, ['require']), 'ext-redis')?.prop.children?.[1]?.value;
+    const constraint = composer.requireEntry('ext-redis')?.value;
     const phpredisPin = typeof constraint === 'string' ? versionFromConstraint(constraint) : undefined;
     return {
       kind,

@@ -34,9 +34,19 @@ export function phpReplaceControlChars(s: string): string {
   return s.replace(/[\x00-\x1f\x7f]/g, '_');
 }
 
-/** UTF-8 byte length of a string (PHP works on bytes). */
+/** UTF-8 byte length of a string (PHP works on bytes), as TextEncoder writes it (a lone surrogate: U+FFFD, 3 bytes). */
 function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 /** C strtol(buf, &end, 10) on PHP's 5-byte port buffer: value, or null when no digit was consumed. */

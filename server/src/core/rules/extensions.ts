@@ -6,6 +6,7 @@ import { effective, handlerName } from '../config.ts';
 import { intendedHandler } from './handler.ts';
 import { addRequire, removeChild } from '../jsonEdits.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
+import type { Span } from '../span.ts';
 import type { Fix } from '../types.ts';
 
 const end = (n: Node): number => n.offset + n.length;
@@ -21,13 +22,15 @@ function addFix(ctx: RuleContext, ext: string, constraint = '*'): Fix[] {
 function requireExtension(
   ctx: RuleContext,
   ext: string,
-  where: { start: number; end: number },
+  /** Where a missing extension is reported (computed only then). */
+  where: () => Span,
   why: string,
   devRule: boolean,
 ): void {
-  const root = ctx.composer?.root;
+  // The common case (the extension is required) reads no syntax tree.
+  if (!ctx.composer || ctx.composer.requireEntry(ext)) return;
+  const root = ctx.composer.root;
   if (!root) return;
-  if (propertyOf(objectAt(root, ['require']), ext)) return;
   const dev = objectAt(root, ['require-dev']);
   const inDev = propertyOf(dev, ext);
   if (devRule && inDev && dev) {
@@ -57,11 +60,11 @@ function requireExtension(
     );
     return;
   }
-  ctx.report(finding(devRule ? 'missing-ext-redis' : 'missing-serializer-extension', where, why, addFix(ctx, ext)));
+  ctx.report(finding(devRule ? 'missing-ext-redis' : 'missing-serializer-extension', where(), why, addFix(ctx, ext)));
 }
 
 export const extensionRules: Rule = (ctx) => {
-  if (ctx.kind !== 'composer' || !ctx.composer?.root || ctx.composer.root.type !== 'object') return;
+  if (ctx.kind !== 'composer' || !ctx.composer?.rootIsObject) return;
   const handlerOcc = effective(ctx.config, 'session.save_handler');
   const written = handlerName(handlerOcc);
   // A misspelled handler (`reddis`) is reported on its own; what it was meant to be still needs phpredis.
@@ -72,7 +75,7 @@ export const extensionRules: Rule = (ctx) => {
     requireExtension(
       ctx,
       'ext-redis',
-      lineSpan(handlerOcc.line, handlerOcc.value.span),
+      () => lineSpan(handlerOcc.line, handlerOcc.value!.span),
       `${what} needs the phpredis extension: add "ext-redis" to require (Heroku installs extensions only from require; Scalingo's guide requires it).`,
       true,
     );
@@ -83,7 +86,7 @@ export const extensionRules: Rule = (ctx) => {
     requireExtension(
       ctx,
       `ext-${ser}`,
-      lineSpan(serOcc.line, serOcc.value.span),
+      () => lineSpan(serOcc.line, serOcc.value!.span),
       `session.serialize_handler = ${ser} needs the ${ser} extension: add "ext-${ser}" to require ("Cannot find session serialization handler" otherwise).`,
       false,
     );

@@ -79,8 +79,8 @@ function checkSaveHandler(ctx: RuleContext, occ: Occurrence): void {
   const name = handlerName(occ);
   // A line PHP misreads (a `#` note, an operator) already has its ini-syntax finding.
   if (!v || name === undefined || occ.line.ini.problems.length) return;
-  const where = lineSpan(occ.line, v.span);
   if ((SAVE_HANDLERS as readonly string[]).includes(name)) return;
+  const where = lineSpan(occ.line, v.span);
   if (name === 'user') {
     ctx.report(
       finding(

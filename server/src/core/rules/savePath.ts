@@ -46,14 +46,16 @@ export const savePathRules: Rule = (ctx) => {
     );
     return found;
   };
+  // Only what both runs find is kept: when the first finds nothing (the common case), no second run.
+  const found = run('1');
+  if (!found.length) return;
   const envSpans = envRanges(value).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
   // A finding inside the variable is about its stand-in; a password there is not hard-coded.
   const aboutVariable = (f: Finding): boolean =>
     envSpans.some((e) => f.start >= e.start && f.end <= e.end) ||
     ((f.rule === 'hardcoded-credentials' || f.rule === 'placeholder-save-path') &&
       envSpans.some((e) => f.start < e.end && e.start < f.end));
-  const first = run('1').filter((f) => !aboutVariable(f));
-  // Only what both runs find is kept: when the first keeps nothing (the common case), no second run.
+  const first = found.filter((f) => !aboutVariable(f));
   if (!first.length) return;
   const key = (f: Finding): string => `${f.rule}:${f.start}:${f.end}`;
   const second = new Set(run('2').map(key));

@@ -21,7 +21,7 @@ export const structureRules: Rule = (ctx) => {
       ),
     );
   }
-  if (doc.root && doc.root.type !== 'object') {
+  if (!doc.rootIsObject && doc.root) {
     ctx.report(
       finding(
         'php-config-not-array',
@@ -32,7 +32,7 @@ export const structureRules: Rule = (ctx) => {
   }
   for (const block of doc.blocks) {
     const path = `extra.${block.origin}.php-config`;
-    if (block.node.type !== 'array') {
+    if (!block.array) {
       ctx.report(
         finding(
           'php-config-not-array',
