@@ -413,54 +413,7 @@ export function quoteIniValue(text: string): string {
   return `'${text}'`;
 }
 
-/** Expanded `${VAR}` of a value, as [start, end) offsets of its text. */
-export function envRanges(value: IniValue): [number, number][] {
-  return value.env.map((r) => [r.textStart, r.textEnd]);
-}
-
-export interface MaskedValue {
-  /** The value's text with each expanded `${VAR}` replaced by one stand-in char. */
-  text: string;
-  /** Offset in `text` → offset in the value's text. */
-  toValue(i: number): number;
-}
-
 /** True when PHP's value depends on the machine it runs on (`${VAR}`, a PHP_* constant). */
 export function isRuntimeValue(value: IniValue): boolean {
   return value.env.length > 0 || value.dynamic;
-}
-
-/**
- * What the parts around run-time values look like, so they can still be checked; undefined when
- * the value is nothing but `${VAR}`s. Single-quoted `${VAR}` is literal text and stays.
- */
-export function maskEnv(value: IniValue, standIn = '1'): MaskedValue | undefined {
-  const text = value.text;
-  if (!value.env.length) return { text, toValue: (i) => i };
-  const ranges = envRanges(value);
-  let rest = '';
-  let last = 0;
-  for (const [a, b] of ranges) {
-    rest += text.slice(last, a);
-    last = b;
-  }
-  if (!(rest + text.slice(last)).trim()) return undefined;
-  const map: number[] = [];
-  let out = '';
-  last = 0;
-  for (const [a, b] of ranges) {
-    for (let i = last; i < a; i++) {
-      map.push(i);
-      out += text[i];
-    }
-    map.push(a);
-    out += standIn;
-    last = b;
-  }
-  for (let i = last; i < text.length; i++) {
-    map.push(i);
-    out += text[i];
-  }
-  // A span ending right after a stand-in ends where its `${VAR}` ends: map[i] is that offset.
-  return { text: out, toValue: (i) => (i < map.length ? map[i]! : text.length) };
 }

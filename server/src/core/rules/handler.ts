@@ -2,7 +2,8 @@
 import { lineEdit, type ConfigLine } from '../configLine.ts';
 import { effective, handlerName, type Occurrence } from '../config.ts';
 import { SAVE_HANDLERS, SERIALIZE_HANDLERS } from '../directives.ts';
-import { isRuntimeValue, maskEnv } from '../ini.ts';
+import { maskEnv } from '../envMask.ts';
+import { isRuntimeValue } from '../ini.ts';
 import { finding, fix, lineSpan, type Rule, type RuleContext } from '../ruleContext.ts';
 import { splitSavePath } from '../savePath.ts';
 import { nearest } from '../suggest.ts';

@@ -1,6 +1,7 @@
 // save_path query parameters: checks shared by the `redis` and `rediscluster` forms
 // (unknown / duplicate keys, `+`, auth shapes, persistent spelling, committed passwords).
 import type { ConfigLine } from '../configLine.ts';
+import type { MaskedValue } from '../envMask.ts';
 import { needsQuotes, quoteIniValue, type IniValue } from '../ini.ts';
 import { lineEdit } from '../configLine.ts';
 import type { QueryParam } from '../phpQuery.ts';
@@ -17,12 +18,13 @@ export interface PathSite {
   value: IniValue;
   /** The text the checks parse: value.text, with each expanded `${VAR}` stood in for by one char. */
   text: string;
-  /** Offset in `text` → offset in value.text (identity when there is no `${VAR}`). */
-  toValue?: (i: number) => number;
+  /** How `text` maps to value.text when it has stand-ins (none: the same text). */
+  masked?: MaskedValue;
 }
 
 function valueSpanOfSite(site: PathSite, s: Span): Span {
-  return site.toValue ? { start: site.toValue(s.start), end: site.toValue(s.end) } : s;
+  const m = site.masked;
+  return m ? { start: m.toValue(s.start), end: m.toValue(s.end) } : s;
 }
 
 export function at(site: PathSite, s: Span): Span {
@@ -267,7 +269,8 @@ export function checkAuth(site: PathSite, params: readonly QueryParam[], auth: S
   if (auth.kind === 'password' || auth.kind === 'user-password') {
     const p = authParams[authParams.length - 1];
     const v = p?.rawValue ?? '';
-    if (p?.valueSpan && v && !/^\$\{.*\}$/.test(v)) {
+    // A `${VAR}`, or the stand-in the check reads in its place, is no password written in the file.
+    if (p?.valueSpan && v && !/^\$\{.*\}$/.test(v) && !site.masked?.overlapsStandIn(p.valueSpan)) {
       ctx(site).report(
         finding(
           'hardcoded-credentials',

@@ -4,7 +4,7 @@ import { ClientCommands } from '../../protocol.ts';
 import { findPlaceholder } from '../placeholders.ts';
 import { finding, valueDocSpan, type Rule } from '../ruleContext.ts';
 import { fillArgs } from './iniLines.ts';
-import { envRanges, maskEnv } from '../ini.ts';
+import { envRanges, maskEnv } from '../envMask.ts';
 import type { Finding } from '../types.ts';
 import { checkClusterPath } from './clusterPath.ts';
 import { pathKind } from './handler.ts';
@@ -40,7 +40,7 @@ export const savePathRules: Rule = (ctx) => {
         line: pathOcc.line,
         value,
         text: masked.text,
-        toValue: masked.toValue,
+        masked,
       },
       handler,
     );
