@@ -11,6 +11,7 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
+import { afterKey, KeyCounts } from './composerKeys.ts';
 import { joinedConfigLines, type ConfigLine, type LineOrigin } from './configLine.ts';
 import type { IniLine } from './ini.ts';
 import { decodeJsonString, encodeJsonStringBody } from './jsonString.ts';
@@ -43,6 +44,7 @@ export class ComposerDocument {
   rootIsObject = false;
   /** Read with JSON.parse: `require` as it parsed (null: not an object), undefined when absent. */
   private parsedRequire?: Record<string, unknown> | null;
+  private counted?: KeyCounts;
   private tree?: { root: Node | undefined };
 
   constructor(readonly text: string) {}
@@ -51,6 +53,11 @@ export class ComposerDocument {
   get root(): Node | undefined {
     this.tree ??= { root: parseTree(this.text, [], STRICT) };
     return this.tree.root;
+  }
+
+  /** How often the keys JSON.parse's reading relies on are written (counted when first asked). */
+  private get keys(): KeyCounts {
+    return (this.counted ??= new KeyCounts(this.text));
   }
 
   /** The first `require` entry named `name` (case-insensitive, as Composer treats package names). */
@@ -68,7 +75,7 @@ export class ComposerDocument {
     for (const key in req) {
       if (key.toLowerCase() !== lower) continue;
       // JSON.parse keeps the last of duplicate keys, jsonc-parser (and Composer's reading) the first.
-      return /^[\w.-]+$/.test(key) && once(this.text, key) ? { value: req[key] } : 'unsure';
+      return /^[\w.-]+$/.test(key) && this.keys.once(key) ? { value: req[key] } : 'unsure';
     }
     return undefined;
   }
@@ -86,15 +93,15 @@ export class ComposerDocument {
     }
     if (!isObject(value)) return false;
     if (has(value, 'extra')) {
-      if (!once(text, 'extra')) return false;
+      if (!this.keys.once('extra')) return false;
       const extra = value.extra;
       if (isObject(extra) && has(extra, 'heroku')) return false;
       if (isObject(extra) && has(extra, 'paas')) {
-        if (!once(text, 'paas')) return false;
+        if (!this.keys.once('paas')) return false;
         const paas = extra.paas;
         if (isObject(paas) && has(paas, 'php-config')) {
           const config = paas['php-config'];
-          if (!once(text, 'php-config') || !Array.isArray(config)) return false;
+          if (!this.keys.once('php-config') || !Array.isArray(config)) return false;
           if (!config.every((s) => typeof s === 'string')) return false;
           const block = new ParsedBlock(text);
           this.blocks.push(block);
@@ -103,7 +110,7 @@ export class ComposerDocument {
       }
     }
     if (has(value, 'require')) {
-      if (!once(text, 'require')) return false;
+      if (!this.keys.once('require')) return false;
       this.parsedRequire = isObject(value.require) ? value.require : null;
     }
     this.rootIsObject = true;
@@ -132,8 +139,8 @@ export class ComposerDocument {
 }
 
 /**
- * extra.paas.php-config of a document JSON.parse read: an array of strings whose key occurs once
- * in the text. Its node (the array and its string elements, what offsets and edits read) comes from
+ * extra.paas.php-config of a document JSON.parse read: an array of strings whose key is written
+ * once. Its node (the array and its string elements, what offsets and edits read) comes from
  * jsonc-parser's scanner over that array alone, when first asked for.
  */
 class ParsedBlock implements PhpConfigBlock {
@@ -145,7 +152,7 @@ class ParsedBlock implements PhpConfigBlock {
   constructor(private readonly text: string) {}
 
   get node(): Node {
-    return (this.scanned ??= scanStringArray(this.text, this.text.indexOf('"php-config"') + '"php-config"'.length));
+    return (this.scanned ??= scanStringArray(this.text, afterKey(this.text, 'php-config')));
   }
 }
 
@@ -154,7 +161,7 @@ const OPEN_BRACKET = 3;
 const CLOSE_BRACKET = 4;
 const STRING_LITERAL = 10;
 
-/** The array of strings after `key":` at `from` (strict JSON, already validated) as a jsonc-parser node. */
+/** The array of strings written from `from` on (strict JSON, already validated) as a jsonc-parser node. */
 function scanStringArray(text: string, from: number): Node {
   const scanner = createScanner(text, true);
   scanner.setPosition(from);
@@ -175,13 +182,6 @@ function scanStringArray(text: string, from: number): Node {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
-
-/** `"key"` occurs at most once in the text, so the key is not duplicated anywhere (no \u escapes). */
-function once(text: string, key: string): boolean {
-  const quoted = `"${key}"`;
-  const at = text.indexOf(quoted);
-  return at < 0 || text.indexOf(quoted, at + quoted.length) < 0;
-}
 
 export function jsonErrorMessage(e: ParseError): string {
   return printParseErrorCode(e.error);
