@@ -54,15 +54,29 @@ const LF = 10;
 const CR = 13;
 
 const isTs = (c: number): boolean => c === SP || c === TAB;
+
+/** A set of ASCII characters, looked up by char code (every class below is ASCII). */
+class CharClass {
+  private readonly members = new Uint8Array(128);
+
+  constructor(chars: string) {
+    for (let i = 0; i < chars.length; i++) this.members[chars.charCodeAt(i)] = 1;
+  }
+
+  has(c: number): boolean {
+    return c < 128 && this.members[c] === 1;
+  }
+}
+
 // LABEL [^=\n\r\t;&|^$~(){}!"\[]
-const NOT_LABEL = new Set([...'=\n\r\t;&|^$~(){}!"['].map((c) => c.charCodeAt(0)));
+const NOT_LABEL = new CharClass('=\n\r\t;&|^$~(){}!"[');
 // VALUE_CHARS [^$= \t\n\r;&|^~()!"'\000] (and LITERAL_DOLLAR)
-const NOT_VALUE = new Set([...'$= \t\n\r;&|^~()!"\'\0'].map((c) => c.charCodeAt(0)));
+const NOT_VALUE = new CharClass('$= \t\n\r;&|^~()!"\'\0');
 // SECTION_VALUE_CHARS [^$\n\r;"'\]\\] (and "\\" ANY_CHAR, LITERAL_DOLLAR)
-const NOT_SECTION_VALUE = new Set([...'$\n\r;"\']\\'].map((c) => c.charCodeAt(0)));
+const NOT_SECTION_VALUE = new CharClass('$\n\r;"\']\\');
 // TOKENS [:,.\[\]"'()&|^+-/*=%$!~<>?@{}]
-const TOKENS = new Set([...':,.[]"\'()&|^+-/*=%$!~<>?@{}'].map((c) => c.charCodeAt(0)));
-const OPERATORS = new Set([...'&|^~()!'].map((c) => c.charCodeAt(0)));
+const TOKENS = new CharClass(':,.[]"\'()&|^+-/*=%$!~<>?@{}');
+const OPERATORS = new CharClass('&|^~()!');
 
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -75,6 +89,7 @@ export class IniScanner {
   private state = State.Initial;
   private readonly stack: State[] = [];
   private readonly len: number;
+  private readonly match = new Longest();
 
   constructor(private readonly text: string) {
     this.len = text.length;
@@ -113,10 +128,15 @@ export class IniScanner {
     // Every keyword starts with a letter of "fnoty": anything else is no keyword (the common case).
     const c = this.at(i) | 0x20;
     if (c !== 102 && c !== 110 && c !== 111 && c !== 116 && c !== 121) return 0;
-    for (const w of words) {
-      if (this.text.substr(i, w.length).toLowerCase() === w) return w.length + this.tsRun(i + w.length);
-    }
+    for (const w of words) if (this.wordAt(i, w)) return w.length + this.tsRun(i + w.length);
     return 0;
+  }
+
+  /** The lowercase ASCII `word` at i, in any case (no other character lowercases to its letters). */
+  private wordAt(i: number, word: string): boolean {
+    if (i + word.length > this.len) return false;
+    for (let k = 0; k < word.length; k++) if ((this.text.charCodeAt(i + k) | 0x20) !== word.charCodeAt(k)) return false;
+    return true;
   }
 
   private constant(i: number): number {
@@ -244,31 +264,30 @@ export class IniScanner {
   private initial(i: number): Token | null {
     const c = this.at(i);
     const lab = this.label(i);
-    const cands: [number, number][] = []; // [rule order, length]
-    if (c === 91) cands.push([1, 1]); // "["
-    if (lab > 0 && this.at(i + lab) === 91) cands.push([4, lab + 1 + this.tsRun(i + lab + 1)]);
+    const m = this.match.reset();
+    if (c === 91) m.offer(1, 1); // "["
+    if (lab > 0 && this.at(i + lab) === 91) m.offer(4, lab + 1 + this.tsRun(i + lab + 1));
     const kwT = this.keyword(i, ['true', 'yes', 'on']);
     const kwF = this.keyword(i, ['false', 'none', 'off', 'no']);
     const kwN = this.keyword(i, ['null']);
-    if (kwT) cands.push([8, kwT]);
-    if (kwF) cands.push([9, kwF]);
-    if (kwN) cands.push([10, kwN]);
-    if (lab > 0) cands.push([11, lab]);
+    if (kwT) m.offer(8, kwT);
+    if (kwF) m.offer(9, kwF);
+    if (kwN) m.offer(10, kwN);
+    if (lab > 0) m.offer(11, lab);
     const ts = this.tsRun(i);
-    if (this.at(i + ts) === 61) cands.push([12, ts + 1 + this.tsRun(i + ts + 1)]);
-    if (TOKENS.has(c)) cands.push([18, 1]);
-    if (ts > 0) cands.push([27, ts]);
+    if (this.at(i + ts) === 61) m.offer(12, ts + 1 + this.tsRun(i + ts + 1));
+    if (TOKENS.has(c)) m.offer(18, 1);
+    if (ts > 0) m.offer(27, ts);
     const nl = this.newline(i + ts);
-    if (nl) cands.push([28, ts + nl]);
+    if (nl) m.offer(28, ts + nl);
     const com = this.comment(i);
     if (com === PAST_END || lab === PAST_END) {
       // The longest rule reads past the buffer: re2c's YYFILL returns 0.
       return this.end(i);
     }
-    if (com) cands.push([29, com]);
-    const best = pick(cands);
-    if (!best) return this.end(i);
-    const [rule, n] = best;
+    if (com) m.offer(29, com);
+    if (!m.length) return this.end(i);
+    const { rule, length: n } = m;
     const e = i + n;
     switch (rule) {
       case 1:
@@ -306,33 +325,33 @@ export class IniScanner {
     const c = this.at(i);
     const raw = this.raw(i);
     if (raw === PAST_END) return this.end(i);
-    const cands: [number, number][] = [];
-    if (raw) cands.push([2, raw]);
-    if (c === 36 && this.at(i + 1) === 123) cands.push([6, 2]);
+    const m = this.match.reset();
+    if (raw) m.offer(2, raw);
+    if (c === 36 && this.at(i + 1) === 123) m.offer(6, 2);
     const kwT = this.keyword(i, ['true', 'yes', 'on']);
     const kwF = this.keyword(i, ['false', 'none', 'off', 'no']);
     const kwN = this.keyword(i, ['null']);
-    if (kwT) cands.push([8, kwT]);
-    if (kwF) cands.push([9, kwF]);
-    if (kwN) cands.push([10, kwN]);
+    if (kwT) m.offer(8, kwT);
+    if (kwF) m.offer(9, kwF);
+    if (kwN) m.offer(10, kwN);
     const ts = this.tsRun(i);
     const nl = this.newline(i + ts);
-    if (nl) cands.push([15, ts + nl]);
+    if (nl) m.offer(15, ts + nl);
     const k = this.constant(i);
-    if (k) cands.push([16, k]);
+    if (k) m.offer(16, k);
     const num = this.number(i);
-    if (num) cands.push([17, num]);
-    if (OPERATORS.has(c)) cands.push([19, 1 + this.tsRun(i + 1)]);
-    if (c === 61) cands.push([20, 1]);
+    if (num) m.offer(17, num);
+    if (OPERATORS.has(c)) m.offer(19, 1 + this.tsRun(i + 1));
+    if (c === 61) m.offer(20, 1);
     const vc = this.chars(i, false);
-    if (vc) cands.push([21, vc]);
-    if (this.at(i + ts) === 34) cands.push([23, ts + 1]);
-    if (ts) cands.push([26, ts]);
+    if (vc) m.offer(21, vc);
+    if (this.at(i + ts) === 34) m.offer(23, ts + 1);
+    if (ts) m.offer(26, ts);
     const com = this.comment(i);
     if (com === PAST_END) return this.end(i);
-    if (com) cands.push([29, com]);
-    cands.push([30, 1]);
-    const [rule, n] = pick(cands)!;
+    if (com) m.offer(29, com);
+    m.offer(30, 1);
+    const { rule, length: n } = m;
     const e = i + n;
     switch (rule) {
       case 2:
@@ -377,24 +396,23 @@ export class IniScanner {
     const svc = this.chars(i, true);
     if (raw === PAST_END || svc === PAST_END) return this.end(i);
     const ts = this.tsRun(i);
-    const cands: [number, number][] = [];
-    if (raw) cands.push([2, raw]);
+    const m = this.match.reset();
+    if (raw) m.offer(2, raw);
     if (this.state === State.SectionValue && c === 93) {
       const t = this.tsRun(i + 1);
-      cands.push([3, 1 + t + this.newline(i + 1 + t)]);
+      m.offer(3, 1 + t + this.newline(i + 1 + t));
     }
-    if (this.state === State.Offset && this.at(i + ts) === 93) cands.push([5, ts + 1]);
-    if (c === 36 && this.at(i + 1) === 123) cands.push([6, 2]);
+    if (this.state === State.Offset && this.at(i + ts) === 93) m.offer(5, ts + 1);
+    if (c === 36 && this.at(i + 1) === 123) m.offer(6, 2);
     const k = this.constant(i);
-    if (k) cands.push([16, k]);
+    if (k) m.offer(16, k);
     const num = this.number(i);
-    if (num) cands.push([17, num]);
-    if (svc) cands.push([22, svc]);
-    if (this.at(i + ts) === 34) cands.push([23, ts + 1]);
-    if (ts) cands.push([26, ts]);
-    const best = pick(cands);
-    if (!best) return this.end(i);
-    const [rule, n] = best;
+    if (num) m.offer(17, num);
+    if (svc) m.offer(22, svc);
+    if (this.at(i + ts) === 34) m.offer(23, ts + 1);
+    if (ts) m.offer(26, ts);
+    if (!m.length) return this.end(i);
+    const { rule, length: n } = m;
     const e = i + n;
     switch (rule) {
       case 2:
@@ -477,11 +495,24 @@ export class IniScanner {
   }
 }
 
-/** The longest candidate; on a tie, the rule written first (re2c). */
-function pick(cands: [number, number][]): [number, number] | undefined {
-  let best: [number, number] | undefined;
-  for (const c of cands) if (!best || c[1] > best[1] || (c[1] === best[1] && c[0] < best[0])) best = c;
-  return best;
+/** re2c's choice among the rules that match: the longest; on a tie, the rule written first. */
+class Longest {
+  rule = 0;
+  length = 0;
+
+  reset(): this {
+    this.rule = 0;
+    this.length = 0;
+    return this;
+  }
+
+  /** Rules are offered in the order they are written: a later one wins only when strictly longer. */
+  offer(rule: number, length: number): void {
+    if (length > this.length) {
+      this.rule = rule;
+      this.length = length;
+    }
+  }
 }
 
 /** zend_ini_escape_string for `"`: \" \\ \$ lose their backslash, any other escape is kept. */
