@@ -132,11 +132,12 @@ export function directiveDoc(name: string): DirectiveDoc | undefined {
   return BY_NAME.get(name);
 }
 
+const LANE_PREFIX = /^(?:session|redis)\./i;
+
 /** Names the linter owns: PHP's session directives and phpredis's (a typo there is worth a warning). */
 export function isLaneDirective(name: string): boolean {
   // Case-insensitive: PHP's names are not, so `Session.save_handler` is an unknown directive.
-  const lower = name.toLowerCase();
-  return lower.startsWith('session.') || lower.startsWith('redis.');
+  return LANE_PREFIX.test(name);
 }
 
 export type DirectiveStatus =

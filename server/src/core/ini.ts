@@ -166,14 +166,12 @@ function apply(
     }
     const target = directiveOf(st, fpm);
     if (target) {
-      Object.assign(line, {
-        kind: 'directive',
-        name: target.name,
-        nameSpan: local(target.nameSpan, base),
-        value: localValue(st.value!, base),
-        ...(target.prefix ? { fpmPrefix: target.prefix } : {}),
-        ...(scope ? { scope } : {}),
-      });
+      line.kind = 'directive';
+      line.name = target.name;
+      line.nameSpan = local(target.nameSpan, base);
+      line.value = localValue(st.value!, base);
+      if (target.prefix) line.fpmPrefix = target.prefix;
+      if (scope) line.scope = scope;
       if (target.prefix?.endsWith('_flag') && !FPM_BOOLEANS.includes(st.value!.text) && !st.value!.env.length) {
         line.problems.push({
           kind: 'fpm-refused',
@@ -371,6 +369,8 @@ function laneProblems(line: IniLine, text: string): void {
 
 /** Where ` # note` starts in a value (line offset of the `#`), outside quotes; undefined when none. */
 export function hashComment(text: string, v: IniValue): number | undefined {
+  const hash = text.indexOf('#', v.span.start);
+  if (hash < 0 || hash >= v.span.end) return undefined;
   const written = text.slice(v.span.start, v.span.end);
   const afterQuotes = Math.max(written.lastIndexOf('"'), written.lastIndexOf("'")) + 1;
   const m = /[ \t]#/.exec(written.slice(afterQuotes));

@@ -83,10 +83,30 @@ interface Operand {
   end: number;
   /** Where its last unit ends (before a closing quote). */
   contentEnd: number;
-  quotes: Set<Quote>;
+  /** The quoting of its parts: QUOTED_* bits. */
+  quotes: number;
   env: EnvRef[];
   literalEnv: EnvRef[];
   dynamic: boolean;
+}
+
+const QUOTED_NONE = 1;
+const QUOTED_SINGLE = 2;
+const QUOTED_DOUBLE = 4;
+
+/** The quoting of a value from the quoting of its parts. */
+function quoteOf(bits: number): Quote {
+  switch (bits) {
+    case 0:
+    case QUOTED_NONE:
+      return 'none';
+    case QUOTED_SINGLE:
+      return 'single';
+    case QUOTED_DOUBLE:
+      return 'double';
+    default:
+      return 'mixed';
+  }
 }
 
 const TOKEN_NAMES: Record<string, string> = {
@@ -305,11 +325,11 @@ export class IniParser {
     }
     const start = t.type === 'CHAR' && t.value === '"' ? t.end - 1 : t.start;
     const { operand, expr } = this.expr();
-    const quotes = [...operand.quotes];
     return {
-      quote: quotes.length === 0 ? 'none' : quotes.length === 1 ? quotes[0]! : 'mixed',
+      quote: quoteOf(operand.quotes),
       text: operand.text,
-      offsets: operand.units.concat([operand.contentEnd]),
+      // (the operand ends here: its units become the offsets)
+      offsets: pushed(operand.units, operand.contentEnd),
       span: { start, end: operand.end },
       env: operand.env,
       literalEnv: operand.literalEnv,
@@ -363,7 +383,7 @@ export class IniParser {
       units: [...value].map(() => first),
       end,
       contentEnd: end,
-      quotes: new Set([...a.quotes, ...(b?.quotes ?? [])]),
+      quotes: a.quotes | (b?.quotes ?? 0),
       env: [],
       literalEnv: [],
       dynamic: a.dynamic || (b?.dynamic ?? false) || a.env.length > 0 || (b?.env.length ?? 0) > 0,
@@ -380,7 +400,7 @@ export class IniParser {
       units: [],
       end: this.tok.start,
       contentEnd: this.tok.start,
-      quotes: new Set(),
+      quotes: 0,
       env: [],
       literalEnv: [],
       dynamic: false,
@@ -390,7 +410,7 @@ export class IniParser {
       const t = this.tok;
       if (t.type === 'DOLLAR_CURLY') {
         this.envRef(o);
-        o.quotes.add('none');
+        o.quotes |= QUOTED_NONE;
       } else if (t.type === 'CHAR' && t.value === '"') {
         this.quoted(o);
       } else if (
@@ -417,10 +437,10 @@ export class IniParser {
         o.end = t.valueEnd;
         o.contentEnd = t.valueEnd;
         if (t.type === 'RAW') {
-          o.quotes.add('single');
+          o.quotes |= QUOTED_SINGLE;
           o.end = t.end;
           o.literalEnv.push(...literalEnvRefs(value, o.units.slice(base), base, t.valueEnd));
-        } else if (t.type !== 'WHITESPACE') o.quotes.add('none');
+        } else if (t.type !== 'WHITESPACE') o.quotes |= QUOTED_NONE;
       } else break;
       any = true;
     }
@@ -451,13 +471,13 @@ export class IniParser {
       textStart: base,
       textEnd: base + written.length,
     });
-    if (inQuotes) o.quotes.add('double');
+    if (inQuotes) o.quotes |= QUOTED_DOUBLE;
   }
 
   /** `"…"`: quoted strings and `${VAR}` up to the closing quote. */
   private quoted(o: Operand): void {
     this.advance();
-    o.quotes.add('double');
+    o.quotes |= QUOTED_DOUBLE;
     for (;;) {
       const t = this.tok;
       if (t.type === 'QUOTED') {
@@ -476,6 +496,11 @@ export class IniParser {
       } else throw new SyntaxError(t, "TC_DOLLAR_CURLY or TC_QUOTED_STRING or '\"'");
     }
   }
+}
+
+function pushed(xs: number[], x: number): number[] {
+  xs.push(x);
+  return xs;
 }
 
 function emptyValue(at: number): ParsedValue {

@@ -517,8 +517,14 @@ class Longest {
 
 /** zend_ini_escape_string for `"`: \" \\ \$ lose their backslash, any other escape is kept. */
 function unescapeDoubleQuoted(text: string, start: number, end: number): { value: string; units: number[] } {
-  let value = '';
   const units: number[] = [];
+  const backslash = text.indexOf('\\', start);
+  if (backslash < 0 || backslash >= end) {
+    // No escape (the common case): the text as written.
+    for (let i = start; i < end; i++) units.push(i);
+    return { value: text.slice(start, end), units };
+  }
+  let value = '';
   for (let i = start; i < end; i++) {
     const c = text[i]!;
     if (c === '\\') {
