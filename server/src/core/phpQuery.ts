@@ -171,6 +171,8 @@ export interface QueryOptions {
   maxInputVars?: number;
   /** max_input_nesting_level (default 64). */
   maxNestingLevel?: number;
+  /** Where the query starts in the text the spans are given in (default 0). */
+  offset?: number;
 }
 
 interface Registered {
@@ -179,8 +181,13 @@ interface Registered {
   ignored?: QueryParam['ignored'];
 }
 
+/** What php_register_variable_ex() rewrites in a name: NUL, ' ', '.', '['. An empty name is ignored. */
+const PLAIN_NAME_STOPS = /^$|[\0 .[]/;
+
 /** php_register_variable_ex()'s name handling, on a decoded key. */
 export function registerVariableName(keyBin: string, maxNestingLevel = 64): Registered {
+  // A plain name (the common case) is registered as it is.
+  if (!PLAIN_NAME_STOPS.test(keyBin)) return { name: keyBin, path: [] };
   // Not binary safe: the name ends at the first NUL.
   let k = keyBin.split('\0')[0]!;
   let i = 0;
@@ -230,6 +237,7 @@ export function parsePhpQuery(query: string, opts: QueryOptions = {}): QueryPara
   const seps = opts.separators ?? '&';
   const maxVars = opts.maxInputVars ?? 1000;
   const maxNest = opts.maxNestingLevel ?? 64;
+  const at = opts.offset ?? 0;
   // treat_data works on a C string.
   const nul = query.indexOf('\0');
   const str = nul >= 0 ? query.slice(0, nul) : query;
@@ -251,9 +259,9 @@ export function parsePhpQuery(query: string, opts: QueryOptions = {}): QueryPara
     const valueBin = rawValue === null ? '' : phpUrlDecode(rawValue);
     const reg = registerVariableName(keyBin, maxNest);
     const param: QueryParam = {
-      span: { start: i, end: j },
-      keySpan: { start: i, end: i + rawKey.length },
-      valueSpan: eq >= 0 ? { start: i + eq + 1, end: j } : null,
+      span: { start: at + i, end: at + j },
+      keySpan: { start: at + i, end: at + i + rawKey.length },
+      valueSpan: eq >= 0 ? { start: at + i + eq + 1, end: at + j } : null,
       rawKey,
       rawValue,
       keyBin,
@@ -311,15 +319,4 @@ export function buildPhpArray(params: readonly QueryParam[]): PhpArray {
     if (p.ignored !== 'max-input-vars') registerInto(top, p, i);
   });
   return top;
-}
-
-/** Shifts every span of the params by `delta` (query offsets → save_path offsets). */
-export function shiftParamSpans(params: readonly QueryParam[], delta: number): QueryParam[] {
-  const sh = (s: Span): Span => ({ start: s.start + delta, end: s.end + delta });
-  return params.map((p) => ({
-    ...p,
-    span: sh(p.span),
-    keySpan: sh(p.keySpan),
-    valueSpan: p.valueSpan ? sh(p.valueSpan) : null,
-  }));
 }

@@ -9,7 +9,6 @@ import {
   buildPhpArray,
   parsePhpQuery,
   PhpArray,
-  shiftParamSpans,
   type PhpKey,
   type PhpValue,
   type QueryParam,
@@ -242,7 +241,7 @@ export function parseSavePathServer(token: SavePathToken): SavePathServer {
       span: { start: span.start + qStart, end: span.start + qStart + qText.length },
       fragmentJoined,
     };
-    params = shiftParamSpans(parsePhpQuery(qText), span.start + qStart);
+    params = parsePhpQuery(qText, { offset: span.start + qStart });
   }
   const array = buildPhpArray(params);
   const settings = redisSettings(array);

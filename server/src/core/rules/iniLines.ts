@@ -96,6 +96,7 @@ const STOPS: readonly IniProblem['kind'][] = ['syntax-error', 'indented-section'
 const VALUE_PROBLEMS: readonly IniProblem['kind'][] = ['misread', 'cut-by-semicolon', 'hash-comment'];
 
 function syntax(ctx: RuleContext, line: ConfigLine): void {
+  if (!line.ini.problems.length) return;
   const ignored = line.ini.kind === 'directive' && !directiveStatus(line.ini.name, ctx.phpredis).known;
   for (const problem of line.ini.problems) {
     if (ignored && VALUE_PROBLEMS.includes(problem.kind)) continue;
