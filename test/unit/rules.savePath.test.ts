@@ -319,3 +319,25 @@ test('separator-in-path: a blank between host and port splits the server; the fi
     assert.ok(applyFix(redis(p), 'separator-in-path').includes(fixed), p);
   }
 });
+
+test('hardcoded-credentials: a ${VAR} password is not one, whatever surrounds it', () => {
+  const path = (p: string): string => ini('session.save_handler = redis', `session.save_path = "${p}"`);
+  for (const p of [
+    'tcp://h:1?auth=${REDIS_PASSWORD}&timeout=1',
+    'tcp://h:1?auth=pw${SUFFIX}&timeout=1',
+    'tcp://h:1?auth=${P}pw&timeout=1',
+    'tcp://h:1?auth[]=u&auth[]=${P}&timeout=1',
+  ])
+    assert.deepEqual(only(path(p), 'hardcoded-credentials'), [], p);
+  // A variable elsewhere in the path leaves a written password a written password.
+  for (const p of ['tcp://${REDIS_HOST}:1?auth=s3cret&timeout=1', 'tcp://h:${PORT}?auth=s3cret&timeout=${T}']) {
+    for (const [text, file] of [
+      [path(p), 'php.ini'],
+      [composer(['session.save_handler = redis', `session.save_path = "${p}"`]), F],
+    ]) {
+      const f = only(text, 'hardcoded-credentials', file);
+      assert.equal(f.length, 1, p);
+      assert.equal(covered(text, f[0]), 's3cret');
+    }
+  }
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lint } from '../../server/src/core/lint.ts';
+import { parseDocument } from '../../server/src/core/document.ts';
 import { applyFix, composer, covered, only, rules } from '../helpers/lintHelpers.ts';
 
 const F = 'composer.json';
@@ -77,5 +78,25 @@ test('hostile documents: binary, huge, arrays where objects belong never throw',
   for (const text of inputs) {
     const findings = lint(text, F);
     for (const f of findings) assert.ok(f.start >= 0 && f.end <= text.length && f.start <= f.end);
+  }
+});
+
+test('composer.json read with JSON.parse: keys written twice are read as Composer reads them (the first)', () => {
+  const lines = ['session.save_handler = redis', "session.save_path = 'tcp://h:1?timeout=1&weight=0'"];
+  const text = composer(lines);
+  // ext-redis twice in require: the first constraint pins phpredis 5.3.
+  const twice = text.replace('"ext-redis": "*"', '"ext-redis": "^5.3", "ext-redis": "*"');
+  assert.equal(parseDocument(twice, 'composer').phpredisPin, '5.3');
+  assert.equal(parseDocument(text.replace('"ext-redis": "*"', '"ext-redis": "^5.3"'), 'composer').phpredisPin, '5.3');
+  // php-config twice under extra.paas: the first array is the one read.
+  const first = text.replace('"php-config": [', '"php-config": ["session.save_handler = files"], "php-config": [');
+  assert.deepEqual(
+    parseDocument(first, 'composer').lines.map((l) => l.text),
+    ['session.save_handler = files'],
+  );
+  // "php-config" written as a value before the key: the finding's range is still in the php-config line.
+  for (const other of ['"description": "php-config",', '"suggest": {"php-config": "x"},']) {
+    const moved = text.replace('"name": "acme/app",', `"name": "acme/app", ${other}`);
+    assert.equal(covered(moved, only(moved, 'invalid-weight', 'composer.json')[0]!), 'weight=0', other);
   }
 });
