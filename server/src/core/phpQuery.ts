@@ -83,11 +83,10 @@ export function symtableKey(bin: string): PhpKey {
   return v > LONG_MAX || v < LONG_MIN ? bin : v;
 }
 
-const mapKey = (k: PhpKey): string => (typeof k === 'bigint' ? `i${k}` : `s${k}`);
-
 /** An ordered PHP array (HashTable) with PHP 8.2's next-free-index rule. */
 export class PhpArray {
-  private readonly items = new Map<string, { key: PhpKey; value: PhpValue; origin?: number }>();
+  // Keyed by the PHP key itself: a Map tells the bigint 1n from the string "1" and compares bigints by value.
+  private readonly items = new Map<PhpKey, { key: PhpKey; value: PhpValue; origin?: number }>();
   /** nNextFreeElement: PHP < 8.3 starts at 0 and negative keys never move it. */
   private nextFree = 0n;
 
@@ -97,21 +96,21 @@ export class PhpArray {
 
   /** Exact lookup (zend_hash_find / zend_hash_index_find): no numeric-string normalisation. */
   get(key: PhpKey): PhpValue | undefined {
-    return this.items.get(mapKey(key))?.value;
+    return this.items.get(key)?.value;
   }
 
   has(key: PhpKey): boolean {
-    return this.items.has(mapKey(key));
+    return this.items.has(key);
   }
 
   /** Index (into the parsed params) of the pair that last stored this key, when built from a query. */
   originOf(key: PhpKey): number | undefined {
-    return this.items.get(mapKey(key))?.origin;
+    return this.items.get(key)?.origin;
   }
 
   /** Insert or update in place (an existing key keeps its position). */
   set(key: PhpKey, value: PhpValue, origin?: number): void {
-    this.items.set(mapKey(key), origin === undefined ? { key, value } : { key, value, origin });
+    this.items.set(key, origin === undefined ? { key, value } : { key, value, origin });
     if (typeof key === 'bigint' && key >= this.nextFree) this.nextFree = key < LONG_MAX ? key + 1n : LONG_MAX;
   }
 
@@ -123,7 +122,7 @@ export class PhpArray {
   }
 
   delete(key: PhpKey): void {
-    this.items.delete(mapKey(key));
+    this.items.delete(key);
   }
 
   entries(): [PhpKey, PhpValue][] {

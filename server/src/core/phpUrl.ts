@@ -51,7 +51,8 @@ function byteLength(s: string): number {
 
 /** C strtol(buf, &end, 10) on PHP's 5-byte port buffer: value, or null when no digit was consumed. */
 function cStrtol(buf: string): number | null {
-  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(buf.split('\0')[0] ?? '');
+  const nul = buf.indexOf('\0');
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(nul < 0 ? buf : buf.slice(0, nul));
   if (!m) return null;
   const v = Number(m[2]);
   return m[1] === '-' && v !== 0 ? -v : v;
@@ -235,8 +236,9 @@ export function phpParseUrl(str: string): PhpUrl | null {
 /** Shifts every span by `delta` (to map token offsets to save_path or document offsets). */
 export function shiftUrlSpans(url: PhpUrl, delta: number): PhpUrl {
   const spans: PhpUrl['spans'] = {};
-  for (const [k, v] of Object.entries(url.spans) as [PhpUrlComponent, Span][]) {
-    spans[k] = { start: v.start + delta, end: v.end + delta };
+  for (const k in url.spans) {
+    const v = url.spans[k as PhpUrlComponent]!;
+    spans[k as PhpUrlComponent] = { start: v.start + delta, end: v.end + delta };
   }
   return { ...url, spans };
 }

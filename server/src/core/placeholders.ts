@@ -77,10 +77,14 @@ function server(token: string, base: number): Placeholder | undefined {
   return hostPort(slash < 0 ? rest : rest.slice(0, slash), at) ?? (q < 0 ? undefined : authValues(query, base + q + 1));
 }
 
+/** `{{ … }}` or `<…>` anywhere in a save_path (matchAll copies the regex: its lastIndex stays 0). */
+const TEMPLATE_IN_PATH = /\{\{[^{}]*\}\}|<[^<>]*>/g;
+
 /** The first placeholder in a save_path: servers split at blanks and commas (redis), or seeds (rediscluster). */
 export function findPlaceholder(path: string, cluster: boolean): Placeholder | undefined {
   // A template (`{{ redis_host }}`, `<redis host>`) may hold blanks: found whole, unless it is a prefix.
-  for (const m of path.matchAll(/\{\{[^{}]*\}\}|<[^<>]*>/g)) {
+  const templates = path.includes('{{') || path.includes('<') ? path.matchAll(TEMPLATE_IN_PATH) : [];
+  for (const m of templates) {
     const before = path.slice(0, m.index);
     if (/(?:^|[?&])(?:prefix|persistent_id)=[^&\s,]*$/.test(before)) continue;
     const role: PlaceholderRole = /(?:^|[?&])auth(?:\[[^\]]*\])?=$/.test(before)
