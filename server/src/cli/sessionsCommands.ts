@@ -93,7 +93,8 @@ async function* rows(
 ): AsyncGenerator<SessionInfo[]> {
   const pattern = args.match ? { pattern: args.match } : {};
   if (!query) {
-    yield* scanner.listAll({ headBytes: SHAPE_BYTES, ...pattern });
+    const limit = args.limit !== undefined ? { limit: args.limit } : {};
+    yield* scanner.listAll({ headBytes: SHAPE_BYTES, ...pattern, ...limit });
     return;
   }
   const start = { ...found };
