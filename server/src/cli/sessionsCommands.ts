@@ -5,7 +5,8 @@ import { parseConnectionTargets, type ConnectionTarget } from '../sessions/conne
 import { decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
 import { formatTtl } from '../sessions/display.ts';
-import { SessionScanner, type SessionInfo } from '../sessions/redis/index.ts';
+import { SessionScanner } from '../sessions/redis/sessionScanner.ts';
+import type { SessionInfo } from '../sessions/redis/sessionInfo.ts';
 import { QueryError, SessionQuery, parseCondition } from '../sessions/sessionQuery.ts';
 import { searchSessions, type SearchProgress } from '../sessions/sessionSearch.ts';
 import { SHAPE_BYTES, shapeOf } from '../sessions/sessionShape.ts';
