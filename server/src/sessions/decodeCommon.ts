@@ -41,6 +41,16 @@ export function phpInt(v: bigint): PhpInt {
   return v >= 0n && v < 256n ? SMALL_INTS[Number(v)]! : { kind: 'int', value: v };
 }
 
+/** The same from a safe integer (no BigInt made for the shared small ones). */
+export function phpIntOf(n: number): PhpInt {
+  return n >= 0 && n < 256 ? SMALL_INTS[n]! : { kind: 'int', value: BigInt(n) };
+}
+
+/** An integer array index as the bigint key (shared below 256). */
+export function indexKey(n: number): bigint {
+  return n < 256 ? SMALL_BIGINTS[n]! : BigInt(n);
+}
+
 /** The bytes as a latin1 string: an exact, hashable key for byte strings. */
 export function latin1(b: Uint8Array, start = 0, end = b.length): string {
   let s = '';
