@@ -9,18 +9,46 @@
 // Rounds alternate between PHP and us (blocks of rounds) so machine noise hits both alike.
 // Scaling rows time N and 4N of a long string, deep nesting and many references: t(4N)/t(N) near 4
 // means linear; a quadratic path shows as 16.
+import { buildSync } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
-import { toCanonicalJsonBytes } from '../../server/src/sessions/canonicalJson.ts';
-import { decodeSession, type SessionSerializer } from '../../server/src/sessions/sessionFormats.ts';
+import type { toCanonicalJsonBytes as ToJson } from '../../server/src/sessions/canonicalJson.ts';
+import type { decodeSession as Decode, SessionSerializer } from '../../server/src/sessions/sessionFormats.ts';
 import { bytes, isMain, median, ms, printRows, type Row } from './common.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const phpSerialize = require('php-serialize') as {
   unserialize(item: Buffer | string, scope?: object, options?: { strict?: boolean }): unknown;
 };
+
+/**
+ * The decoders as they ship: bundled and minified by esbuild like dist/cli.js (this process's
+ * TypeScript loader turns every cross-module access into a getter call, a fifth of small sessions' time).
+ */
+function shippedDecoders(dir: string): { decodeSession: typeof Decode; toCanonicalJsonBytes: typeof ToJson } {
+  const outfile = join(dir, 'decoders.cjs');
+  buildSync({
+    stdin: {
+      contents:
+        "export { decodeSession } from './sessionFormats.ts'; export { toCanonicalJsonBytes } from './canonicalJson.ts';",
+      resolveDir: join(__dirname, '..', '..', 'server', 'src', 'sessions'),
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    outfile,
+    logLevel: 'error',
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(outfile) as { decodeSession: typeof Decode; toCanonicalJsonBytes: typeof ToJson };
+}
+let decodeSession: typeof Decode;
+let toCanonicalJsonBytes: typeof ToJson;
 
 const SMALL_COUNT = Number(process.env.BENCH_SESSIONS_DECODE ?? 100_000);
 const BIG_ITEMS = Number(process.env.BENCH_DECODE_CART ?? 60_000);
@@ -330,6 +358,7 @@ async function scalingRows(fx: Fixtures): Promise<Row[]> {
 export async function runDecodeBench(): Promise<Row[]> {
   if (!phpAvailable()) return [{ what: 'decoding', ours: 'skipped: no php binary' }];
   const fx = fixtures();
+  ({ decodeSession, toCanonicalJsonBytes } = shippedDecoders(fx.dir));
   try {
     const wanted = (process.env.BENCH_DECODE ?? 'large,small,scaling').split(',');
     const rows: Row[] = [];
