@@ -95,12 +95,27 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
     typeof indent === 'number'
       ? ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent))))
       : (indent ?? '').slice(0, 10);
-  const colon = unit ? ': ' : ':';
+  const pretty = unit !== '';
+  const colon = pretty ? ': ' : ':';
   const pads: string[] = [];
   const pad = (depth: number): void => {
     if (unit) out.ascii((pads[depth] ??= '\n' + unit.repeat(depth)));
   };
-  const onPath = new Set<PhpArray | PhpObject>();
+  /**
+   * The containers being written, for cycles. A cycle goes through a reference (a container is
+   * otherwise in the tree once), so the set is made at the first reference to a container, from
+   * the stack; until then nothing is hashed (a set entry per container was a tenth of the time).
+   */
+  let onPath = null as Set<PhpArray | PhpObject> | null;
+  const root = 'variables' in input ? input.root : undefined;
+  const isOnPath = (v: PhpArray | PhpObject): boolean => {
+    if (onPath === null) {
+      onPath = new Set();
+      if (root) onPath.add(root);
+      for (const f of stack) if (f.node !== null) onPath.add(f.node);
+    }
+    return onPath.has(v);
+  };
   const stack: Frame[] = [];
   const out = new JsonBytes();
   let nodes = 0;
@@ -129,7 +144,8 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
 
   /** Writes a scalar, or opens a frame for a non-empty container. */
   const write = (value: PhpValue): void => {
-    const v = value.kind === 'reference' ? value.target : value;
+    const ref = value.kind === 'reference';
+    const v = ref ? value.target : value;
     switch (v.kind) {
       case 'null':
         out.ascii('null');
@@ -138,7 +154,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
         out.ascii(v.value ? 'true' : 'false');
         return;
       case 'int':
-        out.ascii(v.value.toString());
+        out.integer(v.value);
         return;
       case 'float':
         out.ascii(formatPhpFloat(v.value));
@@ -167,7 +183,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       }
       case 'array':
       case 'object': {
-        if (onPath.has(v)) {
+        if (ref && isOnPath(v)) {
           small('__recursion', () => out.ascii('true'));
           return;
         }
@@ -199,7 +215,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
             n: v.properties.length + 1,
           });
         }
-        onPath.add(v);
+        onPath?.add(v);
         return;
       }
     }
@@ -211,7 +227,6 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       return out;
     }
     out.ascii('{');
-    if (input.root) onPath.add(input.root);
     stack.push({ node: null, list: false, session: input, names: null, i: 0, n: input.variables.length });
   } else {
     write(input);
@@ -231,8 +246,11 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       } else if (f.node!.kind === 'array') {
         const entry = f.node!.entries[i]!;
         if (!f.list) {
-          if (typeof entry.key === 'bigint') out.ascii(`"${entry.key}"${colon}`);
-          else key(entry.key);
+          if (typeof entry.key === 'bigint') {
+            out.ascii('"');
+            out.integer(entry.key);
+            out.ascii(pretty ? '": ' : '":');
+          } else key(entry.key);
         }
         child = entry.value;
       } else if (i === 0) {
@@ -253,7 +271,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       stack.pop();
       pad(stack.length);
       out.ascii(f.list ? ']' : '}');
-      if (f.node !== null) onPath.delete(f.node);
+      if (f.node !== null) onPath?.delete(f.node);
     }
   }
   return out;

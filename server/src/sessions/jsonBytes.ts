@@ -5,6 +5,7 @@
 // U+2028/U+2029 as PHP's json_encode writes them.
 
 const QUOTE = 0x22;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const BACKSLASH = 0x5c;
 const HEX = '0123456789abcdef';
 /** The two-character escapes JSON.stringify uses; other controls are \u00XX. */
@@ -37,6 +38,30 @@ export class JsonBytes {
     let at = this.len;
     for (let i = 0; i < s.length; i++) b[at++] = s.charCodeAt(i);
     this.len = at;
+  }
+
+  /** An integer's decimal digits (no string made for the common safe ones). */
+  integer(v: bigint): void {
+    if (v > MAX_SAFE || v < -MAX_SAFE) {
+      this.ascii(v.toString());
+      return;
+    }
+    let n = Number(v);
+    this.room(17);
+    const b = this.buf;
+    if (n < 0) {
+      b[this.len++] = 0x2d;
+      n = -n;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    let at = this.len + digits;
+    this.len = at;
+    do {
+      const q = Math.floor(n / 10);
+      b[--at] = 0x30 + n - q * 10;
+      n = q;
+    } while (n > 0);
   }
 
   /** Bytes as they are. */
