@@ -159,9 +159,15 @@ function entryKey(e: { key: PhpKey; keyBytes?: Uint8Array }): bigint | string {
  */
 export class Members {
   private index: Map<bigint | string, PhpCell> | null = null;
+  /** The keys so far are 0..n-1 (a list): key n is new, no index needed yet. */
+  private list = true;
 
   /** The array entry with this key, if any. */
   entry(entries: readonly PhpArrayEntry[], key: PhpKey, keyBytes: Uint8Array | undefined): PhpArrayEntry | undefined {
+    if (this.list) {
+      if (typeof key === 'bigint' && Number(key) === entries.length) return undefined;
+      this.list = false;
+    }
     if (this.index === null && entries.length < SCAN_LIMIT) {
       for (const e of entries) if (e.key === key && sameBytes(e.keyBytes, keyBytes)) return e;
       return undefined;

@@ -2,7 +2,7 @@
 // the value tree. Big-endian lengths, a table of strings seen so far (string_id = index into it),
 // and a table of "references" (arrays, objects and &-scalars, in the order igbinary registers
 // them) that ref/objref point into. Iterative with a depth cap, lengths checked before use.
-import { Members, SessionDecodeError, phpInt, unmangleProperty } from './decodeCommon.ts';
+import { Members, SessionDecodeError, indexKey, phpInt, unmangleProperty } from './decodeCommon.ts';
 import { canonicalClassName, checkPhpObject, instantiationRefusal, phpClass } from './phpClasses.ts';
 import { readSplCustom } from './phpSerialize.ts';
 import { SPL_PAYLOAD_CLASSES } from './splPayloads.ts';
@@ -153,15 +153,15 @@ class IgbinaryReader {
     switch (t) {
       case T.long8p:
       case T.long8n:
-        v = BigInt(this.uint(1, 'an integer'));
+        v = indexKey(this.uint(1, 'an integer'));
         break;
       case T.long16p:
       case T.long16n:
-        v = BigInt(this.uint(2, 'an integer'));
+        v = indexKey(this.uint(2, 'an integer'));
         break;
       case T.long32p:
       case T.long32n:
-        v = BigInt(this.uint(4, 'an integer'));
+        v = indexKey(this.uint(4, 'an integer'));
         break;
       default: {
         this.need(8, 'an integer');
