@@ -96,10 +96,12 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       ? ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent))))
       : (indent ?? '').slice(0, 10);
   const pretty = unit !== '';
-  const colon = pretty ? ': ' : ':';
   const pads: string[] = [];
+  // Spaces, the usual indent, are written without a string per depth.
+  const spaces = /^ +$/.test(unit) ? unit.length : 0;
   const pad = (depth: number): void => {
-    if (unit) out.ascii((pads[depth] ??= '\n' + unit.repeat(depth)));
+    if (spaces) out.newline(depth * spaces);
+    else if (unit) out.ascii((pads[depth] ??= '\n' + unit.repeat(depth)));
   };
   /**
    * The containers being written, for cycles. A cycle goes through a reference (a container is
@@ -122,7 +124,8 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
 
   const key = (k: string): void => {
     out.string(k);
-    out.ascii(colon);
+    out.byte(0x3a);
+    if (pretty) out.byte(0x20);
   };
   /** `{"name": <value>}` at the current depth (`__enum`, `__binary`, `__recursion`). */
   const small = (name: string, value: () => void): void => {
@@ -157,7 +160,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
         out.integer(v.value);
         return;
       case 'float':
-        out.ascii(formatPhpFloat(v.value));
+        if (!out.cents(v.value)) out.ascii(formatPhpFloat(v.value));
         return;
       case 'string':
         if (v instanceof SourceString) {
@@ -236,7 +239,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
     const f = stack[stack.length - 1]!;
     if (f.i < f.n) {
       const i = f.i++;
-      if (i > 0) out.ascii(',');
+      if (i > 0) out.byte(0x2c);
       pad(stack.length);
       let child: PhpValue;
       if (f.session !== null) {

@@ -40,6 +40,46 @@ export class JsonBytes {
     this.len = at;
   }
 
+  /** One ASCII byte. */
+  byte(c: number): void {
+    if (this.len === this.buf.length) this.room(1);
+    this.buf[this.len++] = c;
+  }
+
+  /** A newline and `n` spaces (indentation). */
+  newline(n: number): void {
+    this.room(n + 1);
+    const b = this.buf;
+    let at = this.len;
+    b[at++] = 0x0a;
+    for (const end = at + n; at < end;) b[at++] = 0x20;
+    this.len = at;
+  }
+
+  /**
+   * A float with at most two decimals (prices, rounded figures) as PHP's json_encode prints it,
+   * without a string: k/100 is then the double nearest that decimal, so the decimal with trailing
+   * zeros dropped is the shortest round-trip form (serialize_precision -1) and ".0" stays on an
+   * integral value. False, with nothing written, for any other float.
+   */
+  cents(v: number): boolean {
+    const k = Math.round(v * 100);
+    if (k / 100 !== v || v === 0 || k >= 1e15 || k <= -1e15) return false;
+    this.room(20);
+    const b = this.buf;
+    let a = k;
+    if (a < 0) {
+      b[this.len++] = 0x2d;
+      a = -a;
+    }
+    const frac = a % 100;
+    this.integerDigits((a - frac) / 100);
+    b[this.len++] = 0x2e;
+    b[this.len++] = 0x30 + Math.floor(frac / 10);
+    if (frac % 10 !== 0) b[this.len++] = 0x30 + (frac % 10);
+    return true;
+  }
+
   /** An integer's decimal digits (no string made for the common safe ones). */
   integer(v: bigint): void {
     if (v > MAX_SAFE || v < -MAX_SAFE) {
@@ -48,11 +88,16 @@ export class JsonBytes {
     }
     let n = Number(v);
     this.room(17);
-    const b = this.buf;
     if (n < 0) {
-      b[this.len++] = 0x2d;
+      this.buf[this.len++] = 0x2d;
       n = -n;
     }
+    this.integerDigits(n);
+  }
+
+  /** A non-negative safe integer's digits (room already made). */
+  private integerDigits(n: number): void {
+    const b = this.buf;
     let digits = 1;
     for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
     let at = this.len + digits;

@@ -375,11 +375,16 @@ function unwrap(
   }
 }
 
+/** Marks a Symfony session (the decoded object is this call's own: set in place, not copied). */
 function recogniseFramework(decoded: Decoded, key: string | undefined): Decoded {
   if (decoded.framework) return decoded;
-  const symfony =
-    key?.startsWith('sf_s') || decoded.variables.some(([name]) => name === '_sf2_attributes' || name === '_sf2_meta');
-  return symfony ? { ...decoded, framework: 'symfony' } : decoded;
+  let symfony = key?.startsWith('sf_s') ?? false;
+  for (let i = 0; i < decoded.variables.length && !symfony; i++) {
+    const name = decoded.variables[i]![0];
+    symfony = name === '_sf2_attributes' || name === '_sf2_meta';
+  }
+  if (symfony) decoded.framework = 'symfony';
+  return decoded;
 }
 
 /** A session PHP (configured as the caller says) reads as empty: for the configured-but-wrong case. */
