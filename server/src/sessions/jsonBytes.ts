@@ -99,7 +99,7 @@ export class JsonBytes {
   private integerDigits(n: number): void {
     const b = this.buf;
     let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    for (let p = 10; p <= n && digits < 16; p *= 10) digits++;
     let at = this.len + digits;
     this.len = at;
     do {
