@@ -23,6 +23,8 @@ const MAX_OUTPUT_BYTES = 64_000_000;
  * few hundred bytes of nested `R:` can stand for billions of nodes: refuse past this many.
  */
 const MAX_NODES = 2_000_000;
+/** Path depth checked by scanning the stack (see isOnPath). */
+const SHALLOW = 32;
 
 /**
  * A float as PHP's json_encode prints it: the shortest round-trip digits (zend_dtoa mode 0),
@@ -98,25 +100,23 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
   const pretty = unit !== '';
   const pads: string[] = [];
   // Spaces, the usual indent, are written without a string per depth.
-  const spaces = /^ +$/.test(unit) ? unit.length : 0;
+  const spaces = typeof indent === 'number' || /^ +$/.test(unit) ? unit.length : 0;
   const pad = (depth: number): void => {
     if (spaces) out.newline(depth * spaces);
     else if (unit) out.ascii((pads[depth] ??= '\n' + unit.repeat(depth)));
   };
   /**
-   * The containers being written, for cycles. A cycle goes through a reference (a container is
-   * otherwise in the tree once), so the set is made at the first reference to a container, from
-   * the stack; until then nothing is hashed (a set entry per container was a tenth of the time).
+   * Whether a container is being written (a cycle): the first SHALLOW frames of the stack are
+   * scanned, deeper ones are in a set. Sessions are shallow, and a set entry per container was a
+   * tenth of the time of printing small ones; deep nesting stays linear.
    */
-  let onPath = null as Set<PhpArray | PhpObject> | null;
+  let deep = null as Set<PhpArray | PhpObject> | null;
   const root = 'variables' in input ? input.root : undefined;
   const isOnPath = (v: PhpArray | PhpObject): boolean => {
-    if (onPath === null) {
-      onPath = new Set();
-      if (root) onPath.add(root);
-      for (const f of stack) if (f.node !== null) onPath.add(f.node);
-    }
-    return onPath.has(v);
+    if (v === root) return true;
+    const n = Math.min(stack.length, SHALLOW);
+    for (let i = 0; i < n; i++) if (stack[i]!.node === v) return true;
+    return deep !== null && deep.has(v);
   };
   const stack: Frame[] = [];
   const out = new JsonBytes();
@@ -147,8 +147,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
 
   /** Writes a scalar, or opens a frame for a non-empty container. */
   const write = (value: PhpValue): void => {
-    const ref = value.kind === 'reference';
-    const v = ref ? value.target : value;
+    const v = value.kind === 'reference' ? value.target : value;
     switch (v.kind) {
       case 'null':
         out.ascii('null');
@@ -186,7 +185,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       }
       case 'array':
       case 'object': {
-        if (ref && isOnPath(v)) {
+        if (isOnPath(v)) {
           small('__recursion', () => out.ascii('true'));
           return;
         }
@@ -218,7 +217,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
             n: v.properties.length + 1,
           });
         }
-        onPath?.add(v);
+        if (stack.length > SHALLOW) (deep ??= new Set()).add(v);
         return;
       }
     }
@@ -264,7 +263,11 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
         key(f.names![i - 1]!);
         child = (f.node as PhpObject).properties[i - 1]!.value;
       }
-      write(child);
+      // Strings and integers, most values, without the call.
+      if (child instanceof SourceString) {
+        if (!out.utf8String(child.source, child.start, child.end)) binary(child.bytes);
+      } else if (child.kind === 'int') out.integer(child.value);
+      else write(child);
       if (++nodes > MAX_NODES)
         throw new RangeError(
           `Canonical JSON would print more than ${MAX_NODES} values (shared references repeated): refused`,
@@ -274,7 +277,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       stack.pop();
       pad(stack.length);
       out.ascii(f.list ? ']' : '}');
-      if (f.node !== null) onPath?.delete(f.node);
+      if (f.node !== null && stack.length >= SHALLOW) deep?.delete(f.node);
     }
   }
   return out;

@@ -19,6 +19,7 @@ import {
   PHP_NULL,
   PHP_TRUE,
   SourceString,
+  asciiString,
   decodeUtf8,
   isValidUtf8,
   type PhpArray,
@@ -680,8 +681,13 @@ export class PhpUnserializer implements NestedReader {
         const numeric = numericStringKey(kb, ks, ke);
         if (numeric !== null) key = dedup = numeric;
         else {
-          key = decodeUtf8(kb, ks, ke);
-          if (!isValidUtf8(kb, ks, ke)) keyBytes = kb.slice(ks, ke);
+          // Short ASCII (most keys) is valid UTF-8 without a second look.
+          const ascii = ke - ks <= 64 ? asciiString(kb, ks, ke) : null;
+          if (ascii !== null) key = ascii;
+          else {
+            key = decodeUtf8(kb, ks, ke);
+            if (!isValidUtf8(kb, ks, ke)) keyBytes = kb.slice(ks, ke);
+          }
           dedup = keyBytes ? latin1(kb, ks, ke) : key;
         }
       }
