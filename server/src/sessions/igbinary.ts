@@ -11,6 +11,7 @@ import {
   PHP_NULL,
   PHP_TRUE,
   SourceString,
+  asciiString,
   decodeUtf8,
   isValidUtf8,
   type PhpArray,
@@ -204,8 +205,15 @@ class IgbinaryReader {
     let k = this.keys[i];
     if (k === undefined) {
       const s = this.strings[i]!;
-      const valid = isValidUtf8(s.source, s.start, s.end);
-      k = { key: decodeUtf8(s.source, s.start, s.end), keyBytes: valid ? undefined : s.bytes };
+      // Short ASCII (most keys) is valid UTF-8 without a second look.
+      const ascii = s.end - s.start <= 64 ? asciiString(s.source, s.start, s.end) : null;
+      k =
+        ascii !== null
+          ? { key: ascii, keyBytes: undefined }
+          : {
+              key: decodeUtf8(s.source, s.start, s.end),
+              keyBytes: isValidUtf8(s.source, s.start, s.end) ? undefined : s.bytes,
+            };
       this.keys[i] = k;
     }
     return k;

@@ -18,6 +18,7 @@ import {
   PHP_NULL,
   PHP_TRUE,
   SourceString,
+  asciiString,
   decodeUtf8,
   deref,
   isValidUtf8,
@@ -543,8 +544,13 @@ class MsgpackReader {
       const numeric = numericStringKey(b, start, end); // zend_symtable_update
       if (numeric !== null) entryKey = numeric;
       else {
-        entryKey = decodeUtf8(b, start, end);
-        if (!isValidUtf8(b, start, end)) keyBytes = b.subarray(start, end);
+        // Short ASCII (most keys) is valid UTF-8 without a second look.
+        const ascii = end - start <= 64 ? asciiString(b, start, end) : null;
+        if (ascii !== null) entryKey = ascii;
+        else {
+          entryKey = decodeUtf8(b, start, end);
+          if (!isValidUtf8(b, start, end)) keyBytes = b.subarray(start, end);
+        }
       }
     }
     // Duplicates are found by exact bytes.

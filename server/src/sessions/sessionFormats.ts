@@ -240,8 +240,11 @@ function decodePhpSerialize(b: Uint8Array, maxDepth: number | undefined, strict:
  * (or object: its properties, under their mangled names) as a variable and skip integer keys.
  */
 function stringKeyed(root: PhpArray | PhpObject): [string, PhpValue][] {
-  if (root.kind === 'array')
-    return root.entries.filter((e) => typeof e.key === 'string').map((e) => [e.key as string, e.value]);
+  if (root.kind === 'array') {
+    const variables: [string, PhpValue][] = [];
+    for (const e of root.entries) if (typeof e.key === 'string') variables.push([e.key, e.value]);
+    return variables;
+  }
   return root.properties.map((p) => [
     p.visibility === 'public' ? p.name : `\0${p.visibility === 'protected' ? '*' : p.declaringClass}\0${p.name}`,
     p.value,
