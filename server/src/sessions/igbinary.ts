@@ -233,8 +233,9 @@ class IgbinaryReader {
       const opened = this.readZval(target);
       if (opened !== null) frames.push(opened);
       for (;;) {
-        const top = frames[frames.length - 1];
-        if (top === undefined) return;
+        // No read past the end: an out-of-bounds load is a slow path in V8.
+        if (frames.length === 0) return;
+        const top = frames[frames.length - 1]!;
         if (top.remaining > 0) {
           top.remaining--;
           const next = this.readMember(top);

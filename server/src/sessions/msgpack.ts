@@ -356,8 +356,9 @@ class MsgpackReader {
     if (opened === null) return;
     frames.push(opened);
     for (;;) {
-      const top = frames[frames.length - 1];
-      if (top === undefined) return;
+      // No read past the end: an out-of-bounds load is a slow path in V8.
+      if (frames.length === 0) return;
+      const top = frames[frames.length - 1]!;
       if (top.valueCell !== null) {
         this.finishMember(top);
         top.valueCell = null;
