@@ -115,7 +115,7 @@ export function unmangleProperty(b: Uint8Array, start: number, end: number): Php
 }
 
 /** Containers up to this size find duplicate keys by scanning instead of a Map. */
-export const SCAN_LIMIT = 8;
+export const SCAN_LIMIT = 16;
 
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === b) return true;

@@ -24,7 +24,10 @@ export class JsonBytes {
 
   /** The text written, as bytes (the caller's own; a view of a buffer only this writer used). */
   bytes(): Buffer {
-    return this.buf === START ? Buffer.from(this.buf.subarray(0, this.len)) : this.buf.subarray(0, this.len);
+    if (this.buf !== START) return this.buf.subarray(0, this.len);
+    const own = Buffer.allocUnsafe(this.len);
+    START.copy(own, 0, 0, this.len);
+    return own;
   }
 
   toString(): string {
