@@ -16,7 +16,16 @@ import { phpAvailable, runPhpJson } from '../helpers/php.ts';
 import { startRedis } from '../helpers/redisServer.ts';
 import { productionBuild } from './build.ts';
 import { isMain, ms, printRows, ratio, type Row } from './common.ts';
-import { PREFIX, SESSIONS, TOTAL, benchKeyspace, fillNoise, fillSessions, stopKeyspace } from './keyspace.ts';
+import {
+  PREFIX,
+  SESSIONS,
+  TOTAL,
+  benchKeyspace,
+  fillNoise,
+  fillSessions,
+  serverCpuMs,
+  stopKeyspace,
+} from './keyspace.ts';
 import { PEERS, compare, mb, type Command, type Compared } from './process.ts';
 
 const ROUNDS = Number(process.env.BENCH_CLI_RUNS ?? 5);
@@ -38,7 +47,8 @@ const lines =
   };
 
 function figure(c: Compared, i: number): string {
-  return `${ms(c.wall[i]!)} (CPU ${ms(c.cpu[i]!)}, peak RSS ${mb(c.rss[i]!)})`;
+  const server = Number.isNaN(c.serverCpu[i]!) ? '' : `, redis-server CPU ${ms(c.serverCpu[i]!)}`;
+  return `${ms(c.wall[i]!)} (CPU ${ms(c.cpu[i]!)}, peak RSS ${mb(c.rss[i]!)}${server})`;
 }
 
 export async function runCliBench(): Promise<Row[]> {
@@ -47,16 +57,20 @@ export async function runCliBench(): Promise<Row[]> {
   const cli = join(productionBuild(), 'dist', 'cli.js');
   const ks = await benchKeyspace();
   const port = String(ks.server.port);
+  // The server's CPU beside each process's: a listing's floor is the server's own SCAN work.
+  const server = (): Promise<number> => serverCpuMs(ks.server.port);
   const ours = (label: string, args: string[], check?: Command['check']): Command => ({
     label,
     kind: 'node',
     args: [cli, ...args],
+    serverCpuMs: server,
     ...(check ? { check } : {}),
   });
   const peer = (label: string, script: string, args: string[], check?: Command['check']): Command => ({
     label,
     kind: 'node',
     args: [join(PEERS, script), ...args],
+    serverCpuMs: server,
     ...(check ? { check } : {}),
   });
   const scale = `${SESSIONS / 1000}k sessions among ${TOTAL / 1e6}M keys`;

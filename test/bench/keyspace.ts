@@ -145,6 +145,18 @@ export function benchKeyspace(): Promise<Keyspace> {
   return shared;
 }
 
+/** The CPU time (user + system, ms) the Redis server on `port` has used so far (INFO cpu). */
+export async function serverCpuMs(port: number): Promise<number> {
+  const r = new Redis({ port });
+  try {
+    let sum = 0;
+    for (const m of (await r.info('cpu')).matchAll(/^used_cpu_(?:user|sys):([\d.]+)/gm)) sum += Number(m[1]);
+    return sum * 1000;
+  } finally {
+    r.disconnect();
+  }
+}
+
 /** Stops the keyspace's server (the benchmarks are done with it). */
 export async function stopKeyspace(): Promise<void> {
   const ks = shared;

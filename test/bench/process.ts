@@ -17,6 +17,8 @@ export interface Run {
   maxRssKb: number;
   stdoutBytes: number;
   stderr: string;
+  /** CPU the Redis server spent during the run (ms), when the command names a server. */
+  serverCpuMs?: number;
 }
 
 export interface Command {
@@ -27,6 +29,8 @@ export interface Command {
   stdinFile?: string;
   /** Throws when the run's output is not what it should be (too few rows, an error). */
   check?: (stdout: Buffer, run: Run) => void;
+  /** Reads the Redis server's CPU time so far (ms): the run's share is measured around it. */
+  serverCpuMs?: () => Promise<number>;
 }
 
 /** One run of a command. */
@@ -41,6 +45,7 @@ export async function runOnce(cmd: Command): Promise<Run> {
       cmd.kind === 'node'
         ? [process.execPath, ['--require', PROBE, ...cmd.args]]
         : ['php', ['-d', 'memory_limit=-1', '-d', `auto_prepend_file=${join(PEERS, 'probe.php')}`, ...cmd.args]];
+    const server0 = await cmd.serverCpuMs?.();
     const t0 = performance.now();
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(exe, args, {
@@ -56,6 +61,7 @@ export async function runOnce(cmd: Command): Promise<Run> {
     if (code !== 0) throw new Error(`${cmd.label} exited with ${code}: ${stderr.trim().slice(0, 500)}`);
     const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as { cpuMs: number; maxRssKb: number };
     const run: Run = { wallMs, ...probe, stdoutBytes: statSync(outFile).size, stderr };
+    if (server0 !== undefined) run.serverCpuMs = (await cmd.serverCpuMs!()) - server0;
     cmd.check?.(readFileSync(outFile), run);
     return run;
   } finally {
@@ -71,6 +77,8 @@ export interface Compared {
   wall: number[];
   cpu: number[];
   rss: number[];
+  /** Median of the Redis server's CPU time during each command's runs (NaN when not measured). */
+  serverCpu: number[];
   /** The median over rounds of command i's wall time / command j's in the same round. */
   ratio(i: number, j: number): number;
   /** The load average (1 min) before and after, for the record. */
@@ -89,6 +97,7 @@ export async function compare(commands: Command[], rounds: number): Promise<Comp
     wall: runs.map((rs) => median(rs.map((x) => x.wallMs))),
     cpu: runs.map((rs) => median(rs.map((x) => x.cpuMs))),
     rss: runs.map((rs) => median(rs.map((x) => x.maxRssKb))),
+    serverCpu: runs.map((rs) => median(rs.map((x) => x.serverCpuMs ?? NaN))),
     ratio: (i, j) => median(runs[i]!.map((x, k) => x.wallMs / runs[j]![k]!.wallMs)),
     load: `${load0.toFixed(1)} → ${load1.toFixed(1)}`,
   };

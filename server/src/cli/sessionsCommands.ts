@@ -5,7 +5,8 @@ import { parseConnectionTargets, type ConnectionTarget } from '../sessions/conne
 import { decodeSession, type SessionSerializer } from '../sessions/sessionFormats.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
 import { formatTtl } from '../sessions/display.ts';
-import { SessionScanner, type SessionInfo } from '../sessions/redis/index.ts';
+import { SessionScanner } from '../sessions/redis/sessionScanner.ts';
+import type { SessionInfo } from '../sessions/redis/sessionInfo.ts';
 import { QueryError, SessionQuery, parseCondition } from '../sessions/sessionQuery.ts';
 import { searchSessions, type SearchProgress } from '../sessions/sessionSearch.ts';
 import { SHAPE_BYTES, shapeOf } from '../sessions/sessionShape.ts';
@@ -93,7 +94,8 @@ async function* rows(
 ): AsyncGenerator<SessionInfo[]> {
   const pattern = args.match ? { pattern: args.match } : {};
   if (!query) {
-    yield* scanner.listAll({ headBytes: SHAPE_BYTES, ...pattern });
+    const limit = args.limit !== undefined ? { limit: args.limit } : {};
+    yield* scanner.listAll({ headBytes: SHAPE_BYTES, ...pattern, ...limit });
     return;
   }
   const start = { ...found };

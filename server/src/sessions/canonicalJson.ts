@@ -23,6 +23,8 @@ const MAX_OUTPUT_BYTES = 64_000_000;
  * few hundred bytes of nested `R:` can stand for billions of nodes: refuse past this many.
  */
 const MAX_NODES = 2_000_000;
+/** Path depth checked by scanning the stack (see isOnPath). */
+const SHALLOW = 32;
 
 /**
  * A float as PHP's json_encode prints it: the shortest round-trip digits (zend_dtoa mode 0),
@@ -95,19 +97,35 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
     typeof indent === 'number'
       ? ' '.repeat(Math.max(0, Math.min(10, Math.floor(indent))))
       : (indent ?? '').slice(0, 10);
-  const colon = unit ? ': ' : ':';
+  const pretty = unit !== '';
   const pads: string[] = [];
+  // Spaces, the usual indent, are written without a string per depth.
+  const spaces = typeof indent === 'number' || /^ +$/.test(unit) ? unit.length : 0;
   const pad = (depth: number): void => {
-    if (unit) out.ascii((pads[depth] ??= '\n' + unit.repeat(depth)));
+    if (spaces) out.newline(depth * spaces);
+    else if (unit) out.ascii((pads[depth] ??= '\n' + unit.repeat(depth)));
   };
-  const onPath = new Set<PhpArray | PhpObject>();
+  /**
+   * Whether a container is being written (a cycle): the first SHALLOW frames of the stack are
+   * scanned, deeper ones are in a set. Sessions are shallow, and a set entry per container was a
+   * tenth of the time of printing small ones; deep nesting stays linear.
+   */
+  let deep = null as Set<PhpArray | PhpObject> | null;
+  const root = 'variables' in input ? input.root : undefined;
+  const isOnPath = (v: PhpArray | PhpObject): boolean => {
+    if (v === root) return true;
+    const n = Math.min(stack.length, SHALLOW);
+    for (let i = 0; i < n; i++) if (stack[i]!.node === v) return true;
+    return deep !== null && deep.has(v);
+  };
   const stack: Frame[] = [];
   const out = new JsonBytes();
   let nodes = 0;
 
   const key = (k: string): void => {
     out.string(k);
-    out.ascii(colon);
+    out.byte(0x3a);
+    if (pretty) out.byte(0x20);
   };
   /** `{"name": <value>}` at the current depth (`__enum`, `__binary`, `__recursion`). */
   const small = (name: string, value: () => void): void => {
@@ -138,10 +156,10 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
         out.ascii(v.value ? 'true' : 'false');
         return;
       case 'int':
-        out.ascii(v.value.toString());
+        out.integer(v.value);
         return;
       case 'float':
-        out.ascii(formatPhpFloat(v.value));
+        if (!out.cents(v.value)) out.ascii(formatPhpFloat(v.value));
         return;
       case 'string':
         if (v instanceof SourceString) {
@@ -167,7 +185,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       }
       case 'array':
       case 'object': {
-        if (onPath.has(v)) {
+        if (isOnPath(v)) {
           small('__recursion', () => out.ascii('true'));
           return;
         }
@@ -199,7 +217,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
             n: v.properties.length + 1,
           });
         }
-        onPath.add(v);
+        if (stack.length > SHALLOW) (deep ??= new Set()).add(v);
         return;
       }
     }
@@ -211,7 +229,6 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       return out;
     }
     out.ascii('{');
-    if (input.root) onPath.add(input.root);
     stack.push({ node: null, list: false, session: input, names: null, i: 0, n: input.variables.length });
   } else {
     write(input);
@@ -221,7 +238,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
     const f = stack[stack.length - 1]!;
     if (f.i < f.n) {
       const i = f.i++;
-      if (i > 0) out.ascii(',');
+      if (i > 0) out.byte(0x2c);
       pad(stack.length);
       let child: PhpValue;
       if (f.session !== null) {
@@ -231,8 +248,11 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       } else if (f.node!.kind === 'array') {
         const entry = f.node!.entries[i]!;
         if (!f.list) {
-          if (typeof entry.key === 'bigint') out.ascii(`"${entry.key}"${colon}`);
-          else key(entry.key);
+          if (typeof entry.key === 'bigint') {
+            out.ascii('"');
+            out.integer(entry.key);
+            out.ascii(pretty ? '": ' : '":');
+          } else key(entry.key);
         }
         child = entry.value;
       } else if (i === 0) {
@@ -243,7 +263,11 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
         key(f.names![i - 1]!);
         child = (f.node as PhpObject).properties[i - 1]!.value;
       }
-      write(child);
+      // Strings and integers, most values, without the call.
+      if (child instanceof SourceString) {
+        if (!out.utf8String(child.source, child.start, child.end)) binary(child.bytes);
+      } else if (child.kind === 'int') out.integer(child.value);
+      else write(child);
       if (++nodes > MAX_NODES)
         throw new RangeError(
           `Canonical JSON would print more than ${MAX_NODES} values (shared references repeated): refused`,
@@ -253,7 +277,7 @@ function writeCanonicalJson(input: PhpValue | CanonicalJsonSession, indent?: num
       stack.pop();
       pad(stack.length);
       out.ascii(f.list ? ']' : '}');
-      if (f.node !== null) onPath.delete(f.node);
+      if (f.node !== null && stack.length >= SHALLOW) deep?.delete(f.node);
     }
   }
   return out;

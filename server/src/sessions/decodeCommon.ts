@@ -41,6 +41,16 @@ export function phpInt(v: bigint): PhpInt {
   return v >= 0n && v < 256n ? SMALL_INTS[Number(v)]! : { kind: 'int', value: v };
 }
 
+/** The same from a safe integer (no BigInt made for the shared small ones). */
+export function phpIntOf(n: number): PhpInt {
+  return n >= 0 && n < 256 ? SMALL_INTS[n]! : { kind: 'int', value: BigInt(n) };
+}
+
+/** An integer array index as the bigint key (shared below 256). */
+export function indexKey(n: number): bigint {
+  return n < 256 ? SMALL_BIGINTS[n]! : BigInt(n);
+}
+
 /** The bytes as a latin1 string: an exact, hashable key for byte strings. */
 export function latin1(b: Uint8Array, start = 0, end = b.length): string {
   let s = '';
@@ -105,7 +115,7 @@ export function unmangleProperty(b: Uint8Array, start: number, end: number): Php
 }
 
 /** Containers up to this size find duplicate keys by scanning instead of a Map. */
-export const SCAN_LIMIT = 8;
+export const SCAN_LIMIT = 16;
 
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (a === b) return true;
@@ -149,9 +159,15 @@ function entryKey(e: { key: PhpKey; keyBytes?: Uint8Array }): bigint | string {
  */
 export class Members {
   private index: Map<bigint | string, PhpCell> | null = null;
+  /** The keys so far are 0..n-1 (a list): key n is new, no index needed yet. */
+  private list = true;
 
   /** The array entry with this key, if any. */
   entry(entries: readonly PhpArrayEntry[], key: PhpKey, keyBytes: Uint8Array | undefined): PhpArrayEntry | undefined {
+    if (this.list) {
+      if (typeof key === 'bigint' && Number(key) === entries.length) return undefined;
+      this.list = false;
+    }
     if (this.index === null && entries.length < SCAN_LIMIT) {
       for (const e of entries) if (e.key === key && sameBytes(e.keyBytes, keyBytes)) return e;
       return undefined;

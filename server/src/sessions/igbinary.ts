@@ -2,7 +2,7 @@
 // the value tree. Big-endian lengths, a table of strings seen so far (string_id = index into it),
 // and a table of "references" (arrays, objects and &-scalars, in the order igbinary registers
 // them) that ref/objref point into. Iterative with a depth cap, lengths checked before use.
-import { Members, SessionDecodeError, phpInt, unmangleProperty } from './decodeCommon.ts';
+import { Members, SessionDecodeError, indexKey, phpInt, unmangleProperty } from './decodeCommon.ts';
 import { canonicalClassName, checkPhpObject, instantiationRefusal, phpClass } from './phpClasses.ts';
 import { readSplCustom } from './phpSerialize.ts';
 import { SPL_PAYLOAD_CLASSES } from './splPayloads.ts';
@@ -11,6 +11,7 @@ import {
   PHP_NULL,
   PHP_TRUE,
   SourceString,
+  asciiString,
   decodeUtf8,
   isValidUtf8,
   type PhpArray,
@@ -153,15 +154,15 @@ class IgbinaryReader {
     switch (t) {
       case T.long8p:
       case T.long8n:
-        v = BigInt(this.uint(1, 'an integer'));
+        v = indexKey(this.uint(1, 'an integer'));
         break;
       case T.long16p:
       case T.long16n:
-        v = BigInt(this.uint(2, 'an integer'));
+        v = indexKey(this.uint(2, 'an integer'));
         break;
       case T.long32p:
       case T.long32n:
-        v = BigInt(this.uint(4, 'an integer'));
+        v = indexKey(this.uint(4, 'an integer'));
         break;
       default: {
         this.need(8, 'an integer');
@@ -204,8 +205,15 @@ class IgbinaryReader {
     let k = this.keys[i];
     if (k === undefined) {
       const s = this.strings[i]!;
-      const valid = isValidUtf8(s.source, s.start, s.end);
-      k = { key: decodeUtf8(s.source, s.start, s.end), keyBytes: valid ? undefined : s.bytes };
+      // Short ASCII (most keys) is valid UTF-8 without a second look.
+      const ascii = s.end - s.start <= 64 ? asciiString(s.source, s.start, s.end) : null;
+      k =
+        ascii !== null
+          ? { key: ascii, keyBytes: undefined }
+          : {
+              key: decodeUtf8(s.source, s.start, s.end),
+              keyBytes: isValidUtf8(s.source, s.start, s.end) ? undefined : s.bytes,
+            };
       this.keys[i] = k;
     }
     return k;
@@ -225,8 +233,9 @@ class IgbinaryReader {
       const opened = this.readZval(target);
       if (opened !== null) frames.push(opened);
       for (;;) {
-        const top = frames[frames.length - 1];
-        if (top === undefined) return;
+        // No read past the end: an out-of-bounds load is a slow path in V8.
+        if (frames.length === 0) return;
+        const top = frames[frames.length - 1]!;
         if (top.remaining > 0) {
           top.remaining--;
           const next = this.readMember(top);

@@ -4,12 +4,21 @@
 // nil→1 marks a PHP reference, nil→3 then "Class"→payload is a Serializable object, and
 // nil→2|4|5 then k→n replaces the map by a reference to container n (1 = the root, then every
 // array/map in the order it starts). Iterative with a depth cap; lengths checked before use.
-import { Members, SessionDecodeError, numericStringKey, phpInt, unmangleProperty } from './decodeCommon.ts';
+import {
+  Members,
+  SessionDecodeError,
+  indexKey,
+  numericStringKey,
+  phpInt,
+  phpIntOf,
+  unmangleProperty,
+} from './decodeCommon.ts';
 import {
   PHP_FALSE,
   PHP_NULL,
   PHP_TRUE,
   SourceString,
+  asciiString,
   decodeUtf8,
   deref,
   isValidUtf8,
@@ -64,12 +73,14 @@ interface Frame {
   done: boolean;
   /** The pending directive (TYPE_*) set by a nil key, consumed by the next pair. */
   type: number;
-  /** The current pair's key (maps), undefined for nil/ext keys. */
+  /** The current pair's key (maps); RANGE_KEY for a fixstr key, then at keyStart..keyEnd of the input. */
   key: PhpValue | null;
+  keyStart: number;
+  keyEnd: number;
   /** The cell the current member's value goes into. */
   valueCell: PhpCell | null;
-  /** Finds a duplicate key (scanned while small, a Map past that). */
-  members: Members;
+  /** Finds a duplicate key (scanned while small, a Map past that); made for maps on first use. */
+  members: Members | null;
   /** The object's members came as __serialize() data (nil → array) for __unserialize(). */
   viaData: boolean;
 }
@@ -118,6 +129,10 @@ function enumCase(o: PhpObject): string | null {
   return o.phpUnreadable;
 }
 
+const EMPTY = new Uint8Array(0);
+/** Frame.key of a short string key read as a range (see Frame.keyStart). */
+const RANGE_KEY: PhpValue = Object.freeze({ kind: 'string', bytes: EMPTY });
+
 class MsgpackReader {
   /** PHP's reason for refusing the first value it would refuse (the value itself is marked too). */
   phpUnreadable: string | null = null;
@@ -127,6 +142,8 @@ class MsgpackReader {
   private readonly slots: PhpCell[] = [];
   private root: PhpCell | null = null;
   private depth = 0;
+  /** Where scalar members and non-string keys are read (used up before the next is read). */
+  private readonly scratch: PhpCell = { value: PHP_NULL };
 
   constructor(
     private readonly b: Uint8Array,
@@ -181,8 +198,8 @@ class MsgpackReader {
       const h = this.b[this.p++]!;
       let count = -1;
       let isMap = false;
-      if (h <= 0x7f) cell.value = phpInt(BigInt(h));
-      else if (h >= 0xe0) cell.value = phpInt(BigInt(h - 256));
+      if (h <= 0x7f) cell.value = phpIntOf(h);
+      else if (h >= 0xe0) cell.value = phpIntOf(h - 256);
       else if (h >= 0xa0 && h <= 0xbf) cell.value = this.str(h & 0x1f);
       else if (h >= 0x90 && h <= 0x9f) count = h & 0x0f;
       else if (h >= 0x80 && h <= 0x8f) {
@@ -240,13 +257,13 @@ class MsgpackReader {
             this.p += 8;
             break;
           case 0xcc:
-            cell.value = phpInt(BigInt(this.uint(1)));
+            cell.value = phpIntOf(this.uint(1));
             break;
           case 0xcd:
-            cell.value = phpInt(BigInt(this.uint(2)));
+            cell.value = phpIntOf(this.uint(2));
             break;
           case 0xce:
-            cell.value = phpInt(BigInt(this.uint(4)));
+            cell.value = phpIntOf(this.uint(4));
             break;
           case 0xcf: {
             this.need(8);
@@ -258,16 +275,16 @@ class MsgpackReader {
           }
           case 0xd0:
             this.need(1);
-            cell.value = phpInt(BigInt(this.view.getInt8(this.p++)));
+            cell.value = phpIntOf(this.view.getInt8(this.p++));
             break;
           case 0xd1:
             this.need(2);
-            cell.value = phpInt(BigInt(this.view.getInt16(this.p)));
+            cell.value = phpIntOf(this.view.getInt16(this.p));
             this.p += 2;
             break;
           case 0xd2:
             this.need(4);
-            cell.value = phpInt(BigInt(this.view.getInt32(this.p)));
+            cell.value = phpIntOf(this.view.getInt32(this.p));
             this.p += 4;
             break;
           case 0xd3:
@@ -297,7 +314,8 @@ class MsgpackReader {
     }
   }
 
-  private startContainer(cell: PhpCell, count: number, isMap: boolean, at: number): Frame | null {
+  private startContainer(into: PhpCell, count: number, isMap: boolean, at: number): Frame | null {
+    const cell = into === this.scratch ? { value: PHP_NULL } : into;
     // Each member takes at least one byte (two for a pair): refuse impossible counts up front.
     if (count * (isMap ? 2 : 1) > this.b.length - this.p)
       this.fail(`container of ${count} members but only ${this.b.length - this.p} bytes left`, at);
@@ -308,6 +326,7 @@ class MsgpackReader {
     if (count === 0) {
       // An empty map is an object (stdClass) in php_only mode; PHP writes empty arrays as 90.
       cell.value = isMap ? { kind: 'object', className: 'stdClass', properties: [] } : { kind: 'array', entries: [] };
+      into.value = cell.value;
       return null;
     }
     this.depth++;
@@ -322,8 +341,10 @@ class MsgpackReader {
       done: false,
       type: TYPE_NONE,
       key: null,
+      keyStart: 0,
+      keyEnd: 0,
       valueCell: null,
-      members: new Members(),
+      members: null,
       viaData: false,
     };
   }
@@ -335,22 +356,39 @@ class MsgpackReader {
     if (opened === null) return;
     frames.push(opened);
     for (;;) {
-      const top = frames[frames.length - 1];
-      if (top === undefined) return;
+      // No read past the end: an out-of-bounds load is a slow path in V8.
+      if (frames.length === 0) return;
+      const top = frames[frames.length - 1]!;
       if (top.valueCell !== null) {
         this.finishMember(top);
         top.valueCell = null;
       }
       if (top.remaining > 0) {
         top.remaining--;
+        const b = this.b;
         if (top.isMap) {
-          const keyCell: PhpCell = { value: PHP_NULL };
-          this.readItem(keyCell, true);
-          top.key = keyCell.value;
+          const h = b[this.p];
+          if (h !== undefined && h >= 0xa0 && h <= 0xbf) {
+            // A short string key, the common case: kept as a range of the input, no value made.
+            const start = this.p + 1;
+            this.p = start;
+            this.need(h & 0x1f);
+            this.p = start + (h & 0x1f);
+            top.key = RANGE_KEY;
+            top.keyStart = start;
+            top.keyEnd = this.p;
+          } else {
+            this.readItem(this.scratch, true);
+            top.key = this.scratch.value;
+          }
         }
-        top.valueCell = { value: PHP_NULL };
-        const child = this.readItem(top.valueCell, false);
-        if (child !== null) frames.push(child);
+        // Scalars go through one scratch cell; a container gets its own (its slot for references).
+        top.valueCell = this.scratch;
+        const child = this.readItem(this.scratch, false);
+        if (child !== null) {
+          top.valueCell = child.cell;
+          frames.push(child);
+        }
         continue;
       }
       frames.pop();
@@ -368,10 +406,14 @@ class MsgpackReader {
   private finishMember(f: Frame): void {
     const value = f.valueCell!.value;
     if (!f.isMap) {
-      f.array!.entries.push({ key: BigInt(f.array!.entries.length), value });
+      f.array!.entries.push({ key: indexKey(f.array!.entries.length), value });
       return;
     }
-    const key = f.key!;
+    if (f.key === RANGE_KEY && f.type === TYPE_NONE) {
+      if (!f.done) this.insert(f, RANGE_KEY, value, undefined);
+      return;
+    }
+    const key = f.key === RANGE_KEY ? new SourceString(this.b, f.keyStart, f.keyEnd) : f.key!;
     if (key.kind === 'null') {
       // A directive about the container itself.
       f.type = TYPE_NONE;
@@ -384,7 +426,7 @@ class MsgpackReader {
       } else if (value.kind === 'array' && f.object !== null && !f.done) {
         // __serialize() data for __unserialize(): it becomes the object's properties.
         f.object.properties.length = 0;
-        f.members = new Members();
+        f.members = null;
         f.viaData = true;
         for (const e of value.entries)
           this.insert(
@@ -452,7 +494,7 @@ class MsgpackReader {
     const previous = f.array;
     f.object = object;
     f.array = null;
-    f.members = new Members();
+    f.members = null;
     f.cell.value = object;
     if (previous)
       for (const e of previous.entries)
@@ -471,7 +513,11 @@ class MsgpackReader {
     let b: Uint8Array = EMPTY;
     let start = 0;
     let end = 0;
-    if (k.kind === 'string') {
+    if (k === RANGE_KEY) {
+      b = this.b;
+      start = f.keyStart;
+      end = f.keyEnd;
+    } else if (k.kind === 'string') {
       if (rawKey === undefined && k instanceof SourceString) ({ source: b, start, end } = k);
       else {
         b = rawKey ?? k.bytes;
@@ -486,9 +532,10 @@ class MsgpackReader {
         prop.value = value;
       }
       // Same mangled name, same property slot: overwritten in place.
-      const existing = f.members.property(f.object.properties, prop);
+      const members = (f.members ??= new Members());
+      const existing = members.property(f.object.properties, prop);
       if (existing !== undefined) existing.value = value;
-      else f.members.addProperty(f.object.properties, prop);
+      else members.addProperty(f.object.properties, prop);
       return;
     }
     let entryKey: PhpKey;
@@ -498,24 +545,28 @@ class MsgpackReader {
       const numeric = numericStringKey(b, start, end); // zend_symtable_update
       if (numeric !== null) entryKey = numeric;
       else {
-        entryKey = decodeUtf8(b, start, end);
-        if (!isValidUtf8(b, start, end)) keyBytes = b.subarray(start, end);
+        // Short ASCII (most keys) is valid UTF-8 without a second look.
+        const ascii = end - start <= 64 ? asciiString(b, start, end) : null;
+        if (ascii !== null) entryKey = ascii;
+        else {
+          entryKey = decodeUtf8(b, start, end);
+          if (!isValidUtf8(b, start, end)) keyBytes = b.subarray(start, end);
+        }
       }
     }
     // Duplicates are found by exact bytes.
     const entries = f.array!.entries;
-    const existing = f.members.entry(entries, entryKey, keyBytes);
+    const members = (f.members ??= new Members());
+    const existing = members.entry(entries, entryKey, keyBytes);
     if (existing !== undefined) {
       existing.value = value;
       return;
     }
     const entry: PhpArrayEntry = { key: entryKey, value };
     if (keyBytes) entry.keyBytes = keyBytes;
-    f.members.addEntry(entries, entry);
+    members.addEntry(entries, entry);
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** One msgpack value: what it is, where it ends, and PHP's reason to refuse it (null when PHP reads it). */
 export interface MsgpackRead {

@@ -19,6 +19,7 @@ import {
   PHP_NULL,
   PHP_TRUE,
   SourceString,
+  asciiString,
   decodeUtf8,
   isValidUtf8,
   type PhpArray,
@@ -53,6 +54,8 @@ const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 
 const INT64_MAX = (1n << 63n) - 1n;
+/** 10^0 … 10^15, all exact doubles. */
+const POW10 = Array.from({ length: 16 }, (_, i) => Number(`1e${i}`));
 const UINT64_MASK = (1n << 64n) - 1n;
 
 /** zend_is_valid_class_name: [A-Za-z0-9_\\] and any byte >= 0x80. */
@@ -134,8 +137,9 @@ export class PhpUnserializer implements NestedReader {
         const opened = this.readToken(target);
         if (opened !== null) frames.push(opened);
         for (;;) {
-          const top = frames[frames.length - 1];
-          if (top === undefined) return;
+          // No read past the end: an out-of-bounds load is a slow path in V8.
+          if (frames.length === 0) return;
+          const top = frames[frames.length - 1]!;
           if (top.remaining > 0) {
             top.remaining--;
             target = this.readMember(top);
@@ -411,9 +415,33 @@ export class PhpUnserializer implements NestedReader {
       j = expEnd;
     }
     if (this.at(j) !== SEMI) this.fail(`Expected ';' after a float, found ${this.found(j)}`, p);
-    cell.value = { kind: 'float', value: Number(latin1(b, start, j)) };
+    cell.value = {
+      kind: 'float',
+      value: digits <= 15 && e !== 0x65 && e !== 0x45 ? this.shortDecimal(start, j) : Number(latin1(b, start, j)),
+    };
     this.pos = j + 1;
     return null;
+  }
+
+  /**
+   * A decimal of at most 15 digits and no exponent: its digits as an integer (exact below 2^53)
+   * divided by an exact power of ten, one correctly rounded operation, so the same double as
+   * parsing the text (Clinger's fast path), without making the text.
+   */
+  private shortDecimal(start: number, end: number): number {
+    const b = this.bytes;
+    let i = start;
+    const neg = b[i] === MINUS;
+    if (neg || b[i] === PLUS) i++;
+    let m = 0;
+    let scale = 0;
+    for (; i < end; i++) {
+      const c = b[i]!;
+      if (c === DOT) scale = end - i - 1;
+      else m = m * 10 + (c - ZERO);
+    }
+    const v = m / POW10[scale]!;
+    return neg ? -v : v;
   }
 
   /** unserialize_str for `S:`: `\XX` is one byte; `len` decoded bytes. */
@@ -654,8 +682,13 @@ export class PhpUnserializer implements NestedReader {
         const numeric = numericStringKey(kb, ks, ke);
         if (numeric !== null) key = dedup = numeric;
         else {
-          key = decodeUtf8(kb, ks, ke);
-          if (!isValidUtf8(kb, ks, ke)) keyBytes = kb.slice(ks, ke);
+          // Short ASCII (most keys) is valid UTF-8 without a second look.
+          const ascii = ke - ks <= 64 ? asciiString(kb, ks, ke) : null;
+          if (ascii !== null) key = ascii;
+          else {
+            key = decodeUtf8(kb, ks, ke);
+            if (!isValidUtf8(kb, ks, ke)) keyBytes = kb.slice(ks, ke);
+          }
           dedup = keyBytes ? latin1(kb, ks, ke) : key;
         }
       }

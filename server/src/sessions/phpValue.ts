@@ -212,7 +212,7 @@ const utf8 = new TextDecoder('utf-8');
 const RECENT = new Array<string | undefined>(4096);
 
 /** ASCII-only fast path: most keys and class names are short ASCII, and the same ones again. */
-function asciiString(b: Uint8Array, start: number, end: number): string | null {
+export function asciiString(b: Uint8Array, start: number, end: number): string | null {
   let h = 0x811c9dc5 ^ (end - start);
   for (let i = start; i < end; i++) {
     const c = b[i]!;

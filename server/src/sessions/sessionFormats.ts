@@ -3,7 +3,7 @@
 // ext/session/session.c; igbinary: igbinary src/php7/igbinary.c; msgpack: msgpack-php msgpack.c;
 // configured or detected from the bytes), and recognises Symfony and Laravel stores.
 import { decompress, detectCompression, type SessionCompression } from './compression.ts';
-import { SessionDecodeError } from './decodeCommon.ts';
+import { SCAN_LIMIT, SessionDecodeError } from './decodeCommon.ts';
 import { hasIgbinaryHeader, readIgbinary } from './igbinary.ts';
 import { looksLikeMsgpackSession, readMsgpack } from './msgpack.ts';
 import { PhpUnserializer, unserialize } from './phpSerialize.ts';
@@ -134,13 +134,21 @@ export function detectSessionSerializer(b: Uint8Array): SessionSerializer | null
 /** $_SESSION semantics: a repeated name keeps its first position and takes the later value. */
 class Variables {
   readonly list: [string, PhpValue][] = [];
-  private readonly at = new Map<string, number>();
+  /** Made when the list outgrows a scan (a Map per session was a cost of its own). */
+  private at: Map<string, number> | null = null;
   set(name: string, value: PhpValue): void {
-    const i = this.at.get(name);
-    if (i !== undefined) this.list[i]![1] = value;
+    const list = this.list;
+    if (this.at === null && list.length >= SCAN_LIMIT) {
+      this.at = new Map();
+      for (let k = 0; k < list.length; k++) this.at.set(list[k]![0], k);
+    }
+    let i: number | undefined;
+    if (this.at !== null) i = this.at.get(name);
+    else for (let k = 0; k < list.length && i === undefined; k++) if (list[k]![0] === name) i = k;
+    if (i !== undefined) list[i]![1] = value;
     else {
-      this.at.set(name, this.list.length);
-      this.list.push([name, value]);
+      this.at?.set(name, list.length);
+      list.push([name, value]);
     }
   }
 }
@@ -232,8 +240,11 @@ function decodePhpSerialize(b: Uint8Array, maxDepth: number | undefined, strict:
  * (or object: its properties, under their mangled names) as a variable and skip integer keys.
  */
 function stringKeyed(root: PhpArray | PhpObject): [string, PhpValue][] {
-  if (root.kind === 'array')
-    return root.entries.filter((e) => typeof e.key === 'string').map((e) => [e.key as string, e.value]);
+  if (root.kind === 'array') {
+    const variables: [string, PhpValue][] = [];
+    for (const e of root.entries) if (typeof e.key === 'string') variables.push([e.key, e.value]);
+    return variables;
+  }
   return root.properties.map((p) => [
     p.visibility === 'public' ? p.name : `\0${p.visibility === 'protected' ? '*' : p.declaringClass}\0${p.name}`,
     p.value,
@@ -321,21 +332,25 @@ function decodeWith(
   }
 }
 
+type Attempt = readonly [(b: Uint8Array) => boolean, (b: Uint8Array, maxDepth: number | undefined) => Decoded];
+
+/** The formats in the order detection tries them: made once (not a closure each per value decoded). */
+const ATTEMPTS: readonly Attempt[] = [
+  [looksLikeIgbinary, (b, maxDepth) => decodeWith('igbinary', b, maxDepth, true)],
+  [looksLikeMsgpackSession, (b, maxDepth) => decodeWith('msgpack', b, maxDepth, true)],
+  [(b) => startsWithHeader(b, 0x61, 0x7b), (b, maxDepth) => decodeWith('php_serialize', b, maxDepth, true)],
+  [(b) => startsWithHeader(b, 0x73, 0x22), decodeLaravel],
+  [looksLikePhp, decodePhp],
+  [looksLikePhpBinary, decodePhpBinary],
+];
+
 /** Tries each format whose signature matches; null when none decodes. Keeps the first error. */
 function detect(b: Uint8Array, maxDepth: number | undefined, errors: SessionDecodeError[]): Decoded | null {
   if (b.length === 0) return { serializer: 'php', variables: [] };
-  const attempts: Array<[boolean, () => Decoded]> = [
-    [looksLikeIgbinary(b), () => decodeWith('igbinary', b, maxDepth, true)],
-    [looksLikeMsgpackSession(b), () => decodeWith('msgpack', b, maxDepth, true)],
-    [startsWithHeader(b, 0x61, 0x7b), () => decodeWith('php_serialize', b, maxDepth, true)],
-    [startsWithHeader(b, 0x73, 0x22), () => decodeLaravel(b, maxDepth)],
-    [looksLikePhp(b), () => decodePhp(b, maxDepth)],
-    [looksLikePhpBinary(b), () => decodePhpBinary(b, maxDepth)],
-  ];
-  for (const [matches, run] of attempts) {
-    if (!matches) continue;
+  for (const [matches, run] of ATTEMPTS) {
+    if (!matches(b)) continue;
     try {
-      return run();
+      return run(b, maxDepth);
     } catch (err) {
       if (!(err instanceof SessionDecodeError)) throw err;
       errors.push(err);
@@ -363,11 +378,16 @@ function unwrap(
   }
 }
 
+/** Marks a Symfony session (the decoded object is this call's own: set in place, not copied). */
 function recogniseFramework(decoded: Decoded, key: string | undefined): Decoded {
   if (decoded.framework) return decoded;
-  const symfony =
-    key?.startsWith('sf_s') || decoded.variables.some(([name]) => name === '_sf2_attributes' || name === '_sf2_meta');
-  return symfony ? { ...decoded, framework: 'symfony' } : decoded;
+  let symfony = key?.startsWith('sf_s') ?? false;
+  for (let i = 0; i < decoded.variables.length && !symfony; i++) {
+    const name = decoded.variables[i]![0];
+    symfony = name === '_sf2_attributes' || name === '_sf2_meta';
+  }
+  if (symfony) decoded.framework = 'symfony';
+  return decoded;
 }
 
 /** A session PHP (configured as the caller says) reads as empty: for the configured-but-wrong case. */
@@ -438,5 +458,8 @@ export function decodeSession(bytes: Uint8Array, options: DecodeSessionOptions =
       0,
     );
   }
-  return { ...recogniseFramework(decoded, options.key), compression: usedCompression };
+  // This call's own object, completed in place (a copy per value decoded was measurable).
+  const session = recogniseFramework(decoded, options.key) as DecodedSession;
+  session.compression = usedCompression;
+  return session;
 }

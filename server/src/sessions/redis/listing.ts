@@ -51,6 +51,8 @@ export interface AllOptions {
    * Infinity reads whole values (a search by contents).
    */
   headBytes?: number;
+  /** The caller stops after this many sessions: SCAN no more per call than a page of that size needs. */
+  limit?: number;
 }
 
 export interface ListOptions {
@@ -65,6 +67,11 @@ export interface ListOptions {
 /** Bounds of a page's SCAN COUNT: it starts at ten times the page size and doubles while few keys match. */
 const MIN_PAGE_COUNT = 1_000;
 const MAX_PAGE_COUNT = 10_000;
+
+/** A page's first SCAN COUNT: ten keys looked at per session wanted, within the page bounds. */
+function pageCount(pageSize: number, max: number): number {
+  return Math.min(max, MAX_PAGE_COUNT, Math.max(MIN_PAGE_COUNT, pageSize * 10));
+}
 
 export class SessionListing {
   private readonly keys: KeyDescriber;
@@ -127,7 +134,8 @@ export class SessionListing {
   async *listAll(options: AllOptions = {}): AsyncGenerator<SessionInfo[]> {
     const target = this.live.target;
     const match = sessionMatchPattern(target.prefix, options.pattern);
-    const count = this.options.scanCount;
+    const count =
+      options.limit === undefined ? this.options.scanCount : pageCount(options.limit, this.options.scanCount);
     if (target.kind !== 'cluster') {
       const lane = await this.live.lane();
       try {
@@ -177,7 +185,7 @@ export class SessionListing {
       nodes: h.scanNodes().map((n) => ({ id: h.nodeId(n), cursor: '0', done: false })),
       pending: [],
       seen: new Set(),
-      count: Math.min(MAX_PAGE_COUNT, Math.max(MIN_PAGE_COUNT, (this.options.pageSize ?? 200) * 10)),
+      count: pageCount(this.options.pageSize ?? 200, MAX_PAGE_COUNT),
       done: false,
     };
   }
