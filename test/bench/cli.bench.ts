@@ -17,6 +17,7 @@ import { startRedis } from '../helpers/redisServer.ts';
 import { productionBuild } from './build.ts';
 import { isMain, ms, printRows, ratio, type Row } from './common.ts';
 import {
+  PHP_SESSION_WITHOUT_STORE,
   PREFIX,
   SESSIONS,
   TOTAL,
@@ -163,16 +164,7 @@ export async function runCliBench(): Promise<Row[]> {
  * the way PHP's session module stores it: session_encode() under each serialize_handler.
  */
 const BIG_SESSION_PHP = String.raw`
-final class NoStore implements SessionHandlerInterface {
-  public function open($p, $n): bool { return true; }
-  public function close(): bool { return true; }
-  public function read($id): string { return ''; }
-  public function write($id, $data): bool { return true; }
-  public function destroy($id): bool { return true; }
-  public function gc($max): int|false { return 0; }
-}
-session_set_save_handler(new NoStore(), false);
-ini_set('session.use_cookies', '0');
+${PHP_SESSION_WITHOUT_STORE}
 ini_set('session.cache_limiter', '');
 $s = ['_token' => str_repeat('t', 40), 'user' => ['id' => 42, 'name' => "Zo\u{eb}"], 'cart' => []];
 for ($i = 0; $i < $input; $i++)
