@@ -11,9 +11,8 @@ import {
   PHP_NULL,
   PHP_TRUE,
   SourceString,
-  asciiString,
   decodeUtf8,
-  isValidUtf8,
+  validUtf8Text,
   type PhpArray,
   type PhpArrayEntry,
   type PhpCell,
@@ -205,15 +204,11 @@ class IgbinaryReader {
     let k = this.keys[i];
     if (k === undefined) {
       const s = this.strings[i]!;
-      // Short ASCII (most keys) is valid UTF-8 without a second look.
-      const ascii = s.end - s.start <= 64 ? asciiString(s.source, s.start, s.end) : null;
+      const text = validUtf8Text(s.source, s.start, s.end);
       k =
-        ascii !== null
-          ? { key: ascii, keyBytes: undefined }
-          : {
-              key: decodeUtf8(s.source, s.start, s.end),
-              keyBytes: isValidUtf8(s.source, s.start, s.end) ? undefined : s.bytes,
-            };
+        text !== undefined
+          ? { key: text, keyBytes: undefined }
+          : { key: decodeUtf8(s.source, s.start, s.end), keyBytes: s.bytes };
       this.keys[i] = k;
     }
     return k;

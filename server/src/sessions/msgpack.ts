@@ -18,10 +18,9 @@ import {
   PHP_NULL,
   PHP_TRUE,
   SourceString,
-  asciiString,
   decodeUtf8,
   deref,
-  isValidUtf8,
+  validUtf8Text,
   type PhpArray,
   type PhpArrayEntry,
   type PhpCell,
@@ -545,12 +544,11 @@ class MsgpackReader {
       const numeric = numericStringKey(b, start, end); // zend_symtable_update
       if (numeric !== null) entryKey = numeric;
       else {
-        // Short ASCII (most keys) is valid UTF-8 without a second look.
-        const ascii = end - start <= 64 ? asciiString(b, start, end) : null;
-        if (ascii !== null) entryKey = ascii;
+        const text = validUtf8Text(b, start, end);
+        if (text !== undefined) entryKey = text;
         else {
           entryKey = decodeUtf8(b, start, end);
-          if (!isValidUtf8(b, start, end)) keyBytes = b.subarray(start, end);
+          keyBytes = b.subarray(start, end);
         }
       }
     }

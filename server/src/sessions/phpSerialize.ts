@@ -19,9 +19,8 @@ import {
   PHP_NULL,
   PHP_TRUE,
   SourceString,
-  asciiString,
   decodeUtf8,
-  isValidUtf8,
+  validUtf8Text,
   type PhpArray,
   type PhpArrayEntry,
   type PhpCell,
@@ -682,12 +681,11 @@ export class PhpUnserializer implements NestedReader {
         const numeric = numericStringKey(kb, ks, ke);
         if (numeric !== null) key = dedup = numeric;
         else {
-          // Short ASCII (most keys) is valid UTF-8 without a second look.
-          const ascii = ke - ks <= 64 ? asciiString(kb, ks, ke) : null;
-          if (ascii !== null) key = ascii;
+          const text = validUtf8Text(kb, ks, ke);
+          if (text !== undefined) key = text;
           else {
             key = decodeUtf8(kb, ks, ke);
-            if (!isValidUtf8(kb, ks, ke)) keyBytes = kb.slice(ks, ke);
+            keyBytes = kb.slice(ks, ke);
           }
           dedup = keyBytes ? latin1(kb, ks, ke) : key;
         }

@@ -212,7 +212,7 @@ const utf8 = new TextDecoder('utf-8');
 const RECENT = new Array<string | undefined>(4096);
 
 /** ASCII-only fast path: most keys and class names are short ASCII, and the same ones again. */
-export function asciiString(b: Uint8Array, start: number, end: number): string | null {
+function asciiString(b: Uint8Array, start: number, end: number): string | null {
   let h = 0x811c9dc5 ^ (end - start);
   for (let i = start; i < end; i++) {
     const c = b[i]!;
@@ -236,13 +236,22 @@ export function asciiString(b: Uint8Array, start: number, end: number): string |
   return s;
 }
 
-/** Decodes UTF-8; invalid sequences become U+FFFD exactly where PHP's json_encode substitutes them. */
-export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
+/**
+ * The text of well-formed UTF-8 bytes; undefined when they are not (a key then keeps its bytes:
+ * decodeUtf8's text alone could stand for other bytes too). Short ASCII needs no validity check.
+ */
+export function validUtf8Text(b: Uint8Array, start = 0, end = b.length): string | undefined {
   if (end - start <= 64) {
     const a = asciiString(b, start, end);
     if (a !== null) return a;
   }
-  if (isValidUtf8(b, start, end)) return utf8.decode(b.subarray(start, end));
+  return isValidUtf8(b, start, end) ? utf8.decode(b.subarray(start, end)) : undefined;
+}
+
+/** Decodes UTF-8; invalid sequences become U+FFFD exactly where PHP's json_encode substitutes them. */
+export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
+  const valid = validUtf8Text(b, start, end);
+  if (valid !== undefined) return valid;
   let s = '';
   let i = start;
   while (i < end) {
