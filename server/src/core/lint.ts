@@ -34,7 +34,7 @@ export function lintDocument(doc: ParsedDocument, options: LintOptions = {}): Fi
   const text = doc.text;
   const findings: Finding[] = [];
   const phpredis = doc.phpredisPin ?? options.phpredisVersion ?? PHPREDIS_LATEST;
-  // (the document's fields spread last: V8 copies a spread object slowly when new fields follow it)
+  // The document's fields go last: V8 makes a slow object of a spread that new fields follow.
   const ctx: RuleContext = {
     phpredis,
     ...(options.project ? { project: options.project } : {}),

@@ -50,11 +50,11 @@ export const savePathRules: Rule = (ctx) => {
   const found = run('1');
   if (!found.length) return;
   const envSpans = envRanges(value).map(([a, b]) => valueDocSpan(pathOcc.line, value, a, b));
-  // A finding inside the variable is about its stand-in; a password there is not hard-coded.
+  // A finding inside the variable is about its stand-in, and so is a placeholder overlapping it
+  // (checkAuth already leaves out a password that overlaps a stand-in).
   const aboutVariable = (f: Finding): boolean =>
     envSpans.some((e) => f.start >= e.start && f.end <= e.end) ||
-    ((f.rule === 'hardcoded-credentials' || f.rule === 'placeholder-save-path') &&
-      envSpans.some((e) => f.start < e.end && e.start < f.end));
+    (f.rule === 'placeholder-save-path' && envSpans.some((e) => f.start < e.end && e.start < f.end));
   const first = found.filter((f) => !aboutVariable(f));
   if (!first.length) return;
   const key = (f: Finding): string => `${f.rule}:${f.start}:${f.end}`;
