@@ -3,6 +3,7 @@
 // delimiter PHP looks at is ASCII, so positions map 1:1; the two places where PHP counts bytes
 // (the 5-byte port buffer, the `file:///c:` drive check) are handled explicitly.
 
+import { strToBin } from './phpQuery.ts';
 import type { Span } from './span.ts';
 
 export type { Span };
@@ -32,21 +33,6 @@ const isAlpha = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c
 export function phpReplaceControlChars(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\x00-\x1f\x7f]/g, '_');
-}
-
-/** UTF-8 byte length of a string (PHP works on bytes), as TextEncoder writes it (a lone surrogate: U+FFFD, 3 bytes). */
-function byteLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 /** C strtol(buf, &end, 10) on PHP's 5-byte port buffer: value, or null when no digit was consumed. */
@@ -201,7 +187,8 @@ export function phpParseUrl(str: string): PhpUrl | null {
       if (!port) {
         const q = p + 1;
         const text = str.slice(q, e);
-        if (byteLength(text) > 5) return null;
+        // PHP copies the port into a 5-byte buffer: bytes, not characters.
+        if (strToBin(text).length > 5) return null;
         if (e - q > 0) {
           const v = cStrtol(text);
           if (v !== null && v >= 0 && v <= 65535) setPort(v, q, e);
