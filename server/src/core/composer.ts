@@ -92,6 +92,8 @@ export class ComposerDocument {
       return false;
     }
     if (!isObject(value)) return false;
+    // Every check before any field is set: a document this cannot read is read by the tree instead.
+    let config: string[] | undefined;
     if (has(value, 'extra')) {
       if (!this.keys.once('extra')) return false;
       const extra = value.extra;
@@ -100,19 +102,20 @@ export class ComposerDocument {
         if (!this.keys.once('paas')) return false;
         const paas = extra.paas;
         if (isObject(paas) && has(paas, 'php-config')) {
-          const config = paas['php-config'];
-          if (!this.keys.once('php-config') || !Array.isArray(config)) return false;
-          if (!config.every((s) => typeof s === 'string')) return false;
-          const block = new ParsedBlock(text);
-          this.blocks.push(block);
-          this.lines = joinedConfigLines(config.map((s: string, i) => new PhpConfigString(s, block, i, text)));
+          const c = paas['php-config'];
+          if (!this.keys.once('php-config') || !Array.isArray(c)) return false;
+          if (!c.every((s) => typeof s === 'string')) return false;
+          config = c;
         }
       }
     }
-    if (has(value, 'require')) {
-      if (!this.keys.once('require')) return false;
-      this.parsedRequire = isObject(value.require) ? value.require : null;
+    if (has(value, 'require') && !this.keys.once('require')) return false;
+    if (config) {
+      const block = new ParsedBlock(text);
+      this.blocks.push(block);
+      this.lines = joinedConfigLines(config.map((s, i) => new PhpConfigString(s, block, i, text)));
     }
+    if (has(value, 'require')) this.parsedRequire = isObject(value.require) ? value.require : null;
     this.rootIsObject = true;
     return true;
   }
@@ -250,11 +253,7 @@ function blockMappings(text: string, block: PhpConfigBlock): PhpConfigString[] {
 
 export function parseComposer(text: string): ComposerDocument {
   const doc = new ComposerDocument(text);
-  if (!doc.readParsed()) {
-    const fresh = new ComposerDocument(text);
-    fresh.readTree();
-    return fresh;
-  }
+  if (!doc.readParsed()) doc.readTree();
   return doc;
 }
 
