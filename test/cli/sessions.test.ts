@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { runPhpJson } from '../helpers/php.ts';
 import { startRedis, freePort, type RedisServer } from '../helpers/redisServer.ts';
 
@@ -90,6 +91,28 @@ test('sessions: --match and --limit; the save_path form and REDIS_PASSWORD', asy
     ).stdout.toString(),
   );
   assert.equal(limited.length, 2);
+});
+
+test('sessions --limit among many other keys: the page is filled from as many SCANs as it takes', async () => {
+  // Database 3: the sessions PHP wrote, among 5,000 other keys (a SCAN call looks at about 1,000).
+  const r = new Redis({ port: server.port, password: PASSWORD, db: 2 });
+  try {
+    for (const id of ids) await r.copy(`PHPREDIS_SESSION:${id}`, `PHPREDIS_SESSION:${id}`, 'DB', 3, 'REPLACE');
+    await r.select(3);
+    const p = r.pipeline();
+    for (let i = 0; i < 5000; i++) p.set(`cache:item:${i}`, 'x');
+    await p.exec();
+  } finally {
+    r.disconnect();
+  }
+  const url = `redis://:${PASSWORD}@127.0.0.1:${server.port}/3`;
+  for (const limit of [2, 3, 10]) {
+    const page = await run(['sessions', url, '--json', '--limit', String(limit)]);
+    assert.equal(page.code, 0, page.stderr);
+    const got = (JSON.parse(page.stdout.toString()) as { id: string }[]).map((row) => row.id);
+    assert.equal(got.length, Math.min(limit, ids.length), `--limit ${limit}`);
+    for (const id of got) assert.ok(ids.includes(id), id);
+  }
 });
 
 test('show: canonical JSON of a session; --raw gives the stored bytes; decode reads stdin', async () => {
