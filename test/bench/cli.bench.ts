@@ -12,12 +12,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { phpAvailable, runPhpJson } from '../helpers/php.ts';
+import { phpAvailable } from '../helpers/php.ts';
 import { startRedis } from '../helpers/redisServer.ts';
 import { productionBuild } from './build.ts';
+import { bigSessionValues } from './decode.bench.ts';
 import { isMain, ms, printRows, ratio, type Row } from './common.ts';
 import {
-  PHP_SESSION_WITHOUT_STORE,
   PREFIX,
   SESSIONS,
   TOTAL,
@@ -159,37 +159,14 @@ export async function runCliBench(): Promise<Row[]> {
   return rows;
 }
 
-/**
- * PHP writes one big session (a cart with 60,000 lines, as in the issue's report) in each format,
- * the way PHP's session module stores it: session_encode() under each serialize_handler.
- */
-const BIG_SESSION_PHP = String.raw`
-${PHP_SESSION_WITHOUT_STORE}
-ini_set('session.cache_limiter', '');
-$s = ['_token' => str_repeat('t', 40), 'user' => ['id' => 42, 'name' => "Zo\u{eb}"], 'cart' => []];
-for ($i = 0; $i < $input; $i++)
-  $s['cart'][] = ['sku' => sprintf('SKU-%06d', $i), 'title' => "Article $i \u{2013} size " . ($i % 48), 'qty' => 1 + $i % 5,
-    'price' => round(1 + $i / 7, 2), 'options' => ['gift' => (bool)($i & 1), 'note' => str_repeat('n', $i % 120)], 'tags' => ['a', 'b', (string)$i]];
-$out = [];
-foreach (['php_serialize', 'php', 'igbinary', 'msgpack'] as $ser) {
-  ini_set('session.serialize_handler', $ser);
-  session_id('big');
-  session_start();
-  $_SESSION = $s;
-  $out[$ser] = base64_encode(session_encode());
-  session_abort();
-}
-return $out;
-`;
-
 /** `decode` of the big session in each format, against PHP decoding the same bytes (peers/decode.php). */
-export async function decodeRows(cli: string): Promise<Row[]> {
+async function decodeRows(cli: string): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'prs-bench-decode-'));
   try {
-    const values = (await runPhpJson(BIG_SESSION_PHP, 60_000, { timeoutMs: 120_000 })) as Record<string, string>;
+    // A cart of 60,000 lines, as in the issue's report (18 MB in php_serialize).
+    const values = await bigSessionValues(60_000);
     const rows: Row[] = [];
-    for (const [format, b64] of Object.entries(values)) {
-      const value = Buffer.from(b64, 'base64');
+    for (const [format, value] of Object.entries(values)) {
       const file = join(dir, `session.${format}`);
       writeFileSync(file, value);
       // The JSON is larger than a binary format's bytes, and about the size of a text one.

@@ -256,6 +256,19 @@ const PHP_PEER: Record<SessionSerializer, string> = {
 };
 const peerName = (f: SessionSerializer): string => `PHP ${PHP_PEER[f]} + json_encode() in php-cli, same bytes`;
 
+/** PHP writes one large session (a cart of `items` lines) in each format: its bytes by format. */
+export async function bigSessionValues(items = BIG_ITEMS): Promise<Record<SessionSerializer, Buffer>> {
+  const fx = fixtures();
+  try {
+    await fx.write('big', BIG_SESSION, items);
+    const out: Partial<Record<SessionSerializer, Buffer>> = {};
+    for (const format of FORMATS) out[format] = readValues(join(fx.dir, `big.${format}`))[0]!;
+    return out as Record<SessionSerializer, Buffer>;
+  } finally {
+    rmSync(fx.dir, { recursive: true, force: true });
+  }
+}
+
 async function largeRows(fx: Fixtures): Promise<Row[]> {
   await fx.write('big', BIG_SESSION, BIG_ITEMS);
   const rows: Row[] = [];

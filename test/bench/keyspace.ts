@@ -25,8 +25,13 @@ export interface Keyspace {
 /** A 32-hex-char session id, as PHP's default generator makes them. */
 export const sid = (i: number): string => i.toString(16).padStart(32, '0');
 
-/** PHP: the session module with nothing behind it, so that php-cli can run session_encode(). */
-export const PHP_SESSION_WITHOUT_STORE = String.raw`final class NoStore implements SessionHandlerInterface {
+// No `${` below: a JS template literal. Writes sessions [from, to) into database $db with phpredis,
+// encoded by PHP's own session module (session_encode() with the serializer's handler); mixed:
+// serializer i % 5, envelope i % 4 (phpredis OPT_COMPRESSION).
+const FILL_PHP = String.raw`<?php
+[, $port, $db, $from, $to, $mixed] = $argv;
+$mixed = (int)$mixed === 1;
+final class NoStore implements SessionHandlerInterface {
     public function open($p, $n): bool { return true; }
     public function close(): bool { return true; }
     public function read($id): string { return ''; }
@@ -35,15 +40,7 @@ export const PHP_SESSION_WITHOUT_STORE = String.raw`final class NoStore implemen
     public function gc($max): int|false { return 0; }
 }
 session_set_save_handler(new NoStore(), false);
-ini_set('session.use_cookies', '0');`;
-
-// No PHP `${` below: a JS template literal. Writes sessions [from, to) into database $db with phpredis,
-// encoded by PHP's own session module (session_encode() with the serializer's handler); mixed:
-// serializer i % 5, envelope i % 4 (phpredis OPT_COMPRESSION).
-const FILL_PHP = String.raw`<?php
-[, $port, $db, $from, $to, $mixed] = $argv;
-$mixed = (int)$mixed === 1;
-${PHP_SESSION_WITHOUT_STORE}
+ini_set('session.use_cookies', '0');
 ini_set('session.use_strict_mode', '0');
 ini_set('session.cache_limiter', '');
 $codecs = [Redis::COMPRESSION_NONE, Redis::COMPRESSION_LZF, Redis::COMPRESSION_ZSTD, Redis::COMPRESSION_LZ4];
