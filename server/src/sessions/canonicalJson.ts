@@ -17,12 +17,12 @@ export interface CanonicalJsonSession {
 }
 
 /** Shared references can make the output exponentially larger than the input: refuse past this. */
-const MAX_OUTPUT_BYTES = 64_000_000;
+export const MAX_OUTPUT_BYTES = 64_000_000;
 /**
  * Shared references are printed in full each time (canonical JSON has no back-references), so a
  * few hundred bytes of nested `R:` can stand for billions of nodes: refuse past this many.
  */
-const MAX_NODES = 2_000_000;
+export const MAX_NODES = 2_000_000;
 /** Path depth checked by scanning the stack (see isOnPath). */
 const SHALLOW = 32;
 

@@ -86,29 +86,40 @@ export function numericStringKey(b: Uint8Array, start: number, end: number): big
   return neg ? -v : v;
 }
 
-/** Splits a mangled property name: `\0*\0x` protected, `\0Class\0x` private, else public (zend_unmangle_property_name_ex). */
-export function unmangleProperty(b: Uint8Array, start: number, end: number): PhpProperty {
+/**
+ * The length of a mangled property name's class part (`*` for protected, the class for private),
+ * or -1 for a public name (zend_unmangle_property_name_ex): the name itself starts 2 bytes later.
+ */
+export function mangledClassLength(b: Uint8Array, start: number, end: number): number {
   const len = end - start;
+  if (!(len >= 3 && b[start] === 0 && b[start + 1] !== 0)) return -1;
+  let cn = 0; // zend_strnlen(name + 1, len - 2)
+  while (cn < len - 2 && b[start + 1 + cn] !== 0) cn++;
+  if (!(cn < len - 2 && b[start + 1 + cn] === 0)) return -1;
+  // An anonymous class name contains a NUL of its own: the class part then runs to the next one.
+  let anon = 0;
+  while (anon < len - cn - 2 && b[start + cn + 2 + anon] !== 0) anon++;
+  if (cn + anon + 2 !== len) cn += anon + 1;
+  return cn;
+}
+
+/** Splits a mangled property name: `\0*\0x` protected, `\0Class\0x` private, else public. */
+export function unmangleProperty(b: Uint8Array, start: number, end: number): PhpProperty {
+  const cn = mangledClassLength(b, start, end);
   let visibility: PhpVisibility = 'public';
   let declaringClass: string | undefined;
-  let nameStart = start;
-  if (len > 0 && b[start] === 0 && len >= 3 && b[start + 1] !== 0) {
-    let cn = 0; // zend_strnlen(name + 1, len - 2)
-    while (cn < len - 2 && b[start + 1 + cn] !== 0) cn++;
-    if (cn < len - 2 && b[start + 1 + cn] === 0) {
-      // An anonymous class name contains a NUL of its own: the class part then runs to the next one.
-      let anon = 0;
-      while (anon < len - cn - 2 && b[start + cn + 2 + anon] !== 0) anon++;
-      if (cn + anon + 2 !== len) cn += anon + 1;
-      nameStart = start + cn + 2;
-      if (cn === 1 && b[start + 1] === 0x2a) visibility = 'protected';
-      else {
-        visibility = 'private';
-        declaringClass = decodeUtf8(b, start + 1, start + 1 + cn);
-      }
+  if (cn >= 0) {
+    if (cn === 1 && b[start + 1] === 0x2a) visibility = 'protected';
+    else {
+      visibility = 'private';
+      declaringClass = decodeUtf8(b, start + 1, start + 1 + cn);
     }
   }
-  const prop: PhpProperty = { name: decodeUtf8(b, nameStart, end), visibility, value: PHP_NULL };
+  const prop: PhpProperty = {
+    name: decodeUtf8(b, cn >= 0 ? start + cn + 2 : start, end),
+    visibility,
+    value: PHP_NULL,
+  };
   if (declaringClass !== undefined) prop.declaringClass = declaringClass;
   if (!isValidUtf8(b, start, end)) prop.rawName = b.slice(start, end);
   return prop;

@@ -89,7 +89,11 @@ export class JsonBytes {
       this.ascii(v.toString());
       return;
     }
-    let n = Number(v);
+    this.integerNumber(Number(v));
+  }
+
+  /** A safe integer's decimal digits. */
+  integerNumber(n: number): void {
     this.room(17);
     if (n < 0) {
       this.buf[this.len++] = 0x2d;

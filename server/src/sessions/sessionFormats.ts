@@ -364,7 +364,7 @@ function describeStart(b: Uint8Array): string {
 }
 
 /** Removes the envelope the way phpredis does: on failure the raw bytes are the value. */
-function unwrap(
+export function unwrap(
   b: Uint8Array,
   options: DecodeSessionOptions,
 ): { payload: Uint8Array; compression: SessionCompression } {

@@ -1,0 +1,296 @@
+// Canonical JSON written while a session's bytes are read, without the value tree: the
+// formatting, list detection, duplicate keys and limits of canonicalJson.ts, kept in a few
+// integer stacks. A reader calls it member by member; whatever the tree would print differently
+// (a duplicate key, an array that stops being a list, a limit) makes it give up with `bail()`, and
+// the caller then decodes the tree way. Only what the tree path prints the same is written here.
+import { MAX_NODES, MAX_OUTPUT_BYTES, formatPhpFloat } from '../canonicalJson.ts';
+import { JsonBytes } from '../jsonBytes.ts';
+
+/** Thrown (one shared instance) when the bytes need the tree: never seen outside this folder. */
+export class DirectBail {
+  readonly direct = 'bail';
+}
+const BAILED = new DirectBail();
+
+/** Gives up on the direct path (the tree path then decodes, reports or refuses the value). */
+export function bail(): never {
+  throw BAILED;
+}
+
+const ZERO = 0x30;
+const NINE = 0x39;
+const MINUS = 0x2d;
+
+/** Frame modes. */
+const SESSION = 0;
+/** An array whose first key is not read yet: it becomes a list or a map. */
+const PENDING = 1;
+const LIST = 2;
+const MAP = 3;
+const OBJECT = 4;
+
+/** Keys of a container up to this many are compared by scanning; a larger one gets a Set. */
+const SCAN_KEYS = 16;
+/** Key kinds in the key stack. */
+const INT_KEY = 0;
+const BYTES_KEY = 1;
+
+/**
+ * The value of a canonical decimal integer key in `b[start, end)` (PHP stores such a string key as
+ * an integer: no leading zero, no "-0"), when it is a safe integer; NaN when it stays a string.
+ * A 16-19 digit one, which PHP would also store as an integer, makes the caller bail.
+ */
+export function canonicalIntKey(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  if (i < end && b[i] === MINUS) i++;
+  const digits = end - i;
+  if (digits === 0 || digits > 19) return NaN;
+  if (b[i] === ZERO && (digits > 1 || i > start)) return NaN;
+  let n = 0;
+  for (let k = i; k < end; k++) {
+    const c = b[k]!;
+    if (c < ZERO || c > NINE) return NaN;
+    n = n * 10 + (c - ZERO);
+  }
+  if (digits > 15) bail();
+  return i > start ? -n : n;
+}
+
+export class DirectWriter {
+  readonly out = new JsonBytes();
+  private readonly spaces: number;
+  private readonly pretty: boolean;
+  /** Per open container: mode, members written, where its keys start in the key stack. */
+  private mode: number[] = [];
+  private count: number[] = [];
+  private keyBase: number[] = [];
+  /** The keys of a container that outgrew a scan. */
+  private keySets: (Set<string> | null)[] = [];
+  private depth = 0;
+  /** Keys of the open containers: kind, then an integer, or a start and end in `keySource`. */
+  private keyKind: number[] = [];
+  private keyA: number[] = [];
+  private keyB: number[] = [];
+  private keySource: (Uint8Array | null)[] = [];
+  private keyTop = 0;
+  private nodes = 0;
+
+  /** `spaces`: indentation per level, 0 for compact JSON (as JSON.stringify's number). */
+  constructor(spaces: number) {
+    this.spaces = Math.max(0, Math.min(10, Math.floor(spaces)));
+    this.pretty = this.spaces > 0;
+  }
+
+  get openContainers(): number {
+    return this.depth;
+  }
+
+  // -- containers ------------------------------------------------------------------------------
+
+  /** The session: a JSON object of its variables (`{}` when it has none). */
+  beginSession(): void {
+    this.push(SESSION);
+  }
+
+  /** An array of `n` elements (`[]` at once when empty; else a list or a map from its first key). */
+  beginArray(n: number): void {
+    if (n === 0) {
+      this.out.ascii('[]');
+      return;
+    }
+    this.push(PENDING);
+  }
+
+  /** An object: `{"__class": name` then its properties. */
+  beginObject(className: string): void {
+    this.out.byte(0x7b);
+    this.push(OBJECT);
+    this.pad(this.depth);
+    this.out.string('__class');
+    this.colon();
+    this.out.string(className);
+    this.count[this.depth - 1] = 1;
+  }
+
+  /** Closes the innermost container. */
+  end(): void {
+    const d = --this.depth;
+    const mode = this.mode[d]!;
+    this.keyTop = this.keyBase[d]!;
+    this.keySets[d] = null;
+    // The tree checks the size after each member; a member is always followed by this or the next one.
+    if (this.out.len > MAX_OUTPUT_BYTES) bail();
+    if (this.count[d] === 0) {
+      // Only a session can be empty here (arrays say so up front, objects have "__class").
+      this.out.ascii('{}');
+      return;
+    }
+    this.pad(d);
+    this.out.byte(mode === LIST ? 0x5d : 0x7d);
+  }
+
+  private push(mode: number): void {
+    const d = this.depth++;
+    this.mode[d] = mode;
+    this.count[d] = 0;
+    this.keyBase[d] = this.keyTop;
+    this.keySets[d] = null;
+  }
+
+  // -- keys ------------------------------------------------------------------------------------
+
+  /** An integer array key or property name. */
+  intKey(n: number): void {
+    const d = this.depth - 1;
+    const mode = this.open(d, n === 0);
+    if (mode === LIST) {
+      if (n !== this.count[d]) bail();
+      this.member(d);
+      return;
+    }
+    this.remember(d, INT_KEY, n, 0, null);
+    this.member(d);
+    const out = this.out;
+    out.byte(0x22);
+    out.integerNumber(n);
+    out.byte(0x22);
+    this.colon();
+  }
+
+  /**
+   * A string key, its bytes `b[start, end)`. In an array a canonical decimal string is the
+   * integer key PHP makes of it; session variable names and property labels stay strings.
+   */
+  bytesKey(b: Uint8Array, start: number, end: number): void {
+    const d = this.depth - 1;
+    let mode = this.mode[d]!;
+    if (mode === PENDING || mode === LIST || mode === MAP) {
+      const n = canonicalIntKey(b, start, end);
+      if (n === n) {
+        this.intKey(n);
+        return;
+      }
+      mode = this.open(d, false);
+      if (mode === LIST) bail();
+    }
+    // The tree compares variable names and labels as text: equal bytes, or equal integer text.
+    const n = mode === SESSION || mode === OBJECT ? canonicalIntKey(b, start, end) : NaN;
+    if (n === n) this.remember(d, INT_KEY, n, 0, null);
+    else this.remember(d, BYTES_KEY, start, end, b);
+    this.member(d);
+    if (!this.out.utf8String(b, start, end)) bail();
+    this.colon();
+  }
+
+  /** Opens a pending array as a list (first key 0) or a map; returns the frame's mode. */
+  private open(d: number, zero: boolean): number {
+    const mode = this.mode[d]!;
+    if (mode !== PENDING) return mode;
+    const now = zero ? LIST : MAP;
+    this.mode[d] = now;
+    this.out.byte(zero ? 0x5b : 0x7b);
+    return now;
+  }
+
+  /** Comma, indentation and the node limit before a member. */
+  private member(d: number): void {
+    if (this.count[d]!++ > 0) this.out.byte(0x2c);
+    else if (this.mode[d] === SESSION) this.out.byte(0x7b);
+    this.pad(d + 1);
+    if (++this.nodes > MAX_NODES || this.out.len > MAX_OUTPUT_BYTES) bail();
+  }
+
+  /** Records a key of frame d; a key seen before in it is a duplicate, which the tree handles. */
+  private remember(d: number, kind: number, a: number, b: number, source: Uint8Array | null): void {
+    const set = this.keySets[d];
+    if (set) {
+      const text = keyText(kind, a, b, source);
+      if (set.has(text)) bail();
+      set.add(text);
+      return;
+    }
+    const base = this.keyBase[d]!;
+    const top = this.keyTop;
+    for (let i = base; i < top; i++) {
+      if (this.keyKind[i] !== kind) continue;
+      if (
+        kind === INT_KEY
+          ? this.keyA[i] === a
+          : sameRange(this.keySource[i]!, this.keyA[i]!, this.keyB[i]!, source!, a, b)
+      )
+        bail();
+    }
+    if (top - base >= SCAN_KEYS) {
+      const keys = new Set<string>();
+      for (let i = base; i < top; i++)
+        keys.add(keyText(this.keyKind[i]!, this.keyA[i]!, this.keyB[i]!, this.keySource[i]!));
+      keys.add(keyText(kind, a, b, source));
+      this.keySets[d] = keys;
+      return;
+    }
+    this.keyKind[top] = kind;
+    this.keyA[top] = a;
+    this.keyB[top] = b;
+    this.keySource[top] = source;
+    this.keyTop = top + 1;
+  }
+
+  private colon(): void {
+    this.out.byte(0x3a);
+    if (this.pretty) this.out.byte(0x20);
+  }
+
+  private pad(depth: number): void {
+    if (this.pretty) this.out.newline(depth * this.spaces);
+  }
+
+  // -- scalars ---------------------------------------------------------------------------------
+
+  null(): void {
+    this.out.ascii('null');
+  }
+
+  bool(v: boolean): void {
+    this.out.ascii(v ? 'true' : 'false');
+  }
+
+  /** A safe integer. */
+  int(n: number): void {
+    this.out.integerNumber(n);
+  }
+
+  float(v: number): void {
+    if (!this.out.cents(v)) this.out.ascii(formatPhpFloat(v));
+  }
+
+  /** A string's bytes: a JSON string, or `{"__binary": base64}` when they are not UTF-8. */
+  string(b: Uint8Array, start: number, end: number): void {
+    if (this.out.utf8String(b, start, end)) return;
+    const d = this.depth;
+    this.out.byte(0x7b);
+    this.pad(d + 1);
+    this.out.string('__binary');
+    this.colon();
+    this.out.ascii(`"${Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('base64')}"`);
+    this.pad(d);
+    this.out.byte(0x7d);
+  }
+
+  /** The JSON written (call once every container is closed). */
+  bytes(): Buffer {
+    return this.out.bytes();
+  }
+}
+
+function sameRange(x: Uint8Array, xs: number, xe: number, y: Uint8Array, ys: number, ye: number): boolean {
+  if (xe - xs !== ye - ys) return false;
+  for (let i = 0; i < xe - xs; i++) if (x[xs + i] !== y[ys + i]) return false;
+  return true;
+}
+
+function keyText(kind: number, a: number, b: number, source: Uint8Array | null): string {
+  if (kind === INT_KEY) return `i${a}`;
+  let s = 's';
+  for (let i = a; i < b; i++) s += String.fromCharCode(source![i]!);
+  return s;
+}
