@@ -1,5 +1,7 @@
-// Decoding throughput on real PHP sessions, what the CLI's `decode` does in-process: decodeSession()
-// (serializer detected) + canonical JSON (indented, as printed). PHP 8 writes every fixture in the
+// Decoding throughput on real PHP sessions, what the CLI's `decode` does in-process: sessionJson()
+// (serializer detected; canonical JSON, indented, as printed: written straight from the bytes for
+// sessions of plain values, else decodeSession() + the value tree's JSON). Each row says how many
+// sessions took the direct way. PHP 8 writes every fixture in the
 // four session formats (session_encode() with the php, igbinary and msgpack handlers; serialize()
 // for php_serialize); the same bytes are then decoded by
 //  - ours, in this process;
@@ -14,7 +16,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
-import type { toCanonicalJsonBytes as ToJson } from '../../server/src/sessions/canonicalJson.ts';
+import type {
+  directSessionJson as Direct,
+  sessionJson as ToJson,
+} from '../../server/src/sessions/direct/sessionJson.ts';
 import type { decodeSession as Decode, SessionSerializer } from '../../server/src/sessions/sessionFormats.ts';
 import { bytes, isMain, median, ms, printRows, type Row } from './common.ts';
 
@@ -27,12 +32,17 @@ const phpSerialize = require('php-serialize') as {
  * The decoders as they ship: bundled and minified by esbuild like dist/cli.js (this process's
  * TypeScript loader turns every cross-module access into a getter call, a fifth of small sessions' time).
  */
-function shippedDecoders(dir: string): { decodeSession: typeof Decode; toCanonicalJsonBytes: typeof ToJson } {
+interface Shipped {
+  decodeSession: typeof Decode;
+  sessionJson: typeof ToJson;
+  directSessionJson: typeof Direct;
+}
+function shippedDecoders(dir: string): Shipped {
   const outfile = join(dir, 'decoders.cjs');
   buildSync({
     stdin: {
       contents:
-        "export { decodeSession } from './sessionFormats.ts'; export { toCanonicalJsonBytes } from './canonicalJson.ts';",
+        "export { decodeSession } from './sessionFormats.ts'; export { sessionJson, directSessionJson } from './direct/sessionJson.ts';",
       resolveDir: join(__dirname, '..', '..', 'server', 'src', 'sessions'),
       loader: 'ts',
     },
@@ -45,10 +55,11 @@ function shippedDecoders(dir: string): { decodeSession: typeof Decode; toCanonic
     logLevel: 'error',
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(outfile) as { decodeSession: typeof Decode; toCanonicalJsonBytes: typeof ToJson };
+  return require(outfile) as Shipped;
 }
 let decodeSession: typeof Decode;
-let toCanonicalJsonBytes: typeof ToJson;
+let sessionJson: typeof ToJson;
+let directSessionJson: typeof Direct;
 
 const SMALL_COUNT = Number(process.env.BENCH_SESSIONS_DECODE ?? 100_000);
 const BIG_ITEMS = Number(process.env.BENCH_DECODE_CART ?? 60_000);
@@ -178,9 +189,9 @@ function readValues(file: string): Buffer[] {
 }
 
 function decodeToJson(v: Buffer, serializer: SessionSerializer, maxDepth?: number, indent = 2): number {
-  const d = decodeSession(v, maxDepth ? { maxDepth } : {});
+  const d = sessionJson(v, maxDepth ? { maxDepth } : {}, indent);
   if (d.serializer !== serializer) throw new Error(`detected ${d.serializer}, not ${serializer}`);
-  return toCanonicalJsonBytes(d, indent).length;
+  return d.json.length;
 }
 
 /** Milliseconds of each of `rounds` calls of fn, after one warm-up call. */
@@ -235,6 +246,12 @@ async function againstPhp(
   return { ours: median(ours), php: median(php), values };
 }
 
+/** "direct: 98%": the share of `values` written straight from their bytes (no value tree). */
+function directShare(values: Buffer[]): string {
+  const direct = values.filter((v) => directSessionJson(v, {}, 2) !== null).length;
+  return `direct: ${((100 * direct) / values.length).toFixed(direct === values.length ? 0 : 1)}%`;
+}
+
 function phpRow(what: string, peer: string, r: { ours: number; php: number }): Row {
   return {
     what,
@@ -276,7 +293,7 @@ async function largeRows(fx: Fixtures): Promise<Row[]> {
     const r = await againstPhp(fx, 'big', format);
     rows.push(
       phpRow(
-        `decode + canonical JSON of one ${bytes(r.values[0]!.length)} ${format} session (${BIG_ITEMS / 1000}k-line cart), median of ${BLOCKS * ROUNDS}`,
+        `decode + canonical JSON of one ${bytes(r.values[0]!.length)} ${format} session (${BIG_ITEMS / 1000}k-line cart; ${directShare(r.values)}), median of ${BLOCKS * ROUNDS}`,
         peerName(format),
         r,
       ),
@@ -293,7 +310,7 @@ async function smallRows(fx: Fixtures): Promise<Row[]> {
     const total = r.values.reduce((n, v) => n + v.length, 0);
     rows.push(
       phpRow(
-        `decode + canonical JSON of ${SMALL_COUNT / 1000}k small ${format} sessions (avg ${Math.round(total / r.values.length)} B), median of ${BLOCKS * ROUNDS}`,
+        `decode + canonical JSON of ${SMALL_COUNT / 1000}k small ${format} sessions (avg ${Math.round(total / r.values.length)} B; ${directShare(r.values)}), median of ${BLOCKS * ROUNDS}`,
         peerName(format),
         r,
       ),
@@ -368,7 +385,7 @@ async function scalingRows(fx: Fixtures): Promise<Row[]> {
 export async function runDecodeBench(): Promise<Row[]> {
   if (!phpAvailable()) return [{ what: 'decoding', ours: 'skipped: no php binary' }];
   const fx = fixtures();
-  ({ decodeSession, toCanonicalJsonBytes } = shippedDecoders(fx.dir));
+  ({ decodeSession, sessionJson, directSessionJson } = shippedDecoders(fx.dir));
   try {
     const wanted = (process.env.BENCH_DECODE ?? 'large,small,scaling').split(',');
     const rows: Row[] = [];

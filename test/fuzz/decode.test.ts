@@ -13,7 +13,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { zstdDecompress } from '../../server/src/sessions/compression.ts';
-import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
+import { toCanonicalJson, toCanonicalJsonBytes } from '../../server/src/sessions/canonicalJson.ts';
+import { directSessionJson } from '../../server/src/sessions/direct/sessionJson.ts';
 import {
   SESSION_SERIALIZERS,
   SessionDecodeError,
@@ -47,14 +48,24 @@ const options: fc.Arbitrary<DecodeSessionOptions> = fc.record(
   { requiredKeys: [] },
 );
 
-export const counts = { ok: 0, refused: 0, jsonRefused: 0, slowest: 0 };
+export const counts = { ok: 0, refused: 0, jsonRefused: 0, direct: 0, slowest: 0 };
 
 export function checkValue(bytes: Uint8Array, opts: DecodeSessionOptions): void {
   const t0 = performance.now();
+  // The direct path (JSON straight from the bytes) must write the tree's JSON or leave it to the tree.
+  const spaces = bytes.length % 3;
+  let direct: Buffer | null;
+  try {
+    direct = directSessionJson(bytes, opts, spaces)?.json ?? null;
+  } catch (err) {
+    throw new Error(`directSessionJson threw ${(err as Error)?.name}: ${(err as Error)?.message}`, { cause: err });
+  }
+  if (direct !== null) counts.direct++;
   let decoded;
   try {
     decoded = decodeSession(bytes, opts);
   } catch (err) {
+    assert.equal(direct, null, 'the direct path wrote JSON for a value the decoder refuses');
     if (err instanceof SessionDecodeError) {
       counts.refused++;
       assert.ok(
@@ -67,12 +78,17 @@ export function checkValue(bytes: Uint8Array, opts: DecodeSessionOptions): void 
   }
   counts.ok++;
   try {
-    toCanonicalJson(decoded);
+    const json = toCanonicalJsonBytes(decoded, spaces);
+    if (direct !== null) {
+      assert.ok(direct.equals(json), `direct JSON ${direct.toString()} differs from the tree's ${json.toString()}`);
+      assert.ok(!decoded.phpUnreadable && !decoded.notes, 'the direct path wrote a session PHP refuses or notes');
+    }
   } catch (err) {
     // The one documented refusal: shared references blowing the output past its cap.
     if (!(err instanceof RangeError && /Canonical JSON exceeds/.test(err.message))) {
       throw new Error(`toCanonicalJson threw ${(err as Error)?.name}: ${(err as Error)?.message}`, { cause: err });
     }
+    assert.equal(direct, null, 'the direct path wrote JSON past the size the tree refuses');
     counts.jsonRefused++;
   }
   const ms = performance.now() - t0;
@@ -117,8 +133,10 @@ test(`decoder: ${RUNS} generated, mutated, hostile and random session values`, {
   const mb = (x: number): string => `${(x / 1048576).toFixed(1)} MB`;
   console.log(
     `[fuzz decode] ${n} values in ${s.toFixed(1)} s, seed ${seed}: ${counts.ok} decoded, ${counts.refused} refused (SessionDecodeError), ` +
-      `${counts.jsonRefused} JSON size refusals, slowest ${counts.slowest.toFixed(1)} ms; heap ${mb(base)} → peak ${mb(peak)} → ${mb(after)} after GC`,
+      `${counts.jsonRefused} JSON size refusals, ${counts.direct} written directly, slowest ${counts.slowest.toFixed(1)} ms; heap ${mb(base)} → peak ${mb(peak)} → ${mb(after)} after GC`,
   );
+  // The direct path's checks above ran on a fair number of values (most fuzz values are not plain).
+  assert.ok(counts.direct > RUNS / 1000, `only ${counts.direct} values were written directly`);
   assert.ok(peak - base < PEAK_GROWTH, `heap grew by ${mb(peak - base)} during the run`);
   assert.ok(after - base < LEAK_GROWTH, `heap kept ${mb(after - base)} after the run`);
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { startRedis } from '../helpers/redisServer.ts';
-import { describe, judge, oracle, phpReady, worlds, type Case, type Declared } from './phpOracle.ts';
+import { describe, directTally, judge, oracle, phpReady, worlds, type Case, type Declared } from './phpOracle.ts';
 
 const SUITES = ['php-src-serialize', 'php-src-session', 'igbinary', 'msgpack'] as const;
 type Suite = (typeof SUITES)[number];
@@ -90,6 +90,9 @@ test(
       ([key, t]) => `${key}\t${t.readings}\t${t.agree}\t${t.phpRefused}\t${t.weRefused}\t${t.weMarked}`,
     );
     console.log(['suite\treader\treadings\tagree\tPHP refuses\twe refuse\twe mark', ...rows].join('\n'));
+    console.log(`direct JSON: ${directTally.direct} of ${directTally.sessions} session readings`);
+    // Each one was compared with the tree's JSON (phpOracle.ts); most sessions PHP writes are plain.
+    assert.ok(directTally.direct > directTally.sessions / 4, 'the direct path was hardly ever taken');
     const total = [...tallies.values()].reduce((n, t) => n + t.readings, 0);
     // The harvest is fixed: a run that compared far fewer readings lost its oracle, not its bugs.
     assert.ok(total > 20_000, `only ${total} readings compared`);

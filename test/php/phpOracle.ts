@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
+import { directSessionJson } from '../../server/src/sessions/direct/sessionJson.ts';
 import { SessionDecodeError } from '../../server/src/sessions/decodeCommon.ts';
 import { readIgbinary } from '../../server/src/sessions/igbinary.ts';
 import { readMsgpack } from '../../server/src/sessions/msgpack.ts';
@@ -165,16 +166,26 @@ export interface Ours {
   unreadable: string | null;
 }
 
+/** Session readings, and how many of them the direct path (JSON straight from the bytes) wrote. */
+export const directTally = { sessions: 0, direct: 0 };
+
 export function ours(reader: string, bytes: Uint8Array, compression?: SessionCompression): Ours {
+  let direct: string | null = null;
   try {
     if (reader.startsWith('session:')) {
       const serializer = reader.slice('session:'.length) as SessionSerializer;
-      const decoded = decodeSession(bytes, {
-        serializer,
-        serializerOnly: true,
-        ...(compression ? { compression } : {}),
-      });
-      return { json: toCanonicalJson(decoded), refused: null, unreadable: decoded.phpUnreadable?.reason ?? null };
+      const options = { serializer, serializerOnly: true, ...(compression ? { compression } : {}) };
+      direct = directSessionJson(bytes, options, 0)?.json.toString('utf8') ?? null;
+      directTally.sessions++;
+      if (direct !== null) directTally.direct++;
+      const decoded = decodeSession(bytes, options);
+      const json = toCanonicalJson(decoded);
+      // The direct path may only write what the tree prints, for sessions PHP reads as they are.
+      if (direct !== null) {
+        assert.equal(direct, json, "the direct JSON differs from the value tree's");
+        assert.ok(!decoded.phpUnreadable && !decoded.notes, 'the direct path wrote a session PHP refuses or notes');
+      }
+      return { json, refused: null, unreadable: decoded.phpUnreadable?.reason ?? null };
     }
     let value: PhpValue;
     let unreadable: string | null;
@@ -196,6 +207,7 @@ export function ours(reader: string, bytes: Uint8Array, compression?: SessionCom
     return { json: json.slice('{"v":'.length, -1), refused: null, unreadable };
   } catch (err) {
     if (!(err instanceof SessionDecodeError)) throw err;
+    assert.equal(direct, null, `the direct path wrote a session the decoder refuses (${err.message})`);
     return { json: null, refused: err.message, unreadable: null };
   }
 }

@@ -3,12 +3,8 @@
 import { toCanonicalJsonBytes } from '../sessions/canonicalJson.ts';
 import type { SessionCompression } from '../sessions/compression.ts';
 import type { PhpValue } from '../sessions/phpValue.ts';
-import {
-  decodeSession,
-  type DecodedSession,
-  type DecodeSessionOptions,
-  type SessionSerializer,
-} from '../sessions/sessionFormats.ts';
+import { sessionJson } from '../sessions/direct/sessionJson.ts';
+import type { DecodedSession, DecodeSessionOptions, SessionSerializer } from '../sessions/sessionFormats.ts';
 import type { Io } from './io.ts';
 
 /** A serializer the user names is the one used, alone: detection only when none is named. */
@@ -24,11 +20,16 @@ export function decodeOptions(args: {
 
 /** The canonical JSON (or a framework's view of it) on stdout; what PHP would make of the session on stderr. */
 export function printDecoded(decoded: DecodedSession, io: Io, view?: PhpValue): void {
-  io.stdoutBytes(toCanonicalJsonBytes(view ?? decoded, 2));
+  printJson(toCanonicalJsonBytes(view ?? decoded, 2), decoded, io);
+}
+
+/** JSON already written, and what PHP would make of the session (nothing to say when it was read directly). */
+function printJson(json: Uint8Array, decoded: DecodedSession | undefined, io: Io): void {
+  io.stdoutBytes(json);
   io.stdout('\n');
-  if (decoded.phpUnreadable)
+  if (decoded?.phpUnreadable)
     io.stderr(`php-redis-sessions: PHP cannot read this back: ${decoded.phpUnreadable.reason}\n`);
-  for (const note of decoded.notes ?? []) io.stderr(`php-redis-sessions: note: ${note}\n`);
+  for (const note of decoded?.notes ?? []) io.stderr(`php-redis-sessions: note: ${note}\n`);
 }
 
 export async function decodeCommand(
@@ -37,14 +38,14 @@ export async function decodeCommand(
 ): Promise<number> {
   const bytes = await io.readStdin();
   const options = decodeOptions(args);
-  let decoded;
+  let out;
   try {
-    decoded = decodeSession(bytes, options);
+    out = sessionJson(bytes, options, 2);
   } catch (err) {
     // `redis-cli GET` ends its output with a newline that is not part of the value.
     if (bytes[bytes.length - 1] !== 0x0a) throw err;
-    decoded = decodeSession(bytes.subarray(0, bytes.length - 1), options);
+    out = sessionJson(bytes.subarray(0, bytes.length - 1), options, 2);
   }
-  printDecoded(decoded, io);
+  printJson(out.json, out.decoded, io);
   return 0;
 }

@@ -30,6 +30,11 @@ export class JsonBytes {
     return own;
   }
 
+  /** A copy of the bytes written at [start, end). */
+  copy(start: number, end: number): Buffer {
+    return Buffer.from(this.buf.subarray(start, end));
+  }
+
   toString(): string {
     return this.buf.toString('utf8', 0, this.len);
   }

@@ -21,6 +21,9 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const MINUS = 0x2d;
 
+const INT64_MAX_DIGITS = '9223372036854775807';
+const INT64_MIN_DIGITS = '9223372036854775808';
+
 /** Frame modes. */
 const SESSION = 0;
 /** An array whose first key is not read yet: it becomes a list or a map. */
@@ -66,6 +69,8 @@ export class DirectWriter {
   private keyBase: number[] = [];
   /** The keys of a container that outgrew a scan. */
   private keySets: (Set<string> | null)[] = [];
+  /** Where a list's `[` is. */
+  private listAt: number[] = [];
   private depth = 0;
   /** Keys of the open containers: kind, then an integer, or a start and end in `keySource`. */
   private keyKind: number[] = [];
@@ -142,11 +147,15 @@ export class DirectWriter {
   /** An integer array key or property name. */
   intKey(n: number): void {
     const d = this.depth - 1;
-    const mode = this.open(d, n === 0);
+    let mode = this.open(d, n === 0);
     if (mode === LIST) {
-      if (n !== this.count[d]) bail();
-      this.member(d);
-      return;
+      if (n === this.count[d]) {
+        this.member(d);
+        // Where each element's value starts, in case the list turns into a map (see toMap).
+        this.keyA[this.keyTop++] = this.out.len;
+        return;
+      }
+      mode = this.toMap(d);
     }
     this.remember(d, INT_KEY, n, 0, null);
     this.member(d);
@@ -171,7 +180,7 @@ export class DirectWriter {
         return;
       }
       mode = this.open(d, false);
-      if (mode === LIST) bail();
+      if (mode === LIST) mode = this.toMap(d);
     }
     // The tree compares variable names and labels as text: equal bytes, or equal integer text.
     const n = mode === SESSION || mode === OBJECT ? canonicalIntKey(b, start, end) : NaN;
@@ -188,8 +197,39 @@ export class DirectWriter {
     if (mode !== PENDING) return mode;
     const now = zero ? LIST : MAP;
     this.mode[d] = now;
+    this.listAt[d] = this.out.len;
     this.out.byte(zero ? 0x5b : 0x7b);
     return now;
+  }
+
+  /**
+   * A list meets a key out of sequence (an element was unset, keys came in another order): what
+   * was written as `[v0,v1…` is rewritten as `{"0": v0,"1": v1…`, the way the tree prints it.
+   */
+  private toMap(d: number): number {
+    const out = this.out;
+    const base = this.keyBase[d]!;
+    const n = this.keyTop - base;
+    const starts = this.keyA.slice(base, this.keyTop);
+    const from = this.listAt[d]! + 1;
+    const written = out.copy(from, out.len);
+    // Between two values: a comma and the indentation of the next one.
+    const gap = 1 + (this.pretty ? 1 + (d + 1) * this.spaces : 0);
+    out.len = from - 1;
+    out.byte(0x7b);
+    this.mode[d] = MAP;
+    this.keyTop = base;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) out.byte(0x2c);
+      this.pad(d + 1);
+      out.byte(0x22);
+      out.integerNumber(i);
+      out.byte(0x22);
+      this.colon();
+      out.raw(written.subarray(starts[i]! - from, i + 1 < n ? starts[i + 1]! - gap - from : written.length));
+      this.remember(d, INT_KEY, i, 0, null);
+    }
+    return MAP;
   }
 
   /** Comma, indentation and the node limit before a member. */
@@ -257,6 +297,27 @@ export class DirectWriter {
   /** A safe integer. */
   int(n: number): void {
     this.out.integerNumber(n);
+  }
+
+  /**
+   * An integer's significant decimal digits `b[start, end)` (too many for a safe integer), clamped
+   * to the 64-bit range as PHP's parse_iv clamps them.
+   */
+  decimalInt(b: Uint8Array, start: number, end: number, neg: boolean): void {
+    const limit = neg ? INT64_MIN_DIGITS : INT64_MAX_DIGITS;
+    let over = end - start > limit.length;
+    if (end - start === limit.length) {
+      for (let i = 0; i < limit.length; i++) {
+        const d = b[start + i]! - limit.charCodeAt(i);
+        if (d !== 0) {
+          over = d > 0;
+          break;
+        }
+      }
+    }
+    if (neg) this.out.byte(MINUS);
+    if (over) this.out.ascii(limit);
+    else this.out.raw(b.subarray(start, end));
   }
 
   float(v: number): void {

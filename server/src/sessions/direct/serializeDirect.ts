@@ -68,15 +68,23 @@ class SerializeScan {
     return de;
   }
 
-  /** `[+-]?digits;` at `p` into `int` (a safe integer, or bail); returns the position after ';'. */
-  private integer(p: number): number {
+  /**
+   * `[+-]?digits;` at `p` into `int`; returns the position after ';'. With more digits than a safe
+   * integer holds, writes the value to `w` when given (a key needs a number: bail).
+   */
+  private integer(p: number, w?: DirectWriter): number {
     let i = p;
     const sign = this.at(i);
     if (sign === PLUS || sign === MINUS) i++;
     const de = this.digitsEnd(i);
     if (de === i || this.at(de) !== SEMI) bail();
     while (i < de - 1 && this.b[i] === ZERO) i++;
-    if (de - i > 15) bail();
+    if (de - i > 15) {
+      if (w === undefined) bail();
+      w.decimalInt(this.b, i, de, sign === MINUS);
+      this.int = NaN;
+      return de + 1;
+    }
     let n = 0;
     for (let k = i; k < de; k++) n = n * 10 + (this.b[k]! - ZERO);
     this.int = sign === MINUS ? -n : n;
@@ -170,8 +178,8 @@ class SerializeScan {
       return;
     }
     if (c === 0x69 && c1 === COLON) {
-      this.pos = this.integer(p + 2);
-      w.int(this.int);
+      this.pos = this.integer(p + 2, w);
+      if (this.int === this.int) w.int(this.int);
       return;
     }
     if (c === 0x61 && c1 === COLON) {
@@ -269,19 +277,40 @@ class SerializeScan {
       } else if (c === DOT && scale === 0) scale = 1;
       else break;
     }
-    if (digits === 0 || this.at(j) !== SEMI) {
-      // NAN, INF, exponents: the tree's parser.
-      bail();
+    if (digits === 0) return this.special(w, start);
+    const e = this.at(j);
+    let exponent = false;
+    if (e === 0x65 || e === 0x45) {
+      let k = j + 1;
+      if (this.at(k) === PLUS || this.at(k) === MINUS) k++;
+      const expEnd = this.digitsEnd(k);
+      if (expEnd === k) bail();
+      j = expEnd;
+      exponent = true;
     }
+    if (this.at(j) !== SEMI) bail();
     // At most 15 digits: exact as an integer, divided by an exact power of ten (Clinger's fast path).
-    if (digits > 15) w.float(Number(latin1Of(b, start, j)));
+    if (digits > 15 || exponent) w.float(Number(latin1Of(b, start, j)));
     else {
       const v = m / POW10[scale > 0 ? scale - 1 : 0]!;
       w.float(neg ? -v : v);
     }
     return j + 1;
   }
+
+  /** `NAN;`, `INF;` or `-INF;` at `j`: writes it, returns the position after ';'. */
+  private special(w: DirectWriter, j: number): number {
+    const neg = this.at(j) === MINUS;
+    const word = neg ? INF : this.at(j) === 0x4e ? NAN : INF;
+    const at = neg ? j + 1 : j;
+    for (let k = 0; k < 4; k++) if (this.at(at + k) !== word[k]) bail();
+    w.float(word === NAN ? NaN : neg ? -Infinity : Infinity);
+    return at + 4;
+  }
 }
+
+const NAN = [0x4e, 0x41, 0x4e, SEMI];
+const INF = [0x49, 0x4e, 0x46, SEMI];
 
 function latin1Of(b: Uint8Array, start: number, end: number): string {
   let s = '';

@@ -34,8 +34,9 @@ export function directSessionJson(
   spaces = 2,
 ): { json: Buffer; serializer: SessionSerializer } | null {
   const { payload } = unwrap(bytes, options);
-  if (payload.length === 0) return null;
   const named = options.serializer;
+  // No bytes, no variables (what PHP reads from an empty value with any handler).
+  if (payload.length === 0) return { json: Buffer.from('{}'), serializer: named ?? 'php' };
   const serializer = named ?? detectSessionSerializer(payload);
   const w = new DirectWriter(spaces);
   try {
