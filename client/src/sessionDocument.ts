@@ -2,7 +2,7 @@
 // (coloured by the php-serialized grammar); and a connection's server INFO. Content is fetched
 // when VS Code asks for it: closing one never asks to save.
 import * as vscode from 'vscode';
-import { decodeSession, decompress, toCanonicalJson } from '../../server/src/sessions/index.ts';
+import { decodeSession, decompress, sessionJson } from '../../server/src/sessions/index.ts';
 import type { SessionInfo } from '../../server/src/sessions/redis/index.ts';
 import { config } from './config.ts';
 import { errorText } from './errorText.ts';
@@ -79,8 +79,9 @@ export class SessionDocuments implements vscode.TextDocumentContentProvider, vsc
       if (bytes === null)
         return `// ${vscode.l10n.t('{0}: no such session any more (expired or deleted).', o.session.id)}\n`;
       // The same decoding as the tree and Copy as JSON, including a pinned serializer.
-      const decoded = decodeSession(bytes, { key: o.session.key, serializer: config.serializer });
-      if (view === 'json') return toCanonicalJson(decoded, 2) + '\n';
+      const options = { key: o.session.key, serializer: config.serializer };
+      if (view === 'json') return sessionJson(bytes, options, 2).json.toString('utf8') + '\n';
+      const decoded = decodeSession(bytes, options);
       const plain = decoded.compression === 'none' ? bytes : decompress(bytes, decoded.compression);
       const textual =
         decoded.serializer === 'php' || decoded.serializer === 'php_serialize' || decoded.serializer === 'php_binary';

@@ -11,6 +11,7 @@ export {
 } from './sessionFormats.ts';
 export { decompress, detectCompression, type SessionCompression } from './compression.ts';
 export { toCanonicalJson, type CanonicalJsonSession } from './canonicalJson.ts';
+export { sessionJson, type SessionJson } from './direct/sessionJson.ts';
 export { phpChildren, phpHasChildren, phpSummary, type PhpChild, type PhpValue } from './phpValue.ts';
 export {
   DEFAULT_CLUSTER_PREFIX,
