@@ -256,6 +256,7 @@ describe('msgpack direct JSON against the tree path', { skip: !phpReady() && 'ph
       ['ext 8', session(v([0xc7, 1, 5, 0])), false],
       ['fixext 1', session(v([0xd4, 5, 0])), false],
       ['never-used 0xc1', session(v([0xc1, 0x01])), false],
+      ['numeric string variable name (an integer key: no variable)', session([0xa1, 0x37, 0x01], v([0x02])), false],
       ['root list', Buffer.from([0x92, 0x01, 0x02]), false],
       ['root array 16, empty', Buffer.from([0xdc, 0, 0]), true],
       ['root empty map', Buffer.from([0x80]), false],
