@@ -14,6 +14,7 @@ import {
   type SessionSerializer,
 } from '../sessionFormats.ts';
 import { DirectWriter } from './directWriter.ts';
+import { directMsgpack } from './msgpackDirect.ts';
 import { directPhp, directPhpSerialize } from './serializeDirect.ts';
 
 export interface SessionJson {
@@ -48,6 +49,9 @@ export function directSessionJson(
         break;
       case 'php':
         directPhp(w, payload, options.maxDepth);
+        break;
+      case 'msgpack':
+        directMsgpack(w, payload, named === undefined, options.maxDepth);
         break;
       default:
         return null;
