@@ -68,7 +68,7 @@ $add('enum-like object with value', ['n' => new NamedValue()], false);
 $add('PHP classes', ['ao' => new ArrayObject([1]), 'dt' => new DateTime('2020-01-01 00:00:00', new DateTimeZone('UTC'))], false);
 $add('integer variable names', [5 => 1, 'a' => 2], false);
 $add('numeric variable names', ['7' => 1, 'b' => 2], false);
-$add('list starting at 0, then a gap', ['k' => [0 => 'a', 2 => 'b']], false);
+$add('list starting at 0, then a gap', ['k' => [0 => 'a', 2 => 'b']], true);
 // Sessions of random plain values.
 mt_srand(7);
 $name = function () { $n = mt_rand(0, 8); $s = ''; $chars = ['a', 'Z', '_', ' ', '"', '\\', "\n", "\0", 'é', '李', '😀', '1'];
@@ -128,7 +128,7 @@ function agrees(bytes: Uint8Array, options: DecodeSessionOptions, what: string, 
       `${what}: differs at byte ${i}\n  tree:   ${JSON.stringify(tree.toString('utf8', Math.max(0, i - 60), i + 60))}\n  direct: ${JSON.stringify(direct.json.toString('utf8', Math.max(0, i - 60), i + 60))}`,
     );
   }
-  assert.equal(direct.serializer, 'msgpack', what);
+  assert.equal(direct.serializer, decodeSession(bytes, options).serializer, what);
   return true;
 }
 
