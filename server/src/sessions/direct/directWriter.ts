@@ -69,6 +69,8 @@ export class DirectWriter {
   private keyBase: number[] = [];
   /** The keys of a container that outgrew a scan. */
   private keySets: (Set<string> | null)[] = [];
+  /** Per container, the bits of its keys (see remember). */
+  private bloom: number[] = [];
   /** Where a list's `[` is. */
   private listAt: number[] = [];
   private depth = 0;
@@ -140,6 +142,7 @@ export class DirectWriter {
     this.count[d] = 0;
     this.keyBase[d] = this.keyTop;
     this.keySets[d] = null;
+    this.bloom[d] = 0;
   }
 
   // -- keys ------------------------------------------------------------------------------------
@@ -251,7 +254,13 @@ export class DirectWriter {
     }
     const base = this.keyBase[d]!;
     const top = this.keyTop;
-    for (let i = base; i < top; i++) {
+    // A bit per key of the container from its length and end bytes: a key whose bit is new is new,
+    // and most keys are, without a scan.
+    const h = kind === INT_KEY ? a : b === a ? 0 : (b - a) * 7 + source![a]! * 31 + source![b - 1]!;
+    const bit = 1 << (h & 31);
+    const seen = (this.bloom[d]! & bit) !== 0;
+    this.bloom[d]! |= bit;
+    for (let i = seen ? base : top; i < top; i++) {
       if (this.keyKind[i] !== kind) continue;
       if (
         kind === INT_KEY
