@@ -14,6 +14,7 @@ import {
   type SessionSerializer,
 } from '../sessionFormats.ts';
 import { DirectWriter } from './directWriter.ts';
+import { directIgbinary } from './igbinaryDirect.ts';
 import { directPhp, directPhpSerialize } from './serializeDirect.ts';
 
 export interface SessionJson {
@@ -47,6 +48,9 @@ export function directSessionJson(
         break;
       case 'php':
         directPhp(w, payload, options.maxDepth);
+        break;
+      case 'igbinary':
+        directIgbinary(w, payload, options.maxDepth);
         break;
       default:
         return null;
