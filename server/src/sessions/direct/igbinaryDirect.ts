@@ -40,14 +40,23 @@ const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
  * order igbinary registers them) where a closed array starts, -1 for anything else; per open
  * container its members left, kind, reference id, and for a replay where to resume.
  */
-let strStart = new Int32Array(256);
-let strEnd = new Int32Array(256);
-let refAt = new Int32Array(256);
-let remaining = new Int32Array(64);
-let kinds = new Int32Array(64);
-let frameRef = new Int32Array(64);
+const scratch = {
+  strStart: new Int32Array(256),
+  strEnd: new Int32Array(256),
+  refAt: new Int32Array(256),
+  remaining: new Int32Array(64),
+  kinds: new Int32Array(64),
+  frameRef: new Int32Array(64),
+};
 
 class IgbinaryScan {
+  /** The scratch arrays, held here (a field load is cheaper than a module binding's). */
+  private strStart = scratch.strStart;
+  private strEnd = scratch.strEnd;
+  private refAt = scratch.refAt;
+  private remaining = scratch.remaining;
+  private kinds = scratch.kinds;
+  private frameRef = scratch.frameRef;
   private p = 4;
   private readonly end: number;
   private strings = 0;
@@ -105,20 +114,20 @@ class IgbinaryScan {
     this.e = this.p = p + len;
     if (this.replaying > 0) return;
     const i = this.strings++;
-    if (i === strStart.length) {
-      strStart = grow(strStart, i * 2);
-      strEnd = grow(strEnd, i * 2);
+    if (i === this.strStart.length) {
+      this.strStart = scratch.strStart = grow(this.strStart, i * 2);
+      this.strEnd = scratch.strEnd = grow(this.strEnd, i * 2);
     }
-    strStart[i] = p;
-    strEnd[i] = p + len;
+    this.strStart[i] = p;
+    this.strEnd[i] = p + len;
   }
 
   /** A string id of `size` bytes: the earlier string into `s`/`e`; returns the id. */
   private stringId(size: number): number {
     const i = this.uint(size);
     if (i >= this.strings) bail();
-    this.s = strStart[i]!;
-    this.e = strEnd[i]!;
+    this.s = this.strStart[i]!;
+    this.e = this.strEnd[i]!;
     return i;
   }
 
@@ -168,22 +177,22 @@ class IgbinaryScan {
     this.push(ROOT, n, this.register(4));
     while (this.top > 0) {
       const d = this.top - 1;
-      if (remaining[d] === 0) {
+      if (this.remaining[d] === 0) {
         this.top = d;
-        const kind = kinds[d]!;
+        const kind = this.kinds[d]!;
         if (kind === REPLAY) {
-          this.p = frameRef[d]!;
+          this.p = this.frameRef[d]!;
           this.replaying--;
           continue;
         }
         // Closed: from now on a ref to it is a copy of its bytes (an object's stays the tree's).
-        const ref = frameRef[d]!;
-        if (ref >= 0 && kind === ARRAY) refAt[ref] = -refAt[ref]! - 2;
+        const ref = this.frameRef[d]!;
+        if (ref >= 0 && kind === ARRAY) this.refAt[ref] = -this.refAt[ref]! - 2;
         w.end();
         continue;
       }
-      remaining[d]!--;
-      if (this.key(w, kinds[d]!)) this.value(w);
+      this.remaining[d]!--;
+      if (this.key(w, this.kinds[d]!)) this.value(w);
     }
     if (this.p !== this.end) bail(); // the tree notes trailing bytes
   }
@@ -195,8 +204,8 @@ class IgbinaryScan {
   private register(at: number): number {
     if (this.replaying > 0) return -1;
     const i = this.refs++;
-    if (i === refAt.length) refAt = grow(refAt, i * 2);
-    refAt[i] = at < 0 ? -1 : -at - 2;
+    if (i === this.refAt.length) this.refAt = scratch.refAt = grow(this.refAt, i * 2);
+    this.refAt[i] = at < 0 ? -1 : -at - 2;
     return i;
   }
 
@@ -211,14 +220,14 @@ class IgbinaryScan {
   private push(kind: number, n: number, ref: number): void {
     const d = this.top;
     if ((kind === ARRAY || kind === OBJECT) && this.replaying === 0 && this.maxDepth > 0 && d >= this.maxDepth) bail();
-    if (d === remaining.length) {
-      remaining = grow(remaining, d * 2);
-      kinds = grow(kinds, d * 2);
-      frameRef = grow(frameRef, d * 2);
+    if (d === this.remaining.length) {
+      this.remaining = scratch.remaining = grow(this.remaining, d * 2);
+      this.kinds = scratch.kinds = grow(this.kinds, d * 2);
+      this.frameRef = scratch.frameRef = grow(this.frameRef, d * 2);
     }
-    remaining[d] = n;
-    kinds[d] = kind;
-    frameRef[d] = ref;
+    this.remaining[d] = n;
+    this.kinds[d] = kind;
+    this.frameRef[d] = ref;
     this.top = d + 1;
   }
   /** A member's key; false for a null key (an uninitialized typed property: no value follows). */
@@ -302,7 +311,7 @@ class IgbinaryScan {
         const ref = this.register(at);
         w.beginArray(n);
         if (n > 0) this.push(ARRAY, n, ref);
-        else if (ref >= 0) refAt[ref] = at;
+        else if (ref >= 0) this.refAt[ref] = at;
         return;
       }
       case 0x01: // ref8
@@ -310,10 +319,10 @@ class IgbinaryScan {
       case 0x03: {
         // ref32: a shared array, closed before (anything else, and objref8..32, is the tree's)
         const i = this.uint(t === 0x01 ? 1 : t === 0x02 ? 2 : 4);
-        if (i >= this.refs || refAt[i]! < 0) bail();
+        if (i >= this.refs || this.refAt[i]! < 0) bail();
         this.push(REPLAY, 0, this.p);
         this.replaying++;
-        this.p = refAt[i]!;
+        this.p = this.refAt[i]!;
         this.value(w);
         return;
       }
