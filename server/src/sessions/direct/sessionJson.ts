@@ -14,6 +14,7 @@ import {
   type SessionSerializer,
 } from '../sessionFormats.ts';
 import { DirectWriter } from './directWriter.ts';
+import { directIgbinary } from './igbinaryDirect.ts';
 import { directMsgpack } from './msgpackDirect.ts';
 import { directPhp, directPhpSerialize } from './serializeDirect.ts';
 
@@ -52,6 +53,9 @@ export function directSessionJson(
         break;
       case 'msgpack':
         directMsgpack(w, payload, named === undefined, options.maxDepth);
+        break;
+      case 'igbinary':
+        directIgbinary(w, payload, options.maxDepth);
         break;
       default:
         return null;
