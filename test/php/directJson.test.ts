@@ -10,8 +10,8 @@ import { directSessionJson } from '../../server/src/sessions/direct/sessionJson.
 import { decodeSession, type SessionSerializer } from '../../server/src/sessions/sessionFormats.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
 
-/** Formats whose direct reader exists (the others always bail, which the tests below would flag). */
-const DIRECT_FORMATS: readonly SessionSerializer[] = ['php_serialize', 'php', 'msgpack'];
+/** Every format PHP writes sessions in has a direct reader (php_binary, which no one configures, has none). */
+const DIRECT_FORMATS: readonly SessionSerializer[] = ['php_serialize', 'php', 'igbinary', 'msgpack'];
 
 /**
  * Plain sessions a format's direct reader leaves to the tree all the same: igbinary's and msgpack's

@@ -92,7 +92,7 @@ test(
     console.log(['suite\treader\treadings\tagree\tPHP refuses\twe refuse\twe mark', ...rows].join('\n'));
     console.log(`direct JSON: ${directTally.direct} of ${directTally.sessions} session readings`);
     // Each one was compared with the tree's JSON (phpOracle.ts); most sessions PHP writes are plain.
-    assert.ok(directTally.direct > directTally.sessions / 4, 'the direct path was hardly ever taken');
+    assert.ok(directTally.direct > directTally.sessions / 3, 'the direct path was hardly ever taken');
     const total = [...tallies.values()].reduce((n, t) => n + t.readings, 0);
     // The harvest is fixed: a run that compared far fewer readings lost its oracle, not its bugs.
     assert.ok(total > 20_000, `only ${total} readings compared`);
