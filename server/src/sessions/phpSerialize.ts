@@ -30,6 +30,20 @@ import {
   type PhpValue,
 } from './phpValue.ts';
 import { canonicalClassName, checkPhpObject, instantiationRefusal, phpClass } from './phpClasses.ts';
+import {
+  BACKSLASH,
+  COLON,
+  DOT,
+  LBRACE,
+  MINUS,
+  NINE,
+  PLUS,
+  POW10,
+  QUOTE,
+  RBRACE,
+  SEMI,
+  ZERO,
+} from './serializeGrammar.ts';
 import { SPL_PAYLOAD_CLASSES, SplPayloadError, readSplPayload, type NestedReader } from './splPayloads.ts';
 
 export { SessionDecodeError };
@@ -39,22 +53,7 @@ export interface UnserializeOptions {
   maxDepth?: number;
 }
 
-// Byte values of the grammar's characters.
-const QUOTE = 0x22;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const COLON = 0x3a;
-const SEMI = 0x3b;
-const BACKSLASH = 0x5c;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-
 const INT64_MAX = (1n << 63n) - 1n;
-/** 10^0 … 10^15, all exact doubles. */
-const POW10 = Array.from({ length: 16 }, (_, i) => Number(`1e${i}`));
 const UINT64_MASK = (1n << 64n) - 1n;
 
 /** zend_is_valid_class_name: [A-Za-z0-9_\\] and any byte >= 0x80. */

@@ -14,6 +14,7 @@ import { IGBINARY_MAX_DEPTH, hasIgbinaryHeader } from '../igbinary.ts';
 import { mangledClassLength } from '../decodeCommon.ts';
 import { phpClass } from '../phpClasses.ts';
 import { validUtf8Text } from '../phpValue.ts';
+import { ByteCursor } from './byteCursor.ts';
 import { bail, canonicalIntKey, type DirectWriter } from './directWriter.ts';
 
 /** Frame kinds: the session's array (its string keys are the variables), an array, an object, a replay. */
@@ -49,7 +50,7 @@ const scratch = {
   frameRef: new Int32Array(64),
 };
 
-class IgbinaryScan {
+class IgbinaryScan extends ByteCursor {
   /** The scratch arrays, held here (a field load is cheaper than a module binding's). */
   private strStart = scratch.strStart;
   private strEnd = scratch.strEnd;
@@ -57,8 +58,6 @@ class IgbinaryScan {
   private remaining = scratch.remaining;
   private kinds = scratch.kinds;
   private frameRef = scratch.frameRef;
-  private p = 4;
-  private readonly end: number;
   private strings = 0;
   private refs = 0;
   private top = 0;
@@ -74,21 +73,10 @@ class IgbinaryScan {
   private classNames: string[] | null = null;
 
   constructor(
-    private readonly b: Uint8Array,
+    b: Uint8Array,
     private readonly maxDepth: number,
   ) {
-    this.end = b.length;
-  }
-
-  /** An unsigned big-endian integer of 1, 2 or 4 bytes. */
-  private uint(size: number): number {
-    const b = this.b;
-    const p = this.p;
-    if (this.end - p < size) bail();
-    this.p = p + size;
-    if (size === 1) return b[p]!;
-    if (size === 2) return (b[p]! << 8) | b[p + 1]!;
-    return b[p]! * 0x100_0000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
+    super(b, 4);
   }
 
   /** An 8-byte big-endian integer into `hi`/`lo`; returns `hi`. */

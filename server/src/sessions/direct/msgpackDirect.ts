@@ -11,6 +11,7 @@ import { mangledClassLength } from '../decodeCommon.ts';
 import { MSGPACK_MAX_DEPTH } from '../msgpack.ts';
 import { phpClass } from '../phpClasses.ts';
 import { validUtf8Text } from '../phpValue.ts';
+import { ByteCursor } from './byteCursor.ts';
 import { bail, canonicalIntKey, type DirectWriter } from './directWriter.ts';
 
 const NIL = 0xc0;
@@ -36,10 +37,7 @@ const classBytes: Uint8Array[] = [];
 const classNames: string[] = [];
 const classApp: boolean[] = [];
 
-class MsgpackScan {
-  p = 0;
-  private readonly b: Uint8Array;
-  private readonly end: number;
+class MsgpackScan extends ByteCursor {
   private readonly maxDepth: number;
   /** Open containers: kind, members left, and (lists) their length for the index. */
   private readonly kind: number[] = [];
@@ -50,8 +48,7 @@ class MsgpackScan {
   private app = false;
 
   constructor(b: Uint8Array, maxDepth: number) {
-    this.b = b;
-    this.end = b.length;
+    super(b, 0);
     this.maxDepth = maxDepth;
   }
 
@@ -70,17 +67,6 @@ class MsgpackScan {
     else if (h === 0xde || h === 0xdf) this.map(w, this.uint(h === 0xde ? 2 : 4), ROOT);
     else bail();
     this.members(w);
-  }
-
-  /** Big-endian unsigned integer of `size` bytes at `p`, which moves past it. */
-  private uint(size: number): number {
-    const b = this.b;
-    const p = this.p;
-    if (this.end - p < size) bail();
-    this.p = p + size;
-    if (size === 1) return b[p]!;
-    if (size === 2) return (b[p]! << 8) | b[p + 1]!;
-    return b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
   }
 
   /**

@@ -5,23 +5,23 @@
 import { DEFAULT_MAX_DEPTH, mangledClassLength } from '../decodeCommon.ts';
 import { phpClass } from '../phpClasses.ts';
 import { validUtf8Text } from '../phpValue.ts';
+import {
+  BACKSLASH,
+  COLON,
+  DOT,
+  LBRACE,
+  MINUS,
+  NINE,
+  PLUS,
+  POW10,
+  QUOTE,
+  RBRACE,
+  SEMI,
+  ZERO,
+} from '../serializeGrammar.ts';
 import { bail, type DirectWriter } from './directWriter.ts';
 
-const QUOTE = 0x22;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const COLON = 0x3a;
-const SEMI = 0x3b;
-const BACKSLASH = 0x5c;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
 const PIPE = 0x7c;
-
-/** 10^0 … 10^15, all exact doubles. */
-const POW10 = Array.from({ length: 16 }, (_, i) => Number(`1e${i}`));
 
 const ARRAY = 0;
 const OBJECT = 1;
