@@ -74,11 +74,12 @@ export class DirectWriter {
   /** Where a list's `[` is. */
   private listAt: number[] = [];
   private depth = 0;
-  /** Keys of the open containers: kind, then an integer, or a start and end in `keySource`. */
+  /** Keys of the open containers: kind, then an integer, or a start and end in `source`. */
   private keyKind: number[] = [];
   private keyA: number[] = [];
   private keyB: number[] = [];
-  private keySource: (Uint8Array | null)[] = [];
+  /** The bytes every string key is a range of (the session's own). */
+  private source: Uint8Array | null = null;
   private keyTop = 0;
   private nodes = 0;
 
@@ -245,6 +246,7 @@ export class DirectWriter {
 
   /** Records a key of frame d; a key seen before in it is a duplicate, which the tree handles. */
   private remember(d: number, kind: number, a: number, b: number, source: Uint8Array | null): void {
+    if (source !== null && source !== (this.source ??= source)) bail();
     const set = this.keySets[d];
     if (set) {
       const text = keyText(kind, a, b, source);
@@ -262,17 +264,11 @@ export class DirectWriter {
     this.bloom[d]! |= bit;
     for (let i = seen ? base : top; i < top; i++) {
       if (this.keyKind[i] !== kind) continue;
-      if (
-        kind === INT_KEY
-          ? this.keyA[i] === a
-          : sameRange(this.keySource[i]!, this.keyA[i]!, this.keyB[i]!, source!, a, b)
-      )
-        bail();
+      if (kind === INT_KEY ? this.keyA[i] === a : sameRange(this.source!, this.keyA[i]!, this.keyB[i]!, a, b)) bail();
     }
     if (top - base >= SCAN_KEYS) {
       const keys = new Set<string>();
-      for (let i = base; i < top; i++)
-        keys.add(keyText(this.keyKind[i]!, this.keyA[i]!, this.keyB[i]!, this.keySource[i]!));
+      for (let i = base; i < top; i++) keys.add(keyText(this.keyKind[i]!, this.keyA[i]!, this.keyB[i]!, this.source));
       keys.add(keyText(kind, a, b, source));
       this.keySets[d] = keys;
       return;
@@ -280,7 +276,6 @@ export class DirectWriter {
     this.keyKind[top] = kind;
     this.keyA[top] = a;
     this.keyB[top] = b;
-    this.keySource[top] = source;
     this.keyTop = top + 1;
   }
 
@@ -352,9 +347,9 @@ export class DirectWriter {
   }
 }
 
-function sameRange(x: Uint8Array, xs: number, xe: number, y: Uint8Array, ys: number, ye: number): boolean {
+function sameRange(x: Uint8Array, xs: number, xe: number, ys: number, ye: number): boolean {
   if (xe - xs !== ye - ys) return false;
-  for (let i = 0; i < xe - xs; i++) if (x[xs + i] !== y[ys + i]) return false;
+  for (let i = 0; i < xe - xs; i++) if (x[xs + i] !== x[ys + i]) return false;
   return true;
 }
 
