@@ -1,8 +1,9 @@
 // Canonical JSON written while a session's bytes are read, without the value tree: the
 // formatting, list detection, duplicate keys and limits of canonicalJson.ts, kept in a few
-// integer stacks. A reader calls it member by member; whatever the tree would print differently
-// (a duplicate key, an array that stops being a list, a limit) makes it give up with `bail()`, and
-// the caller then decodes the tree way. Only what the tree path prints the same is written here.
+// integer stacks. A reader calls it member by member. An array is written as a list from a first
+// key 0 and rewritten as a map if a later key breaks the sequence; whatever the tree would print
+// differently (a repeated key or label, a limit) makes it give up with `bail()`, and the caller
+// then decodes the tree way. Only what the tree path prints the same is written here.
 import { MAX_NODES, MAX_OUTPUT_BYTES, formatPhpFloat } from '../canonicalJson.ts';
 import { JsonBytes } from '../jsonBytes.ts';
 
