@@ -2,7 +2,7 @@
 // grammar for the values sessions are made of (N, b, i, d, s, a, and O of stdClass or application
 // classes). References, `S:`, `C:`, enums, PHP's other classes and anything malformed give up (see
 // directWriter.ts): phpSerialize.ts then decodes them, with PHP's exact errors and marks.
-import { DEFAULT_MAX_DEPTH, mangledClassLength } from '../decodeCommon.ts';
+import { DEFAULT_MAX_DEPTH, latin1, mangledClassLength } from '../decodeCommon.ts';
 import { phpClass } from '../phpClasses.ts';
 import { validUtf8Text } from '../phpValue.ts';
 import {
@@ -290,7 +290,7 @@ class SerializeScan {
     }
     if (this.at(j) !== SEMI) bail();
     // At most 15 digits: exact as an integer, divided by an exact power of ten (Clinger's fast path).
-    if (digits > 15 || exponent) w.float(Number(latin1Of(b, start, j)));
+    if (digits > 15 || exponent) w.float(Number(latin1(b, start, j)));
     else {
       const v = m / POW10[scale > 0 ? scale - 1 : 0]!;
       w.float(neg ? -v : v);
@@ -311,12 +311,6 @@ class SerializeScan {
 
 const NAN = [0x4e, 0x41, 0x4e, SEMI];
 const INF = [0x49, 0x4e, 0x46, SEMI];
-
-function latin1Of(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
 
 /** php_serialize: serialize($_SESSION). `strict` (detecting): no bytes may follow the array. */
 export function directPhpSerialize(w: DirectWriter, b: Uint8Array, strict: boolean, maxDepth?: number): void {

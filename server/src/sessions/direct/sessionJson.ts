@@ -1,4 +1,4 @@
-// What `decode` prints and "Copy as JSON" copies: the canonical JSON of a stored session value.
+// What `decode` prints and Open Session's JSON view shows: the canonical JSON of a stored session.
 // Sessions of plain values (nearly all of them) are written straight from their bytes, with no
 // value tree in between: a tree of small objects, all alive until the JSON was written, cost more
 // than PHP's own unserialize() + json_encode(). Anything else (references, PHP's own classes,
