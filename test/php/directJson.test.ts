@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toCanonicalJsonBytes } from '../../server/src/sessions/canonicalJson.ts';
+import { numericStringKey } from '../../server/src/sessions/decodeCommon.ts';
+import { canonicalIntKey } from '../../server/src/sessions/direct/directWriter.ts';
 import { directSessionJson } from '../../server/src/sessions/direct/sessionJson.ts';
 import { decodeSession, type SessionSerializer } from '../../server/src/sessions/sessionFormats.ts';
 import { phpAvailable, runPhpJson } from '../helpers/php.ts';
@@ -194,4 +196,50 @@ test('repeated keys, names and properties are left to the tree', { skip }, async
     const bytes = Buffer.from(text, 'latin1');
     assert.equal(directSessionJson(bytes, { serializer: format }, 2), null, `${text}: written directly`);
   });
+});
+
+test("the integer-key rule the tree and the direct path share is PHP's", { skip }, async () => {
+  const keys = [
+    '0',
+    '-0',
+    '00',
+    '01',
+    '7',
+    '-7',
+    '-',
+    '',
+    ' 1',
+    '1 ',
+    '1a',
+    '+1',
+    '1.5',
+    '123456789012345',
+    '1234567890123456',
+    '-9007199254740993',
+    '9223372036854775807',
+    '9223372036854775808',
+    '-9223372036854775808',
+    '-9223372036854775809',
+    '12345678901234567890',
+  ];
+  // PHP's own answer: the key an array stores for each string, as an integer or as the string.
+  const php = (await runPhpJson(
+    'return array_map(fn ($k) => is_int(array_key_first([$k => 1])) ? (string) array_key_first([$k => 1]) : null, $input);',
+    keys,
+  )) as Array<string | null>;
+  for (const [i, key] of keys.entries()) {
+    const bytes = Buffer.from(key, 'latin1');
+    const tree = numericStringKey(bytes, 0, bytes.length);
+    assert.equal(tree === null ? null : String(tree), php[i], `numericStringKey(${JSON.stringify(key)})`);
+    let direct: string | null;
+    try {
+      const n = canonicalIntKey(bytes, 0, bytes.length);
+      direct = n === n ? String(n) : null;
+    } catch {
+      // 16-19 digits, past a safe integer: the direct path leaves such a key to the tree.
+      assert.match(key, /^-?[1-9]\d{15,18}$/, `canonicalIntKey(${JSON.stringify(key)}) gave up`);
+      continue;
+    }
+    assert.equal(direct, php[i], `canonicalIntKey(${JSON.stringify(key)})`);
+  }
 });

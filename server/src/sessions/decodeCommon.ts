@@ -59,31 +59,56 @@ export function latin1(b: Uint8Array, start = 0, end = b.length): string {
 }
 
 /**
- * A string array key that PHP stores as an integer (ZEND_HANDLE_NUMERIC_STR): an optional '-',
- * no leading zero, no "-0", within the 64-bit range. Returns null when it stays a string.
+ * The rule of a string array key PHP stores as an integer (ZEND_HANDLE_NUMERIC_STR: an optional
+ * '-', digits, no leading zero, no "-0"), without a BigInt: the key's value when it has at most 15
+ * digits, ±Infinity when it has 16-19 (numericStringKey reads those exactly), NaN when it stays a
+ * string.
  */
-export function numericStringKey(b: Uint8Array, start: number, end: number): bigint | null {
+export function numericKeyValue(b: Uint8Array, start: number, end: number): number {
   const len = end - start;
-  if (len === 0 || len > 20) return null;
+  if (len === 0 || len > 20) return NaN;
   let i = start;
   const neg = b[i] === MINUS;
   if (neg) i++;
-  if (i >= end) return null;
-  if (b[i] === ZERO && len > 1) return null;
+  if (i >= end || (b[i] === ZERO && len > 1)) return NaN;
+  let n = 0;
   for (let k = i; k < end; k++) {
     const c = b[k]!;
-    if (c < ZERO || c > NINE) return null;
+    if (c < ZERO || c > NINE) return NaN;
+    n = n * 10 + (c - ZERO);
   }
   const digits = end - i;
-  if (digits > 19) return null;
+  if (digits > 19) return NaN;
+  if (digits > 15) return neg ? -Infinity : Infinity;
+  return neg ? -n : n;
+}
+
+/** The same key as PHP stores it: the integer (within the 64-bit range), or null when it stays a string. */
+export function numericStringKey(b: Uint8Array, start: number, end: number): bigint | null {
+  const n = numericKeyValue(b, start, end);
+  if (n !== n) return null;
+  if (n !== Infinity && n !== -Infinity) return n >= 0 && n < 256 ? SMALL_BIGINTS[n]! : BigInt(n);
+  const v = BigInt(latin1(b, start, end));
+  return v > INT64_MAX || v < -INT64_MAX - 1n ? null : v;
+}
+
+/**
+ * parse_iv on the digits `b[start, end)` (sign already read): out-of-range values clamp to the
+ * 64-bit bounds, as PHP's "Numerical result out of range" does.
+ */
+export function parseIv(b: Uint8Array, start: number, end: number, neg: boolean): bigint {
+  let i = start;
+  while (i < end && b[i] === ZERO) i++;
+  const digits = end - i;
   if (digits <= 15) {
     let n = 0;
     for (let k = i; k < end; k++) n = n * 10 + (b[k]! - ZERO);
     return neg ? -BigInt(n) : n < 256 ? SMALL_BIGINTS[n]! : BigInt(n);
   }
+  if (digits > 19) return neg ? -INT64_MAX - 1n : INT64_MAX;
   const v = BigInt(latin1(b, i, end));
-  if (neg ? v > INT64_MAX + 1n : v > INT64_MAX) return null;
-  return neg ? -v : v;
+  if (neg) return v > INT64_MAX + 1n ? -INT64_MAX - 1n : -v;
+  return v > INT64_MAX ? INT64_MAX : v;
 }
 
 /**

@@ -4,11 +4,11 @@
 import {
   DEFAULT_MAX_DEPTH,
   SCAN_LIMIT,
-  SMALL_BIGINTS,
   SessionDecodeError,
   latin1,
   mangledKey,
   numericStringKey,
+  parseIv,
   phpInt,
   sameBytes,
   sameProperty,
@@ -53,7 +53,6 @@ export interface UnserializeOptions {
   maxDepth?: number;
 }
 
-const INT64_MAX = (1n << 63n) - 1n;
 const UINT64_MASK = (1n << 64n) - 1n;
 
 /** zend_is_valid_class_name: [A-Za-z0-9_\\] and any byte >= 0x80. */
@@ -210,22 +209,6 @@ export class PhpUnserializer implements NestedReader {
     return Number(BigInt(latin1(this.bytes, start, end)) & UINT64_MASK);
   }
 
-  /** parse_iv on [start,end) (sign already excluded), clamping out-of-range to the 64-bit bounds. */
-  private ivDigits(start: number, end: number, neg: boolean): bigint {
-    let i = start;
-    while (i < end && this.bytes[i] === ZERO) i++;
-    const digits = end - i;
-    if (digits <= 15) {
-      let n = 0;
-      for (let k = i; k < end; k++) n = n * 10 + (this.bytes[k]! - ZERO);
-      return neg ? -BigInt(n) : n < 256 ? SMALL_BIGINTS[n]! : BigInt(n);
-    }
-    if (digits > 19) return neg ? -INT64_MAX - 1n : INT64_MAX; // "Numerical result out of range"
-    const v = BigInt(latin1(this.bytes, i, end));
-    if (neg) return v > INT64_MAX + 1n ? -INT64_MAX - 1n : -v;
-    return v > INT64_MAX ? INT64_MAX : v;
-  }
-
   /** parse_iv2: optional sign, any number of digits (even none); returns the value and where it stopped. */
   private iv2(start: number): { value: number; next: number } {
     let i = start;
@@ -236,7 +219,7 @@ export class PhpUnserializer implements NestedReader {
     } else if (this.at(i) === PLUS) i++;
     const ds = i;
     const de = this.digitsEnd(ds);
-    return { value: Number(this.ivDigits(ds, de, neg)), next: de };
+    return { value: Number(parseIv(this.bytes, ds, de, neg)), next: de };
   }
 
   /** `<letter>:<uiv>:"` — returns the end of the digits, or -1 when the token does not match. */
@@ -291,7 +274,7 @@ export class PhpUnserializer implements NestedReader {
         if (sign === PLUS || sign === MINUS) i++;
         const de = this.digitsEnd(i);
         if (de === i || this.at(de) !== SEMI) break;
-        cell.value = phpInt(this.ivDigits(i, de, sign === MINUS));
+        cell.value = phpInt(parseIv(this.bytes, i, de, sign === MINUS));
         this.pos = de + 1;
         return null;
       }
@@ -328,7 +311,7 @@ export class PhpUnserializer implements NestedReader {
         if (c1 !== COLON) break;
         const de = this.digitsEnd(p + 2);
         if (de === p + 2 || this.at(de) !== COLON || this.at(de + 1) !== LBRACE) break;
-        const n = Number(this.ivDigits(p + 2, de, false));
+        const n = Number(parseIv(this.bytes, p + 2, de, false));
         const cursor = de + 2;
         // IS_FAKE_ELEM_COUNT: each element takes at least 2 bytes.
         if (n > Math.floor((this.end - cursor) / 2))
@@ -622,7 +605,7 @@ export class PhpUnserializer implements NestedReader {
       if (sign === PLUS || sign === MINUS) i++;
       const de = this.digitsEnd(i);
       if (de > i && this.at(de) === SEMI) {
-        const v = this.ivDigits(i, de, sign === MINUS);
+        const v = parseIv(this.bytes, i, de, sign === MINUS);
         this.keyInt = v;
         this.keyNum = v >= 0n && v < 0x20000000000000n ? Number(v) : -1;
         this.pos = de + 1;

@@ -5,25 +5,16 @@
 // differently (a repeated key or label, a limit) makes it give up with `bail()`, and the caller
 // then decodes the tree way. Only what the tree path prints the same is written here.
 import { MAX_NODES, MAX_OUTPUT_BYTES, formatPhpFloat } from '../canonicalJson.ts';
+import { numericKeyValue } from '../decodeCommon.ts';
 import { JsonBytes } from '../jsonBytes.ts';
 
-/** Thrown (one shared instance) when the bytes need the tree: never seen outside this folder. */
-export class DirectBail {
-  readonly direct = 'bail';
-}
-const BAILED = new DirectBail();
+/** Thrown by bail(): a plain object (no stack to capture), never seen outside this folder. */
+const BAILED = Object.freeze({ direct: 'bail' });
 
 /** Gives up on the direct path (the tree path then decodes, reports or refuses the value). */
 export function bail(): never {
   throw BAILED;
 }
-
-const ZERO = 0x30;
-const NINE = 0x39;
-const MINUS = 0x2d;
-
-const INT64_MAX_DIGITS = '9223372036854775807';
-const INT64_MIN_DIGITS = '9223372036854775808';
 
 /** Frame modes. */
 const SESSION = 0;
@@ -40,24 +31,13 @@ const INT_KEY = 0;
 const BYTES_KEY = 1;
 
 /**
- * The value of a canonical decimal integer key in `b[start, end)` (PHP stores such a string key as
- * an integer: no leading zero, no "-0"), when it is a safe integer; NaN when it stays a string.
- * A 16-19 digit one, which PHP would also store as an integer, makes the caller bail.
+ * The value of a string key PHP stores as an integer (numericKeyValue's rule), NaN when it stays
+ * a string; a 16-19 digit one, past a safe integer, makes the caller bail.
  */
 export function canonicalIntKey(b: Uint8Array, start: number, end: number): number {
-  let i = start;
-  if (i < end && b[i] === MINUS) i++;
-  const digits = end - i;
-  if (digits === 0 || digits > 19) return NaN;
-  if (b[i] === ZERO && (digits > 1 || i > start)) return NaN;
-  let n = 0;
-  for (let k = i; k < end; k++) {
-    const c = b[k]!;
-    if (c < ZERO || c > NINE) return NaN;
-    n = n * 10 + (c - ZERO);
-  }
-  if (digits > 15) bail();
-  return i > start ? -n : n;
+  const n = numericKeyValue(b, start, end);
+  if (n === Infinity || n === -Infinity) bail();
+  return n;
 }
 
 export class DirectWriter {
@@ -304,25 +284,9 @@ export class DirectWriter {
     this.out.integerNumber(n);
   }
 
-  /**
-   * An integer's significant decimal digits `b[start, end)` (too many for a safe integer), clamped
-   * to the 64-bit range as PHP's parse_iv clamps them.
-   */
-  decimalInt(b: Uint8Array, start: number, end: number, neg: boolean): void {
-    const limit = neg ? INT64_MIN_DIGITS : INT64_MAX_DIGITS;
-    let over = end - start > limit.length;
-    if (end - start === limit.length) {
-      for (let i = 0; i < limit.length; i++) {
-        const d = b[start + i]! - limit.charCodeAt(i);
-        if (d !== 0) {
-          over = d > 0;
-          break;
-        }
-      }
-    }
-    if (neg) this.out.byte(MINUS);
-    if (over) this.out.ascii(limit);
-    else this.out.raw(b.subarray(start, end));
+  /** An integer past a safe one. */
+  bigInt(v: bigint): void {
+    this.out.integer(v);
   }
 
   float(v: number): void {

@@ -277,7 +277,7 @@ class IgbinaryScan extends ByteCursor {
         // long64n
         const n = this.long(t);
         if (n === n) w.int(n);
-        else w.out.integer(bigLong(this.hi, this.lo, t === 0x21));
+        else w.bigInt(bigLong(this.hi, this.lo, t === 0x21));
         return;
       }
       case 0x0c: {

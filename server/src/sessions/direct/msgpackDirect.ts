@@ -104,7 +104,7 @@ class MsgpackScan extends ByteCursor {
     for (let i = p; i < p + 8; i++) v = (v << 8n) | BigInt(b[i]!);
     if (h === 0xd3) v = BigInt.asIntN(64, v);
     if (v >= 1n << 63n) w.out.ascii(`"${v}"`);
-    else w.out.integer(v);
+    else w.bigInt(v);
   }
 
   /** The length of a str/bin header `h` after `p` (which moves past it), or -1 when `h` is no string. */

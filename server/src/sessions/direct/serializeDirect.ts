@@ -2,7 +2,7 @@
 // grammar for the values sessions are made of (N, b, i, d, s, a, and O of stdClass or application
 // classes). References, `S:`, `C:`, enums, PHP's other classes and anything malformed give up (see
 // directWriter.ts): phpSerialize.ts then decodes them, with PHP's exact errors and marks.
-import { DEFAULT_MAX_DEPTH, latin1, mangledClassLength } from '../decodeCommon.ts';
+import { DEFAULT_MAX_DEPTH, latin1, mangledClassLength, parseIv } from '../decodeCommon.ts';
 import { phpClass } from '../phpClasses.ts';
 import { validUtf8Text } from '../phpValue.ts';
 import {
@@ -81,7 +81,7 @@ class SerializeScan {
     while (i < de - 1 && this.b[i] === ZERO) i++;
     if (de - i > 15) {
       if (w === undefined) bail();
-      w.decimalInt(this.b, i, de, sign === MINUS);
+      w.bigInt(parseIv(this.b, i, de, sign === MINUS));
       this.int = NaN;
       return de + 1;
     }
