@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { toCanonicalJson } from '../../server/src/sessions/canonicalJson.ts';
-import { directSessionJson } from '../../server/src/sessions/direct/sessionJson.ts';
+import { directSessionJson, sessionJson as sessionJsonOf } from '../../server/src/sessions/direct/sessionJson.ts';
 import { SessionDecodeError } from '../../server/src/sessions/decodeCommon.ts';
 import { readIgbinary } from '../../server/src/sessions/igbinary.ts';
 import { readMsgpack } from '../../server/src/sessions/msgpack.ts';
@@ -180,6 +180,8 @@ export function ours(reader: string, bytes: Uint8Array, compression?: SessionCom
       if (direct !== null) directTally.direct++;
       const decoded = decodeSession(bytes, options);
       const json = toCanonicalJson(decoded);
+      // What `decode` prints, either way (compressed values unwrapped once, then direct or the tree).
+      assert.equal(sessionJsonOf(bytes, options, 0).json.toString('utf8'), json, 'sessionJson differs from the tree');
       // The direct path may only write what the tree prints, for sessions PHP reads as they are.
       if (direct !== null) {
         assert.equal(direct, json, "the direct JSON differs from the value tree's");

@@ -401,8 +401,17 @@ function readsAsEmpty(d: Decoded): boolean {
  * fallback, the result then marked phpUnreadable. Throws SessionDecodeError.
  */
 export function decodeSession(bytes: Uint8Array, options: DecodeSessionOptions = {}): DecodedSession {
+  return decodeUnwrapped(bytes, unwrap(bytes, options), options);
+}
+
+/** decodeSession once the envelope is removed (`unwrapped` is unwrap()'s answer for `bytes`). */
+export function decodeUnwrapped(
+  bytes: Uint8Array,
+  unwrapped: { payload: Uint8Array; compression: SessionCompression },
+  options: DecodeSessionOptions = {},
+): DecodedSession {
   const { maxDepth, serializer } = options;
-  const { payload, compression } = unwrap(bytes, options);
+  const { payload, compression } = unwrapped;
   const errors: SessionDecodeError[] = [];
   let decoded: Decoded | null = null;
   if (serializer) {

@@ -6,7 +6,7 @@
 // canonicalJson.ts, which the direct path is tested to match byte for byte.
 import { toCanonicalJsonBytes } from '../canonicalJson.ts';
 import {
-  decodeSession,
+  decodeUnwrapped,
   detectSessionSerializer,
   unwrap,
   type DecodeSessionOptions,
@@ -35,7 +35,25 @@ export function directSessionJson(
   options: DecodeSessionOptions = {},
   spaces = 2,
 ): { json: Buffer; serializer: SessionSerializer } | null {
-  const { payload } = unwrap(bytes, options);
+  return directPayloadJson(unwrap(bytes, options).payload, options, spaces);
+}
+
+/** Canonical JSON of a session (indented by `spaces`), the direct way when it can be. Throws SessionDecodeError. */
+export function sessionJson(bytes: Uint8Array, options: DecodeSessionOptions = {}, spaces = 2): SessionJson {
+  // Unwrapped once: a compressed session the direct path leaves to the tree is not inflated twice.
+  const unwrapped = unwrap(bytes, options);
+  const direct = directPayloadJson(unwrapped.payload, options, spaces);
+  if (direct) return direct;
+  const decoded = decodeUnwrapped(bytes, unwrapped, options);
+  return { json: toCanonicalJsonBytes(decoded, spaces), serializer: decoded.serializer, decoded };
+}
+
+/** directSessionJson on the bytes without their compression envelope. */
+function directPayloadJson(
+  payload: Uint8Array,
+  options: DecodeSessionOptions,
+  spaces: number,
+): { json: Buffer; serializer: SessionSerializer } | null {
   const named = options.serializer;
   // No bytes, no variables (what PHP reads from an empty value with any handler).
   if (payload.length === 0) return { json: Buffer.from('{}'), serializer: named ?? 'php' };
@@ -66,12 +84,4 @@ export function directSessionJson(
     return null;
   }
   return { json: w.bytes(), serializer };
-}
-
-/** Canonical JSON of a session (indented by `spaces`), the direct way when it can be. Throws SessionDecodeError. */
-export function sessionJson(bytes: Uint8Array, options: DecodeSessionOptions = {}, spaces = 2): SessionJson {
-  const direct = directSessionJson(bytes, options, spaces);
-  if (direct) return direct;
-  const decoded = decodeSession(bytes, options);
-  return { json: toCanonicalJsonBytes(decoded, spaces), serializer: decoded.serializer, decoded };
 }
