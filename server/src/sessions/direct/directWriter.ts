@@ -7,6 +7,8 @@
 import { MAX_NODES, MAX_OUTPUT_BYTES, formatPhpFloat } from '../canonicalJson.ts';
 import { numericKeyValue } from '../decodeCommon.ts';
 import { JsonBytes } from '../jsonBytes.ts';
+import { phpClass } from '../phpClasses.ts';
+import { validUtf8Text } from '../phpValue.ts';
 
 /** Thrown by bail(): a plain object (no stack to capture), never seen outside this folder. */
 const BAILED = Object.freeze({ direct: 'bail' });
@@ -38,6 +40,19 @@ export function canonicalIntKey(b: Uint8Array, start: number, end: number): numb
   const n = numericKeyValue(b, start, end);
   if (n === Infinity || n === -Infinity) bail();
   return n;
+}
+
+/**
+ * The class name `b[start, end)` as the tree prints it: stdClass (PHP's spelling) or an
+ * application class. PHP's other classes (the tree checks, rebuilds or refuses them), an empty
+ * name and invalid UTF-8 bail. Both lookups are cached where they live (validUtf8Text, phpClass).
+ */
+export function plainClassName(b: Uint8Array, start: number, end: number): string {
+  const name = validUtf8Text(b, start, end);
+  if (name === undefined || name === '') bail();
+  const info = phpClass(name);
+  if (info && info.name !== 'stdClass') bail();
+  return info ? info.name : name;
 }
 
 export class DirectWriter {

@@ -12,10 +12,8 @@
 // and containers a second time. The writer's node and size limits bound what replays can add.
 import { IGBINARY_MAX_DEPTH, hasIgbinaryHeader } from '../igbinary.ts';
 import { mangledClassLength } from '../decodeCommon.ts';
-import { phpClass } from '../phpClasses.ts';
-import { validUtf8Text } from '../phpValue.ts';
 import { ByteCursor } from './byteCursor.ts';
-import { bail, canonicalIntKey, type DirectWriter } from './directWriter.ts';
+import { bail, canonicalIntKey, plainClassName, type DirectWriter } from './directWriter.ts';
 
 /** Frame kinds: the session's array (its string keys are the variables), an array, an object, a replay. */
 const ROOT = 0;
@@ -69,8 +67,6 @@ class IgbinaryScan extends ByteCursor {
   /** The words of the last 8-byte big-endian integer read. */
   private hi = 0;
   private lo = 0;
-  /** Class names by string id, made on the first object (most sessions have none). */
-  private classNames: string[] | null = null;
 
   constructor(
     b: Uint8Array,
@@ -330,31 +326,15 @@ class IgbinaryScan extends ByteCursor {
 
   /** An object: its class name, then a property array (Serializable payloads and enums bail). */
   private object(w: DirectWriter, t: number): void {
-    let id = -1;
-    if (t > 0x19) id = this.stringId(t === 0x1a ? 1 : t === 0x1b ? 2 : 4);
-    else {
-      this.chars(t);
-      if (this.replaying === 0) id = this.strings - 1;
-    }
-    const names = (this.classNames ??= []);
-    const name = (id >= 0 ? names[id] : undefined) ?? this.className();
-    if (id >= 0) names[id] = name;
+    if (t > 0x19) this.stringId(t === 0x1a ? 1 : t === 0x1b ? 2 : 4);
+    else this.chars(t);
+    const name = plainClassName(this.b, this.s, this.e);
     const ref = this.register(-1);
     if (this.p === this.end) bail();
     const n = this.count(this.b[this.p++]!);
     w.beginObject(name);
     if (n === 0) w.end();
     else this.push(OBJECT, n, ref);
-  }
-
-  /** The class name in `s`/`e` as the tree prints it: stdClass or an application class. */
-  private className(): string {
-    const text = validUtf8Text(this.b, this.s, this.e);
-    if (text === undefined || text === '') bail();
-    // PHP's own classes (other than stdClass) are checked, rebuilt or refused by the tree.
-    const info = phpClass(text);
-    if (info && info.name !== 'stdClass') bail();
-    return info ? info.name : text;
   }
 }
 

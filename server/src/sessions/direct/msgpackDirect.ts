@@ -9,10 +9,8 @@
 // notes and marks.
 import { mangledClassLength } from '../decodeCommon.ts';
 import { MSGPACK_MAX_DEPTH } from '../msgpack.ts';
-import { phpClass } from '../phpClasses.ts';
-import { validUtf8Text } from '../phpValue.ts';
 import { ByteCursor } from './byteCursor.ts';
-import { bail, canonicalIntKey, type DirectWriter } from './directWriter.ts';
+import { bail, canonicalIntKey, plainClassName, type DirectWriter } from './directWriter.ts';
 
 const NIL = 0xc0;
 const TWO_32 = 4294967296;
@@ -26,16 +24,6 @@ const OBJECT = 3;
 /** Big-endian floats are read through this (no DataView per session or per value). */
 const FLOAT_BYTES = new Uint8Array(8);
 const FLOATS = new DataView(FLOAT_BYTES.buffer);
-
-/**
- * Class names already checked (stdClass or application classes), compared as bytes so that an
- * object costs no string: sessions repeat a handful of classes, across sessions too.
- */
-const CLASS_CACHE_SIZE = 32;
-const CLASS_CACHE_MAX_BYTES = 128;
-const classBytes: Uint8Array[] = [];
-const classNames: string[] = [];
-const classApp: boolean[] = [];
 
 class MsgpackScan extends ByteCursor {
   private readonly maxDepth: number;
@@ -202,29 +190,9 @@ class MsgpackScan extends ByteCursor {
     const e = s + len;
     if (len < 0 || e > this.end) bail();
     this.p = e;
-    for (let c = 0; c < classBytes.length; c++) {
-      const known = classBytes[c]!;
-      if (known.length !== len) continue;
-      let i = 0;
-      while (i < len && known[i] === b[s + i]) i++;
-      if (i === len) {
-        this.app = classApp[c]!;
-        return classNames[c]!;
-      }
-    }
-    const name = validUtf8Text(b, s, e);
-    if (name === undefined) bail();
-    // PHP's own classes other than stdClass are rebuilt and checked by msgpack.ts.
-    const info = phpClass(name);
-    if (info && info.name !== 'stdClass') bail();
-    this.app = !info;
-    const shown = info ? info.name : name;
-    if (classBytes.length < CLASS_CACHE_SIZE && len <= CLASS_CACHE_MAX_BYTES) {
-      classBytes.push(b.slice(s, e));
-      classNames.push(shown);
-      classApp.push(this.app);
-    }
-    return shown;
+    const name = plainClassName(b, s, e);
+    this.app = name !== 'stdClass';
+    return name;
   }
 
   /** The key at `p` is the string "name" (in any str/bin encoding); `p` stays. */

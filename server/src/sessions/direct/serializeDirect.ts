@@ -3,8 +3,6 @@
 // classes). References, `S:`, `C:`, enums, PHP's other classes and anything malformed give up (see
 // directWriter.ts): phpSerialize.ts then decodes them, with PHP's exact errors and marks.
 import { DEFAULT_MAX_DEPTH, latin1, mangledClassLength, parseIv } from '../decodeCommon.ts';
-import { phpClass } from '../phpClasses.ts';
-import { validUtf8Text } from '../phpValue.ts';
 import {
   BACKSLASH,
   COLON,
@@ -19,7 +17,7 @@ import {
   SEMI,
   ZERO,
 } from '../serializeGrammar.ts';
-import { bail, type DirectWriter } from './directWriter.ts';
+import { bail, plainClassName, type DirectWriter } from './directWriter.ts';
 
 const PIPE = 0x7c;
 
@@ -236,15 +234,12 @@ class SerializeScan {
         ch >= 0x80;
       if (!ok) bail();
     }
-    const name = validUtf8Text(b, ns, q);
-    if (name === undefined) bail();
-    const info = phpClass(name);
-    if (info && info.name !== 'stdClass') bail();
+    const name = plainClassName(b, ns, q);
     const de = this.count(q + 2);
     if (this.at(de) !== COLON || this.at(de + 1) !== LBRACE) bail();
     this.pos = de + 2;
     const n = this.int;
-    w.beginObject(info ? info.name : name);
+    w.beginObject(name);
     if (n === 0) {
       // PHP counts an object's depth even without properties.
       if (this.maxDepth > 0 && this.top >= this.maxDepth) bail();
