@@ -27,11 +27,6 @@ const TWO32 = 0x1_0000_0000;
 const SAFE_HIGH = 0x20_0000;
 const TWO63 = 1n << 63n;
 
-/** A double's 8 bytes, in the machine's order. */
-const FLOAT = new Float64Array(1);
-const FLOAT_BYTES = new Uint8Array(FLOAT.buffer);
-const BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
-
 /**
  * Scratch shared by every call (a call runs synchronously to its end or its bail, and the next one
  * starts over), in typed arrays that only grow, so a session costs no allocation for them: the
@@ -276,16 +271,9 @@ class IgbinaryScan extends ByteCursor {
         else w.bigInt(bigLong(this.hi, this.lo, t === 0x21));
         return;
       }
-      case 0x0c: {
-        // double, big-endian: its bytes into a shared scratch (a DataView per session cost more)
-        const b = this.b;
-        const p = this.p;
-        if (this.end - p < 8) bail();
-        for (let k = 0; k < 8; k++) FLOAT_BYTES[BIG_ENDIAN ? k : 7 - k] = b[p + k]!;
-        w.float(FLOAT[0]!);
-        this.p = p + 8;
+      case 0x0c: // double, big-endian
+        w.float(this.float(8));
         return;
-      }
       case 0x14: // array8
       case 0x15: // array16
       case 0x16: {

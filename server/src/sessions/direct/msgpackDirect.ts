@@ -21,10 +21,6 @@ const LIST = 1;
 const MAP = 2;
 const OBJECT = 3;
 
-/** Big-endian floats are read through this (no DataView per session or per value). */
-const FLOAT_BYTES = new Uint8Array(8);
-const FLOATS = new DataView(FLOAT_BYTES.buffer);
-
 class MsgpackScan extends ByteCursor {
   private readonly maxDepth: number;
   /** Open containers: kind, members left, and (lists) their length for the index. */
@@ -289,14 +285,9 @@ class MsgpackScan extends ByteCursor {
         w.bool(true);
         return;
       case 0xca:
-      case 0xcb: {
-        const size = h === 0xca ? 4 : 8;
-        if (this.end - this.p < size) bail();
-        for (let i = 0; i < size; i++) FLOAT_BYTES[i] = b[this.p + i]!;
-        this.p += size;
-        w.float(size === 4 ? FLOATS.getFloat32(0) : FLOATS.getFloat64(0));
+      case 0xcb:
+        w.float(this.float(h === 0xca ? 4 : 8));
         return;
-      }
       case 0xdc:
       case 0xdd:
         this.list(w, this.uint(h === 0xdc ? 2 : 4));
