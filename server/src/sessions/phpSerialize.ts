@@ -38,11 +38,11 @@ import {
   MINUS,
   NINE,
   PLUS,
-  POW10,
   QUOTE,
   RBRACE,
   SEMI,
   ZERO,
+  serializedDouble,
 } from './serializeGrammar.ts';
 import { SPL_PAYLOAD_CLASSES, SplPayloadError, readSplPayload, type NestedReader } from './splPayloads.ts';
 
@@ -398,31 +398,10 @@ export class PhpUnserializer implements NestedReader {
     if (this.at(j) !== SEMI) this.fail(`Expected ';' after a float, found ${this.found(j)}`, p);
     cell.value = {
       kind: 'float',
-      value: digits <= 15 && e !== 0x65 && e !== 0x45 ? this.shortDecimal(start, j) : Number(latin1(b, start, j)),
+      value: serializedDouble(b, start, j, digits, e === 0x65 || e === 0x45),
     };
     this.pos = j + 1;
     return null;
-  }
-
-  /**
-   * A decimal of at most 15 digits and no exponent: its digits as an integer (exact below 2^53)
-   * divided by an exact power of ten, one correctly rounded operation, so the same double as
-   * parsing the text (Clinger's fast path), without making the text.
-   */
-  private shortDecimal(start: number, end: number): number {
-    const b = this.bytes;
-    let i = start;
-    const neg = b[i] === MINUS;
-    if (neg || b[i] === PLUS) i++;
-    let m = 0;
-    let scale = 0;
-    for (; i < end; i++) {
-      const c = b[i]!;
-      if (c === DOT) scale = end - i - 1;
-      else m = m * 10 + (c - ZERO);
-    }
-    const v = m / POW10[scale]!;
-    return neg ? -v : v;
   }
 
   /** unserialize_str for `S:`: `\XX` is one byte; `len` decoded bytes. */

@@ -2,7 +2,7 @@
 // grammar for the values sessions are made of (N, b, i, d, s, a, and O of stdClass or application
 // classes). References, `S:`, `C:`, enums, PHP's other classes and anything malformed give up (see
 // directWriter.ts): phpSerialize.ts then decodes them, with PHP's exact errors and marks.
-import { DEFAULT_MAX_DEPTH, latin1, mangledClassLength, parseIv } from '../decodeCommon.ts';
+import { DEFAULT_MAX_DEPTH, mangledClassLength, parseIv } from '../decodeCommon.ts';
 import {
   BACKSLASH,
   COLON,
@@ -11,11 +11,11 @@ import {
   MINUS,
   NINE,
   PLUS,
-  POW10,
   QUOTE,
   RBRACE,
   SEMI,
   ZERO,
+  serializedDouble,
 } from '../serializeGrammar.ts';
 import { bail, plainClassName, type DirectWriter } from './directWriter.ts';
 
@@ -255,41 +255,27 @@ class SerializeScan {
   private float(w: DirectWriter, j: number): number {
     const b = this.b;
     const start = j;
-    let neg = false;
-    if (this.at(j) === PLUS || this.at(j) === MINUS) {
-      neg = b[j] === MINUS;
-      j++;
-    }
-    let m = 0;
+    if (this.at(j) === PLUS || this.at(j) === MINUS) j++;
     let digits = 0;
-    let scale = 0;
+    let dot = false;
     for (; j < this.end; j++) {
       const c = b[j]!;
-      if (c >= ZERO && c <= NINE) {
-        m = m * 10 + (c - ZERO);
-        digits++;
-        if (scale > 0) scale++;
-      } else if (c === DOT && scale === 0) scale = 1;
+      if (c >= ZERO && c <= NINE) digits++;
+      else if (c === DOT && !dot) dot = true;
       else break;
     }
     if (digits === 0) return this.special(w, start);
     const e = this.at(j);
-    let exponent = false;
-    if (e === 0x65 || e === 0x45) {
+    const exponent = e === 0x65 || e === 0x45;
+    if (exponent) {
       let k = j + 1;
       if (this.at(k) === PLUS || this.at(k) === MINUS) k++;
       const expEnd = this.digitsEnd(k);
       if (expEnd === k) bail();
       j = expEnd;
-      exponent = true;
     }
     if (this.at(j) !== SEMI) bail();
-    // At most 15 digits: exact as an integer, divided by an exact power of ten (Clinger's fast path).
-    if (digits > 15 || exponent) w.float(Number(latin1(b, start, j)));
-    else {
-      const v = m / POW10[scale > 0 ? scale - 1 : 0]!;
-      w.float(neg ? -v : v);
-    }
+    w.float(serializedDouble(b, start, j, digits, exponent));
     return j + 1;
   }
 
