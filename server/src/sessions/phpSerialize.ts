@@ -42,6 +42,8 @@ import {
   RBRACE,
   SEMI,
   ZERO,
+  digitsEnd,
+  isClassNameByte,
   serializedDouble,
 } from './serializeGrammar.ts';
 import { SPL_PAYLOAD_CLASSES, SplPayloadError, readSplPayload, type NestedReader } from './splPayloads.ts';
@@ -54,18 +56,6 @@ export interface UnserializeOptions {
 }
 
 const UINT64_MASK = (1n << 64n) - 1n;
-
-/** zend_is_valid_class_name: [A-Za-z0-9_\\] and any byte >= 0x80. */
-function isClassNameByte(c: number): boolean {
-  return (
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= ZERO && c <= NINE) ||
-    c === 0x5f ||
-    c === BACKSLASH ||
-    c >= 0x80
-  );
-}
 
 function byteName(c: number): string {
   return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `0x${c.toString(16).padStart(2, '0')}`;
@@ -190,15 +180,6 @@ export class PhpUnserializer implements NestedReader {
     throw new SessionDecodeError(message, offset);
   }
 
-  private digitsEnd(i: number): number {
-    while (i < this.end) {
-      const c = this.bytes[i]!;
-      if (c < ZERO || c > NINE) break;
-      i++;
-    }
-    return i;
-  }
-
   /** parse_uiv: unsigned decimal, wrapping modulo 2^64 like size_t (values past 2^53 are only compared). */
   private uiv(start: number, end: number): number {
     if (end - start <= 15) {
@@ -218,14 +199,14 @@ export class PhpUnserializer implements NestedReader {
       i++;
     } else if (this.at(i) === PLUS) i++;
     const ds = i;
-    const de = this.digitsEnd(ds);
+    const de = digitsEnd(this.bytes, ds, this.end);
     return { value: Number(parseIv(this.bytes, ds, de, neg)), next: de };
   }
 
   /** `<letter>:<uiv>:"` — returns the end of the digits, or -1 when the token does not match. */
   private lengthPrefix(p: number): number {
     if (this.at(p + 1) !== COLON) return -1;
-    const de = this.digitsEnd(p + 2);
+    const de = digitsEnd(this.bytes, p + 2, this.end);
     if (de === p + 2 || this.at(de) !== COLON || this.at(de + 1) !== QUOTE) return -1;
     return de;
   }
@@ -272,7 +253,7 @@ export class PhpUnserializer implements NestedReader {
         let i = p + 2;
         const sign = this.at(i);
         if (sign === PLUS || sign === MINUS) i++;
-        const de = this.digitsEnd(i);
+        const de = digitsEnd(this.bytes, i, this.end);
         if (de === i || this.at(de) !== SEMI) break;
         cell.value = phpInt(parseIv(this.bytes, i, de, sign === MINUS));
         this.pos = de + 1;
@@ -309,7 +290,7 @@ export class PhpUnserializer implements NestedReader {
       case 0x61: {
         // a:<n>:{
         if (c1 !== COLON) break;
-        const de = this.digitsEnd(p + 2);
+        const de = digitsEnd(this.bytes, p + 2, this.end);
         if (de === p + 2 || this.at(de) !== COLON || this.at(de + 1) !== LBRACE) break;
         const n = Number(parseIv(this.bytes, p + 2, de, false));
         const cursor = de + 2;
@@ -337,7 +318,7 @@ export class PhpUnserializer implements NestedReader {
       case 0x72: {
         // r:<slot>;
         if (c1 !== COLON) break;
-        const de = this.digitsEnd(p + 2);
+        const de = digitsEnd(this.bytes, p + 2, this.end);
         if (de === p + 2 || this.at(de) !== SEMI) break;
         this.pos = de + 1;
         this.readReference(cell, this.uiv(p + 2, de), c === 0x52, p);
@@ -378,11 +359,11 @@ export class PhpUnserializer implements NestedReader {
     // iv | nv | nvexp, then ';'
     const start = j;
     if (this.at(j) === PLUS || this.at(j) === MINUS) j++;
-    const intEnd = this.digitsEnd(j);
+    const intEnd = digitsEnd(this.bytes, j, this.end);
     let digits = intEnd - j;
     j = intEnd;
     if (this.at(j) === DOT) {
-      const fracEnd = this.digitsEnd(j + 1);
+      const fracEnd = digitsEnd(this.bytes, j + 1, this.end);
       digits += fracEnd - j - 1;
       j = fracEnd;
     }
@@ -391,7 +372,7 @@ export class PhpUnserializer implements NestedReader {
     if (e === 0x65 || e === 0x45) {
       let k = j + 1;
       if (this.at(k) === PLUS || this.at(k) === MINUS) k++;
-      const expEnd = this.digitsEnd(k);
+      const expEnd = digitsEnd(this.bytes, k, this.end);
       if (expEnd === k) this.fail('Malformed float exponent', p);
       j = expEnd;
     }
@@ -582,7 +563,7 @@ export class PhpUnserializer implements NestedReader {
       let i = p + 2;
       const sign = this.at(i);
       if (sign === PLUS || sign === MINUS) i++;
-      const de = this.digitsEnd(i);
+      const de = digitsEnd(this.bytes, i, this.end);
       if (de > i && this.at(de) === SEMI) {
         const v = parseIv(this.bytes, i, de, sign === MINUS);
         this.keyInt = v;

@@ -15,6 +15,28 @@ export const BACKSLASH = 0x5c;
 export const LBRACE = 0x7b;
 export const RBRACE = 0x7d;
 
+/** zend_is_valid_class_name: [A-Za-z0-9_\\] and any byte >= 0x80. */
+export function isClassNameByte(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= ZERO && c <= NINE) ||
+    c === 0x5f ||
+    c === BACKSLASH ||
+    c >= 0x80
+  );
+}
+
+/** Where the run of ASCII digits from `i` ends (at most `end`). */
+export function digitsEnd(b: Uint8Array, i: number, end: number): number {
+  while (i < end) {
+    const c = b[i]!;
+    if (c < ZERO || c > NINE) break;
+    i++;
+  }
+  return i;
+}
+
 /** 10^0 … 10^15, all exact doubles. */
 const POW10: readonly number[] = Array.from({ length: 16 }, (_, i) => Number(`1e${i}`));
 

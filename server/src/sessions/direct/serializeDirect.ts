@@ -15,6 +15,8 @@ import {
   RBRACE,
   SEMI,
   ZERO,
+  digitsEnd,
+  isClassNameByte,
   serializedDouble,
 } from '../serializeGrammar.ts';
 import { bail, plainClassName, type DirectWriter } from './directWriter.ts';
@@ -46,19 +48,9 @@ class SerializeScan {
     return i < this.end ? this.b[i]! : 0;
   }
 
-  private digitsEnd(i: number): number {
-    const b = this.b;
-    while (i < this.end) {
-      const c = b[i]!;
-      if (c < ZERO || c > NINE) break;
-      i++;
-    }
-    return i;
-  }
-
   /** Unsigned decimal of at most 15 digits at `start`, into `int`; returns its end. */
   private count(start: number): number {
-    const de = this.digitsEnd(start);
+    const de = digitsEnd(this.b, start, this.end);
     if (de === start || de - start > 15) bail();
     let n = 0;
     for (let i = start; i < de; i++) n = n * 10 + (this.b[i]! - ZERO);
@@ -74,7 +66,7 @@ class SerializeScan {
     let i = p;
     const sign = this.at(i);
     if (sign === PLUS || sign === MINUS) i++;
-    const de = this.digitsEnd(i);
+    const de = digitsEnd(this.b, i, this.end);
     if (de === i || this.at(de) !== SEMI) bail();
     while (i < de - 1 && this.b[i] === ZERO) i++;
     if (de - i > 15) {
@@ -223,17 +215,7 @@ class SerializeScan {
     const ns = this.stringStart(p + 2);
     const q = ns + this.int;
     if (q === ns || this.at(q + 1) !== COLON || b[ns] === BACKSLASH) bail();
-    for (let i = ns; i < q; i++) {
-      const ch = b[i]!;
-      const ok =
-        (ch >= 0x61 && ch <= 0x7a) ||
-        (ch >= 0x41 && ch <= 0x5a) ||
-        (ch >= ZERO && ch <= NINE) ||
-        ch === 0x5f ||
-        ch === BACKSLASH ||
-        ch >= 0x80;
-      if (!ok) bail();
-    }
+    for (let i = ns; i < q; i++) if (!isClassNameByte(b[i]!)) bail();
     const name = plainClassName(b, ns, q);
     const de = this.count(q + 2);
     if (this.at(de) !== COLON || this.at(de + 1) !== LBRACE) bail();
@@ -270,7 +252,7 @@ class SerializeScan {
     if (exponent) {
       let k = j + 1;
       if (this.at(k) === PLUS || this.at(k) === MINUS) k++;
-      const expEnd = this.digitsEnd(k);
+      const expEnd = digitsEnd(this.b, k, this.end);
       if (expEnd === k) bail();
       j = expEnd;
     }
